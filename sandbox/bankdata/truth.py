@@ -1,0 +1,81 @@
+"""What a fake bank has: the public questions the domain asks about a persona's bank data.
+
+Every answer is a pure function of (scenario seed, persona, bank, account, dates): a window of
+transactions generates only the months it touches, and a balance on any day generates at most
+that day's month (the month's opening balance is closed form, balances.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sandbox.bankdata import months
+from sandbox.bankdata.dates import month_days, month_of
+from sandbox.bankdata.plans import Plan, book
+from sandbox.bankdata.records import BankAccount, BankOwner, BankTransaction
+from sandbox.money import from_minor
+from sandbox.scenario.model import Bank, Persona, Scenario
+
+
+def owner(scenario: Scenario, persona: Persona, bank: Bank) -> BankOwner:
+    """The account holder; values the persona's `owner` declares win, the rest is generated."""
+    return book(scenario, persona, bank).owner
+
+
+def accounts(scenario: Scenario, persona: Persona, bank: Bank) -> list[BankAccount]:
+    """Every account the persona declares, in declaration order."""
+    return list(book(scenario, persona, bank).accounts.values())
+
+
+def account(scenario: Scenario, persona: Persona, bank: Bank, account_id: str) -> BankAccount:
+    """One declared account; KeyError when the persona declares no such account."""
+    return book(scenario, persona, bank).accounts[account_id]
+
+
+def transactions(
+    scenario: Scenario, persona: Persona, bank: Bank, account_id: str, start: date, end: date
+) -> list[BankTransaction]:
+    """The account's transactions booked from `start` to `end` inclusive, sorted by
+    (booked_on, ref); nothing before the account opened."""
+    plan = _plan(scenario, persona, bank, account_id)
+    return window(plan, start, end)
+
+
+def balance_at(
+    scenario: Scenario, persona: Persona, bank: Bank, account_id: str, day: date
+) -> Decimal:
+    """The balance at the end of `day`; the opening balance before the account opened."""
+    plan = _plan(scenario, persona, bank, account_id)
+    return from_minor(balance_minor(plan, day), plan.currency)
+
+
+def window(plan: Plan, start: date, end: date) -> list[BankTransaction]:
+    """Transactions of `plan` booked in [start, end], generating only the months touched."""
+    if end < start or end < plan.opened:
+        return []
+    out: list[BankTransaction] = []
+    first, last = max(month_of(start), plan.first), month_of(end)
+    for month in range(first, last + 1):
+        batch = months.transactions(plan, month)
+        if month in (first, last):
+            batch = [t for t in batch if start <= t.booked_on <= end]
+        out.extend(batch)
+    return out
+
+
+def balance_minor(plan: Plan, day: date) -> int:
+    """The balance at the end of `day`, in minor units: the month's closed-form opening plus
+    the month's amounts up to `day`."""
+    if day < plan.opened:
+        return plan.opening
+    balance, events = months.events_of(plan, month_days(month_of(day)))
+    for event in events:
+        if event[0] > day.day:
+            break
+        balance += event[1]
+    return balance
+
+
+def _plan(scenario: Scenario, persona: Persona, bank: Bank, account_id: str) -> Plan:
+    return book(scenario, persona, bank).plans[account_id]

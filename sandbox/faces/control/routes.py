@@ -1,0 +1,212 @@
+"""The control API, `/_sandbox`: what a test steers (tenants, the virtual clock).
+
+Modelled on moto's `/moto-api` and Stripe's test clocks: create an isolated tenant per test run,
+reset it, and move its clock.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from sandbox.domain import tenants
+from sandbox.domain.platform import Platform
+from sandbox.errors import InvalidInput, NotFound, Unauthorized
+from sandbox.faces.json import EXCEPTION_HANDLERS, JSONResponse, error_response, read_model
+from sandbox.faces.routing import resource
+from sandbox.scenario import ScenarioError, load_scenario, load_scenario_text, shipped_scenarios
+from sandbox.scenario.model import parse_duration
+
+
+class Body(BaseModel):
+    """A request body: unknown keys and explicit nulls are refused, so a typo never passes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nulls(cls, data: object) -> object:
+        if isinstance(data, dict):
+            nulls = [key for key, value in data.items() if value is None]
+            if nulls:
+                raise ValueError(
+                    f"leave out keys you do not set instead of null: {', '.join(nulls)}"
+                )
+        return data
+
+
+class NewTenant(Body):
+    scenario: str | None = Field(default=None, min_length=1, max_length=64)
+    scenario_yaml: str | None = Field(default=None, min_length=1)
+    tenant_id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,62}$")] | None = None
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    redirect_uris: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9+.-]*://")]] | None = None
+    webhook_url: Annotated[str, Field(pattern=r"^https?://")] | None = None
+    webhook_secret: str | None = Field(default=None, min_length=8)
+
+    @model_validator(mode="after")
+    def _one_scenario(self) -> NewTenant:
+        if self.scenario is not None and self.scenario_yaml is not None:
+            raise ValueError("give `scenario` (a shipped name) or `scenario_yaml`, not both")
+        return self
+
+
+class ClockMove(Body):
+    advance: timedelta | None = None
+    set: datetime | None = None
+    freeze: bool | None = None
+
+    @field_validator("advance", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> object:
+        if not isinstance(value, str):
+            raise ValueError("give an ISO 8601 duration such as P181D or PT5M")
+        return parse_duration(value)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ClockMove:
+        given = [name for name in ("advance", "set", "freeze") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of `advance`, `set` or `freeze`")
+        return self
+
+
+def _platform(request: Request) -> Platform:
+    return request.app.state.platform
+
+
+def _tenant_json(tenant: tenants.Tenant) -> dict:
+    return {
+        "tenant_id": tenant.id,
+        "name": tenant.name,
+        "scenario": tenant.scenario_name,
+        "client_id": tenant.client_id,
+        "client_secret": tenant.client_secret,
+        "api_key": tenant.api_key,
+        "redirect_uris": tenant.redirect_uris,
+        "webhook_url": tenant.webhook_url,
+        "clock": _clock_json(tenant),
+        "created_at": tenant.created_at.isoformat(),
+    }
+
+
+def _clock_json(tenant: tenants.Tenant) -> dict:
+    return {"now": tenant.now().isoformat(), "frozen": tenant.clock.frozen}
+
+
+async def create_tenant(request: Request) -> Response:
+    body = await read_model(request, NewTenant)
+    platform = _platform(request)
+    try:
+        if body.scenario_yaml is not None:
+            scenario = load_scenario_text(body.scenario_yaml, "scenario_yaml")
+            name = scenario.name
+        elif body.scenario is None or body.scenario == platform.scenario_name:
+            scenario, name = platform.scenario, platform.scenario_name
+        else:
+            shipped = shipped_scenarios()
+            if body.scenario not in shipped:
+                raise NotFound(
+                    f"no shipped scenario {body.scenario!r}",
+                    details={"known": sorted(shipped)},
+                )
+            scenario, name = load_scenario(shipped[body.scenario]), body.scenario
+    except ScenarioError as error:
+        details = [
+            {"line": p.line, "path": p.path, "message": p.message, "file": p.file}
+            for p in error.problems
+        ]
+        raise InvalidInput("the scenario is not valid", details=details) from None
+    options = tenants.TenantOptions(
+        tenant_id=body.tenant_id,
+        name=body.name,
+        redirect_uris=body.redirect_uris,
+        webhook_url=body.webhook_url,
+        webhook_secret=body.webhook_secret,
+    )
+    tenant = tenants.create_tenant(platform.db, scenario, name, options)
+    return JSONResponse(_tenant_json(tenant), status_code=201)
+
+
+async def list_tenants(request: Request) -> Response:
+    found = tenants.list_tenants(_platform(request).db)
+    return JSONResponse({"tenants": [_tenant_json(tenant) for tenant in found]})
+
+
+async def get_tenant(request: Request) -> Response:
+    tenant = tenants.get_tenant(_platform(request).db, request.path_params["tenant_id"])
+    return JSONResponse(_tenant_json(tenant))
+
+
+async def delete_tenant(request: Request) -> Response:
+    tenants.delete_tenant(_platform(request).db, request.path_params["tenant_id"])
+    return Response(status_code=204)
+
+
+async def reset_tenant(request: Request) -> Response:
+    tenant = tenants.reset_tenant(_platform(request).db, request.path_params["tenant_id"])
+    return JSONResponse(_tenant_json(tenant))
+
+
+async def get_clock(request: Request) -> Response:
+    tenant = tenants.get_tenant(_platform(request).db, request.path_params["tenant_id"])
+    return JSONResponse(_clock_json(tenant))
+
+
+async def move_clock(request: Request) -> Response:
+    body = await read_model(request, ClockMove)
+    db = _platform(request).db
+    tenant = tenants.get_tenant(db, request.path_params["tenant_id"])
+    if body.advance is not None:
+        clock = tenant.clock.advanced(body.advance)
+    elif body.set is not None:
+        if body.set.tzinfo is None:
+            raise InvalidInput("`set` needs a time zone, for example 2027-06-01T09:00:00Z")
+        clock = tenant.clock.set_to(body.set)
+    else:
+        clock = tenant.clock.freeze() if body.freeze else tenant.clock.unfreeze()
+    return JSONResponse(_clock_json(tenants.save_clock(db, tenant, clock)))
+
+
+class AdminToken:
+    """Requires `Authorization: Bearer <SANDBOX_ADMIN_TOKEN>` whenever a token is configured."""
+
+    def __init__(self, app: ASGIApp, token: str | None) -> None:
+        self.app, self.token = app, token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.token is not None and scope["type"] == "http":
+            header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+            given = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+            if not hmac.compare_digest(given.encode(), self.token.encode()):
+                error = Unauthorized("the control API needs `Authorization: Bearer <admin token>`")
+                response = error_response(
+                    401, error.code, error.message, None, {"WWW-Authenticate": "Bearer"}
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def control_app(platform: Platform) -> Starlette:
+    routes = [
+        resource("/tenants", get=list_tenants, post=create_tenant),
+        resource("/tenants/{tenant_id}", get=get_tenant, delete=delete_tenant),
+        resource("/tenants/{tenant_id}/reset", post=reset_tenant),
+        resource("/tenants/{tenant_id}/clock", get=get_clock, post=move_clock),
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[Middleware(AdminToken, token=platform.settings.admin_token)],
+    )
+    app.state.platform = platform
+    return app

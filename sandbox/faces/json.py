@@ -1,0 +1,89 @@
+"""JSON in and out for the faces that speak the native format (`/api/v1`, `/_sandbox`).
+
+Errors: `{"error": {"code", "message", "details"}}`. Bodies are parsed into pydantic models that
+refuse unknown fields, and every problem is named in `details` as `{"field", "message"}`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import orjson
+from pydantic import BaseModel, ValidationError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from sandbox.clock import ClockError
+from sandbox.errors import Conflict, InvalidInput, NotFound, SandboxError, TooLarge, Unauthorized
+
+Model = TypeVar("Model", bound=BaseModel)
+
+STATUS = {
+    NotFound: 404,
+    Conflict: 409,
+    InvalidInput: 422,
+    ClockError: 409,
+    Unauthorized: 401,
+    TooLarge: 413,
+}
+
+
+class JSONResponse(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
+
+def error_response(
+    status: int, code: str, message: str, details: Any = None, headers: dict | None = None
+) -> JSONResponse:
+    body = {"error": {"code": code, "message": message, "details": details}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def sandbox_error(request: Request, error: Exception) -> JSONResponse:
+    """Exception handler: a SandboxError in the native format with its mapped status."""
+    assert isinstance(error, SandboxError)
+    status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+    headers = {"WWW-Authenticate": 'Bearer realm="bank-sandbox"'} if status == 401 else None
+    return error_response(status, error.code, error.message, error.details, headers)
+
+
+def http_error(request: Request, error: Exception) -> JSONResponse:
+    """Exception handler for Starlette's own 404/405 so they too speak the native format."""
+    assert isinstance(error, HTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+    message = {
+        404: f"no route {request.url.path}",
+        405: f"{request.method} is not allowed on {request.url.path}",
+    }.get(error.status_code, str(error.detail))
+    return error_response(error.status_code, code, message, None, error.headers)
+
+
+EXCEPTION_HANDLERS = {SandboxError: sandbox_error, HTTPException: http_error}
+
+
+async def read_model(request: Request, model: type[Model]) -> Model:
+    """The request's JSON body as `model`; InvalidInput names every wrong or unknown field."""
+    raw = await request.body()
+    try:
+        data = orjson.loads(raw or b"{}")
+    except orjson.JSONDecodeError as error:
+        raise InvalidInput(f"the body is not valid JSON: {error}") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        details = [
+            {"field": ".".join(map(str, item["loc"])) or "(body)", "message": _message(item)}
+            for item in error.errors(include_url=False)
+        ]
+        fields = ", ".join(detail["field"] for detail in details)
+        raise InvalidInput(f"invalid body: {fields}", details=details) from None
+
+
+def _message(item: Any) -> str:
+    if item["type"] == "extra_forbidden":
+        return "unknown field"
+    return item["msg"].removeprefix("Value error, ")

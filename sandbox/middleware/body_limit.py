@@ -1,0 +1,40 @@
+"""An explicit limit on request bodies: past it the face answers 413 in its own format."""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sandbox.errors import TooLarge
+
+
+class BodyLimit:
+    """Counts body bytes as they arrive; a face reading too many gets a TooLarge error, which its
+    own exception handler renders (so the 413 speaks that face's wire format)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        limit, seen = self.max_bytes, 0
+
+        def too_large() -> TooLarge:
+            return TooLarge(
+                f"the request body is larger than the limit of {limit} bytes",
+                details={"limit_bytes": limit},
+            )
+
+        async def counted() -> Message:
+            nonlocal seen
+            if declared.isdigit() and int(declared) > limit:
+                raise too_large()
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise too_large()
+            return message
+
+        await self.app(scope, counted, send)

@@ -1,0 +1,64 @@
+"""One structured log line per request, tied together by a request id.
+
+The id comes from the client's `X-Request-Id` when it is sane, or is made here, and is sent back
+in `X-Request-Id`. The line holds the method, the path (never the query string or any header, so
+no credential can leak into a log), the status and how long it took.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sandbox.clock import monotonic, system_now
+
+log = logging.getLogger("sandbox.requests")
+_SANE_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class RequestLog:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(b"x-request-id", b"")
+        request_id = given if _SANE_ID.match(given) else uuid.uuid4().hex.encode()
+        scope.setdefault("state", {})["request_id"] = request_id.decode()
+        started, status = monotonic(), 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id)]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            if log.isEnabledFor(logging.INFO):
+                line = {
+                    "at": system_now().isoformat(timespec="milliseconds"),
+                    "request_id": request_id.decode(),
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "ms": round((monotonic() - started) * 1000, 2),
+                }
+                log.info(orjson.dumps(line).decode())
+
+
+def configure_logging(level: str = "info") -> None:
+    """Request lines go to stderr as bare JSON, one per line."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(level.upper())
+    log.propagate = False

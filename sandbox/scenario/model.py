@@ -1,0 +1,310 @@
+"""The scenario schema: what a YAML scenario may declare, with defaults and value rules.
+
+Rules that look at one value live here (pydantic validators); rules that relate several parts
+of the scenario (references, duplicates, dates against the clock) live in `rules.py`, so every
+problem can be reported at once with its file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,62}$"
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
+Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+ANY_BANK = "*"
+
+
+class Strict(BaseModel):
+    """Every scenario object refuses unknown keys so typos are reported, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AccountType(StrEnum):
+    CHECKING = "checking"
+    SAVINGS = "savings"
+    CREDIT_CARD = "credit_card"
+    LOAN = "loan"
+    DEPOSIT = "deposit"
+    INVESTMENT = "investment"
+
+
+class SourceKind(StrEnum):
+    API = "api"
+    WEB = "web"
+
+
+class AuthMechanism(StrEnum):
+    CREDENTIALS = "credentials"
+    WEBAUTH = "webauth"
+
+
+class ScaApproach(StrEnum):
+    EMBEDDED = "embedded"
+    DECOUPLED = "decoupled"
+    REDIRECT = "redirect"
+
+
+class ScaMethodKind(StrEnum):
+    SMS = "sms"
+    PUSH = "push"
+    CHIPTAN = "chiptan"
+    APP = "app"
+
+
+class Profile(StrEnum):
+    """How an account's money moves; see `sandbox/bankdata/profiles.py`."""
+
+    SALARIED = "salaried"
+    STUDENT = "student"
+    FREELANCER = "freelancer"
+    RETIRED = "retired"
+    SMALL_BUSINESS = "small_business"
+    CARD_SPENDER = "card_spender"
+    SAVER = "saver"
+    BORROWER = "borrower"
+
+
+DEFAULT_PROFILE = {
+    AccountType.CHECKING: Profile.SALARIED,
+    AccountType.SAVINGS: Profile.SAVER,
+    AccountType.CREDIT_CARD: Profile.CARD_SPENDER,
+    AccountType.LOAN: Profile.BORROWER,
+    AccountType.DEPOSIT: Profile.SAVER,
+    AccountType.INVESTMENT: Profile.SAVER,
+}
+
+
+class BehaviourEvent(StrEnum):
+    ACCOUNT_APPEARS = "account_appears"
+    ACCOUNT_DISAPPEARS = "account_disappears"
+    WRONG_PASSWORD = "wrong_password"
+    BANK_DOWN = "bank_down"
+    ACTION_NEEDED = "action_needed"
+    SCA_EVERY_SYNC = "sca_every_sync"
+    DECOUPLED_REJECT = "decoupled_reject"
+    DECOUPLED_SLOW = "decoupled_slow"
+    LOCKED = "locked"
+    PASSWORD_EXPIRED = "password_expired"
+
+
+_DURATION = re.compile(
+    r"^P(?!$)(?:(?P<d>\d+)D)?(?:T(?=\d)(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?)?$"
+)
+
+
+def parse_duration(text: str) -> timedelta:
+    """ISO 8601 durations in days and time (`P181D`, `PT5M`, `P1DT2H`): calendar months and
+    years are refused because their length depends on the date they start from."""
+    match = _DURATION.match(text.strip().upper()) if isinstance(text, str) else None
+    if not match:
+        raise ValueError(f"{text!r} is not an ISO 8601 duration such as P181D, PT5M or P1DT12H")
+    parts = {k: int(v) for k, v in match.groupdict(default="0").items()}
+    return timedelta(days=parts["d"], hours=parts["h"], minutes=parts["m"], seconds=parts["s"])
+
+
+def _duration(value: object) -> object:
+    if isinstance(value, str):
+        return parse_duration(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return timedelta(seconds=value)
+    return value
+
+
+class Clock(Strict):
+    """Where the tenant's virtual clock starts; `start: now` (None here) is the real time."""
+
+    start: datetime | None = None
+    frozen: bool = False
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _now(cls, value: object) -> object:
+        return None if value == "now" else value
+
+    @field_validator("start")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("give a time zone, for example 2026-01-15T09:00:00Z")
+        return value
+
+
+class Webhook(Strict):
+    url: str = Field(pattern=r"^https?://")
+    secret: str = Field(min_length=8)
+
+
+class Branding(Strict):
+    name: str | None = None
+    colour: Colour = "#1f6feb"
+
+
+class Tenant(Strict):
+    id: Id
+    name: str
+    client_id: str = Field(min_length=3)
+    client_secret: str = Field(min_length=8)
+    api_key: str = Field(min_length=8)
+    allowed_ips: list[str] = ["127.0.0.1/32", "::1/128"]
+    redirect_uris: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9+.-]*://")]] = []
+    webhook: Webhook | None = None
+    branding: Branding = Branding()
+
+
+class Source(Strict):
+    """One way into a bank. The lower `priority` is tried first."""
+
+    kind: SourceKind
+    auth: AuthMechanism = AuthMechanism.CREDENTIALS
+    sca: ScaApproach = ScaApproach.EMBEDDED
+    sca_by_account_type: dict[AccountType, ScaApproach] = {}
+    priority: int = Field(default=1, ge=0)
+    disabled: bool = False
+
+    def sca_for(self, account_type: AccountType | None) -> ScaApproach:
+        """Banks may ask for a different SCA approach per account type (brief 002)."""
+        return self.sca_by_account_type.get(account_type, self.sca) if account_type else self.sca
+
+
+class LoginFields(Strict):
+    """The labels the bank's own login form uses."""
+
+    login: str = "Login"
+    password: str = "Password"
+
+
+class Bank(Strict):
+    id: Id
+    name: str
+    country: Country
+    bic: str | None = Field(default=None, pattern=r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$")
+    bank_code: str | None = Field(default=None, pattern=r"^[A-Za-z0-9]{1,12}$")
+    colour: Colour = "#333333"
+    account_types: list[AccountType] = Field(default=[AccountType.CHECKING], min_length=1)
+    sources: list[Source] = Field(default=[Source(kind=SourceKind.API)], min_length=1, max_length=2)
+    login_fields: LoginFields = LoginFields()
+    consent_days: int = Field(default=180, ge=1)
+    history_days: int = Field(default=90, ge=1)
+    max_history_days: int | None = Field(default=None, ge=1)
+    syncs_per_day: int = Field(default=4, ge=0)
+    decoupled_timeout: timedelta = timedelta(minutes=5)
+
+    _duration = field_validator("decoupled_timeout", mode="before")(_duration)
+
+    @property
+    def history_limit_days(self) -> int:
+        return self.max_history_days or self.history_days
+
+
+class ScaMethod(Strict):
+    method: ScaMethodKind
+    otp: str = Field(default="123456", pattern=r"^[0-9A-Za-z]{3,12}$")
+    label: str | None = None
+
+
+class Address(Strict):
+    street: str
+    postcode: str
+    city: str
+    country: Country | None = None
+
+
+class Owner(Strict):
+    """The account holder; anything left out is generated from the persona's seed."""
+
+    name: str | None = None
+    address: Address | None = None
+    birth_date: date | None = None
+    email: str | None = None
+    phone: str | None = None
+    national_id: str | None = None
+
+
+class AccountSpec(Strict):
+    id: Id
+    type: AccountType = AccountType.CHECKING
+    name: str | None = None
+    currency: Currency = "EUR"
+    opened: date | None = None
+    opening_balance: Decimal = Decimal("0")
+    profile: Profile | None = None
+
+    @property
+    def effective_profile(self) -> Profile:
+        return self.profile or DEFAULT_PROFILE[self.type]
+
+
+class Trigger(Strict):
+    """When a behaviour fires: on the Nth sync of the bank login, or from a date on."""
+
+    sync: int | None = Field(default=None, ge=1)
+    date: datetime | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Trigger:
+        if (self.sync is None) == (self.date is None):
+            raise ValueError("give exactly one of `sync` (a sync number) or `date`")
+        if self.date is not None and self.date.tzinfo is None:
+            raise ValueError("give the date a time zone, for example 2026-03-01T00:00:00Z")
+        return self
+
+
+class Behaviour(Strict):
+    on: Trigger = Trigger(sync=1)
+    event: BehaviourEvent
+    account: Id | None = None
+    duration: timedelta | None = None
+    delay: timedelta | None = None
+
+    _duration = field_validator("duration", "delay", mode="before")(_duration)
+
+
+class Persona(Strict):
+    login: Annotated[str, Field(min_length=1, max_length=64)]
+    bank: Annotated[str, Field(pattern=r"^(\*|[a-z0-9][a-z0-9_.-]{0,62})$")]
+    password: str = "pass"
+    description: str = ""
+    sca_methods: list[ScaMethod] = [ScaMethod(method=ScaMethodKind.SMS)]
+    owner: Owner = Owner()
+    accounts: list[AccountSpec] = Field(default=[AccountSpec(id="main")], min_length=1)
+    behaviours: list[Behaviour] = []
+
+
+class Scenario(Strict):
+    """A whole scenario after `extends:` has been applied."""
+
+    name: str = "scenario"
+    description: str = ""
+    seed: int = 0
+    clock: Clock = Clock()
+    tenants: list[Tenant] = []
+    banks: list[Bank] = Field(min_length=1)
+    personas: list[Persona] = []
+
+    def bank(self, bank_id: str) -> Bank:
+        for bank in self.banks:
+            if bank.id == bank_id:
+                return bank
+        raise KeyError(bank_id)
+
+    def persona(self, bank_id: str, login: str) -> Persona | None:
+        """The persona who logs in with `login` at `bank_id`; one declared for that bank wins
+        over one declared for every bank (`bank: "*"`)."""
+        wildcard = None
+        for persona in self.personas:
+            if persona.login == login:
+                if persona.bank == bank_id:
+                    return persona
+                if persona.bank == ANY_BANK:
+                    wildcard = persona
+        return wildcard

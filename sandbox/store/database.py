@@ -1,0 +1,206 @@
+"""Opening the state database: SQLite (a file under `.sandbox/`, or `:memory:`) or PostgreSQL.
+
+Opening creates the schema in an empty database and refuses a database written by another
+schema version, with a message that says how to reset it: there are no migrations, because
+sandbox state is disposable and a silently misread table is worse than starting over.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.pool import StaticPool
+
+from sandbox.store.schema import SCHEMA_VERSION, meta, metadata
+
+DEFAULT_DATABASE_URL = "sqlite:///.sandbox/state.db"
+SCHEMA_VERSION_KEY = "schema_version"
+
+# Any constant: serialises concurrent first opens of one PostgreSQL database.
+_PG_SCHEMA_LOCK = 0x62616E6B  # "bank"
+
+
+class SchemaMismatch(RuntimeError):
+    """The database was written by another schema version; it must be reset, not read."""
+
+    def __init__(self, url: str, found: str, expected: str, cure: str) -> None:
+        self.url = url
+        self.found = found
+        self.expected = expected
+        super().__init__(
+            f"the database {url} holds bank-sandbox schema version {found}, "
+            f"but this bank-sandbox needs version {expected}; {cure} (all sandbox data in it "
+            "is lost)"
+        )
+
+
+def _parse(url: str) -> URL:
+    parsed = sa.make_url(url)
+    if parsed.drivername == "postgresql":
+        # Bare postgresql:// would mean psycopg2, which is not installed: use psycopg 3.
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ValueError(
+            f"unsupported database {parsed.render_as_string(hide_password=True)}: "
+            "use sqlite:///path/to/file.db, sqlite:///:memory: or postgresql+psycopg://…"
+        )
+    return parsed
+
+
+def _is_memory(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    memory = _is_memory(url)
+    if memory:
+        # One connection shared by every thread, or each checkout would see its own empty DB.
+        engine = sa.create_engine(
+            url, poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+    else:
+        assert url.database is not None
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False})
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # sqlite3's own transaction handling skips BEGIN before SELECT and SAVEPOINT; take it
+        # over (the recipe from SQLAlchemy's SQLite documentation) so transactions are real.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if not memory:
+            # WAL: readers never block the writer, which is what a web server needs.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # A write transaction takes the write lock up front: a deferred one that reads first
+        # and writes later fails with "database is locked" when another writer got in between.
+        mode = "IMMEDIATE" if conn.get_execution_options().get("sandbox_write") else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+class Database:
+    """One state database: an engine plus the schema check done when it is opened."""
+
+    engine: Engine
+    url: str
+
+    def __init__(self, url: str, *, reset: bool = False) -> None:
+        """Open `url`, creating the schema if it is empty; `reset=True` wipes it first."""
+        self.url = url
+        self._url = _parse(url)
+        self._sqlite = self._url.get_backend_name() == "sqlite"
+        if self._sqlite:
+            self.engine = _sqlite_engine(self._url)
+        else:
+            self.engine = sa.create_engine(self._url)
+        # A :memory: database is one shared connection; using it from two threads at once
+        # would mix their transactions, so access through this object is serialised.
+        self._lock: AbstractContextManager[Any] = (
+            threading.RLock() if _is_memory(self._url) else nullcontext()
+        )
+        try:
+            if reset:
+                self.reset()
+            else:
+                self._open()
+        except BaseException:
+            self.engine.dispose()
+            raise
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """One read-write transaction: committed on success, rolled back on an exception."""
+        with self._lock, self.engine.connect() as conn:
+            conn.execution_options(sandbox_write=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A connection for reads (a consistent snapshot); call `commit()` to keep writes."""
+        with self._lock, self.engine.connect() as conn:
+            yield conn
+
+    def reset(self) -> None:
+        """Drop every table of ours and create them again: all data is gone."""
+        with self.begin() as conn:
+            self._lock_schema(conn)
+            self._drop_all(conn)
+            self._create(conn)
+
+    def close(self) -> None:
+        """Close every pooled connection (a :memory: database is gone after this)."""
+        self.engine.dispose()
+
+    @property
+    def display_url(self) -> str:
+        """The URL with any password masked, for messages and logs."""
+        return self._url.render_as_string(hide_password=True)
+
+    def _open(self) -> None:
+        with self.begin() as conn:
+            self._lock_schema(conn)
+            found = self._stored_version(conn)
+            if found is None:
+                self._create(conn)
+            elif found != str(SCHEMA_VERSION):
+                raise SchemaMismatch(self.display_url, found, str(SCHEMA_VERSION), self._cure())
+
+    def _stored_version(self, conn: Connection) -> str | None:
+        """The stored version; None for a database holding none of our tables."""
+        existing = set(sa.inspect(conn).get_table_names())
+        if meta.name not in existing:
+            # Our tables without a version row came from a version before versions were stored.
+            return "unknown" if existing & set(metadata.tables) else None
+        value = conn.execute(
+            sa.select(meta.c.value).where(meta.c.key == SCHEMA_VERSION_KEY)
+        ).scalar_one_or_none()
+        return "unknown" if value is None else value
+
+    def _create(self, conn: Connection) -> None:
+        metadata.create_all(conn)
+        conn.execute(sa.insert(meta).values(key=SCHEMA_VERSION_KEY, value=str(SCHEMA_VERSION)))
+
+    def _drop_all(self, conn: Connection) -> None:
+        if self._sqlite:
+            # The SQLite file belongs to the sandbox alone: drop everything in it, including
+            # tables an older version had and this one no longer knows.
+            existing = sa.MetaData()
+            existing.reflect(conn)
+            existing.drop_all(conn)
+        else:
+            # A PostgreSQL database may be shared: drop only our table names, CASCADE taking
+            # along foreign keys that tables of an older version may still point at us with.
+            preparer = conn.dialect.identifier_preparer
+            for table in reversed(metadata.sorted_tables):
+                conn.exec_driver_sql(f"DROP TABLE IF EXISTS {preparer.quote(table.name)} CASCADE")
+
+    def _lock_schema(self, conn: Connection) -> None:
+        """Make two processes opening one PostgreSQL database create the schema only once."""
+        if not self._sqlite:  # SQLite's BEGIN IMMEDIATE already serialises writers.
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_PG_SCHEMA_LOCK)))
+
+    def _cure(self) -> str:
+        if self._sqlite and not _is_memory(self._url):
+            return f"run `bank-sandbox serve --reset` or delete {self._url.database}"
+        return "run `bank-sandbox serve --reset`"
+
+
+def open_database(url: str, *, reset: bool = False) -> Database:
+    """Open the state database; `reset=True` wipes it before the version check (`--reset`)."""
+    return Database(url, reset=reset)

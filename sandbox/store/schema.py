@@ -1,0 +1,369 @@
+"""Every table of the platform's state, for SQLite and PostgreSQL alike (SQLAlchemy Core).
+
+Rules the tables follow:
+- every row but a tenant's carries `tenant_id`, a cascading foreign key, so a tenant's data is
+  found, wiped and deleted by one column and never leaks into another tenant's queries;
+- ownership chains cascade (tenant → user → bank login → account → transaction), so deleting
+  a parent never leaves orphans behind;
+- every foreign key has an index that starts with its column, because both databases look the
+  children up on every parent delete (SQLite scans the whole child table otherwise);
+- money is integer minor units (`sandbox.money`), datetimes are aware UTC (`UTCDateTime`);
+- columns whose values a provider document fixes carry a CHECK with the allowed values, exported
+  here as tuples so the domain can name them.
+
+Bump SCHEMA_VERSION on any change to these tables: a database of another version is refused
+when opened (see `database.py`) rather than misread.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from sandbox.store.types import UTCDateTime
+
+SCHEMA_VERSION = 1
+
+SOURCE_KINDS = ("api", "web")
+SCA_PURPOSES = ("connect", "renew", "extend_history")
+CONNECT_SESSION_KINDS = ("connect", "management")
+ORIGINS = ("bank", "manual")
+TRANSACTION_STATUSES = ("booked", "pending")
+IMPORT_JOB_STATUSES = ("setup", "in_progress", "successful", "error", "fatal")
+WEBHOOK_STATUSES = ("pending", "delivered", "failed")
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# 64-bit ids on PostgreSQL; on SQLite only INTEGER PRIMARY KEY is the autoincrementing rowid.
+Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+# JSON null for Python None would read back as None anyway, but SQL NULL keeps `IS NULL` honest.
+Json = sa.JSON(none_as_null=True)
+
+
+def _id() -> sa.Column[int]:
+    return sa.Column("id", Id, primary_key=True, autoincrement=True)
+
+
+def _tenant_id(*, nullable: bool = False) -> sa.Column[str]:
+    return sa.Column(
+        "tenant_id",
+        sa.String,
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        nullable=nullable,
+    )
+
+
+def _ref(name: str, target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> sa.Column:
+    return sa.Column(name, Id, sa.ForeignKey(target, ondelete=ondelete), nullable=nullable)
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> sa.CheckConstraint:
+    allowed = ", ".join(f"'{v}'" for v in values)
+    return sa.CheckConstraint(f"{column} IN ({allowed})", name=column)
+
+
+def _at(name: str, *, nullable: bool = False) -> sa.Column:
+    return sa.Column(name, UTCDateTime(), nullable=nullable)
+
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String, primary_key=True),
+    sa.Column("value", sa.String, nullable=False),
+)
+
+tenants = sa.Table(
+    "tenants",
+    metadata,
+    sa.Column("id", sa.String, primary_key=True),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("scenario_name", sa.String, nullable=False),
+    sa.Column("scenario_json", sa.Text, nullable=False),
+    sa.Column("client_id", sa.String, nullable=False, unique=True),
+    sa.Column("client_secret", sa.String, nullable=False),
+    sa.Column("api_key", sa.String, nullable=False, unique=True),
+    sa.Column("allowed_ips", Json, nullable=False),
+    sa.Column("redirect_uris", Json, nullable=False),
+    sa.Column("webhook_url", sa.String, nullable=True),
+    sa.Column("webhook_secret", sa.String, nullable=True),
+    sa.Column("branding", Json, nullable=False),
+    sa.Column("clock_offset_us", sa.BigInteger, nullable=False, server_default=sa.text("0")),
+    _at("clock_frozen_at", nullable=True),
+    sa.Column("data_version", sa.BigInteger, nullable=False, server_default=sa.text("0")),
+    _at("created_at"),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    _id(),
+    _tenant_id(),
+    sa.Column("external_id", sa.String, nullable=False),
+    _at("created_at"),
+    sa.UniqueConstraint("tenant_id", "external_id"),
+)
+
+bank_logins = sa.Table(
+    "bank_logins",
+    metadata,
+    _id(),
+    _tenant_id(),
+    _ref("user_id", "users.id"),
+    sa.Column("bank_id", sa.String, nullable=False),
+    sa.Column("persona_login", sa.String, nullable=False),
+    sa.Column("state", sa.String, nullable=False),
+    sa.Column("state_detail", sa.String, nullable=True),
+    _at("state_until", nullable=True),
+    sa.Column("sync_count", sa.Integer, nullable=False, server_default=sa.text("0")),
+    _at("last_sync_at", nullable=True),
+    _at("last_attempt_at", nullable=True),
+    _at("created_at"),
+    _at("updated_at"),
+    sa.Index(None, "tenant_id", "user_id"),
+    sa.Index(None, "user_id"),
+)
+
+bank_login_sources = sa.Table(
+    "bank_login_sources",
+    metadata,
+    _id(),
+    _tenant_id(),
+    _ref("bank_login_id", "bank_logins.id"),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("priority", sa.Integer, nullable=False),
+    sa.Column("state", sa.String, nullable=True),
+    _at("last_update", nullable=True),
+    sa.UniqueConstraint("bank_login_id", "kind"),
+    _one_of("kind", SOURCE_KINDS),
+    sa.Index(None, "tenant_id"),
+)
+
+sync_attempts = sa.Table(
+    "sync_attempts",
+    metadata,
+    _id(),
+    _tenant_id(),
+    _ref("bank_login_id", "bank_logins.id"),
+    _at("at"),
+    sa.Column("unattended", sa.Boolean, nullable=False),
+    sa.Column("outcome", sa.String, nullable=False),
+    # The "4 unattended syncs per 24 h" limit counts one login's attempts in a time window.
+    sa.Index(None, "bank_login_id", "at"),
+    sa.Index(None, "tenant_id"),
+)
+
+consents = sa.Table(
+    "consents",
+    metadata,
+    _id(),
+    _tenant_id(),
+    _ref("bank_login_id", "bank_logins.id"),
+    _at("granted_at"),
+    _at("expires_at"),
+    sa.Column("history_days", sa.Integer, nullable=False),
+    _at("revoked_at", nullable=True),
+    sa.Index(None, "bank_login_id"),
+    sa.Index(None, "tenant_id"),
+)
+
+sca_challenges = sa.Table(
+    "sca_challenges",
+    metadata,
+    _id(),
+    _tenant_id(),
+    _ref("bank_login_id", "bank_logins.id", nullable=True),
+    sa.Column("session_id", sa.String, nullable=True),
+    sa.Column("approach", sa.String, nullable=False),
+    sa.Column("method", sa.String, nullable=True),
+    sa.Column("purpose", sa.String, nullable=False),
+    sa.Column("status", sa.String, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default=sa.text("0")),
+    _at("created_at"),
+    _at("expires_at"),
+    _at("decided_at", nullable=True),
+    _one_of("purpose", SCA_PURPOSES),
+    sa.Index(None, "bank_login_id"),
+    sa.Index(None, "session_id"),
+    sa.Index(None, "tenant_id"),
+)
+
+connect_sessions = sa.Table(
+    "connect_sessions",
+    metadata,
+    sa.Column("id", sa.String, primary_key=True),
+    _tenant_id(),
+    _ref("user_id", "users.id"),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("redirect_uri", sa.String, nullable=False),
+    sa.Column("state", sa.String, nullable=True),
+    sa.Column("options", Json, nullable=False),
+    _at("created_at"),
+    _at("expires_at"),
+    _at("used_at", nullable=True),
+    # The session outlives nothing: a login deleted later just leaves the finished session.
+    _ref("bank_login_id", "bank_logins.id", nullable=True, ondelete="SET NULL"),
+    _one_of("kind", CONNECT_SESSION_KINDS),
+    sa.Index(None, "user_id"),
+    sa.Index(None, "bank_login_id"),
+    sa.Index(None, "tenant_id"),
+)
+
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    _id(),
+    _tenant_id(),
+    _ref("user_id", "users.id"),
+    _ref("bank_login_id", "bank_logins.id", nullable=True),
+    sa.Column("bank_key", sa.String, nullable=True),
+    sa.Column("origin", sa.String, nullable=False),
+    sa.Column("type", sa.String, nullable=False),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("iban", sa.String, nullable=True),
+    sa.Column("masked_pan", sa.String, nullable=True),
+    sa.Column("balance_minor", sa.BigInteger, nullable=True),
+    sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+    _at("deleted_at", nullable=True),
+    _at("discovered_at"),
+    _at("activated_at", nullable=True),
+    _at("last_update", nullable=True),
+    # A sync matches the bank's accounts to ours by this key; manual accounts have neither.
+    sa.UniqueConstraint("bank_login_id", "bank_key"),
+    _one_of("origin", ORIGINS),
+    sa.Index(None, "tenant_id", "user_id"),
+    sa.Index(None, "user_id"),
+)
+
+transactions = sa.Table(
+    "transactions",
+    metadata,
+    _id(),
+    _tenant_id(),
+    # Copied from the account (no foreign key: the account's cascade already removes the row)
+    # so per-user listings need no join.
+    sa.Column("user_id", Id, nullable=False),
+    _ref("account_id", "accounts.id"),
+    sa.Column("bank_ref", sa.String, nullable=True),
+    sa.Column("origin", sa.String, nullable=False),
+    sa.Column("booked_on", sa.Date, nullable=False),
+    sa.Column("value_on", sa.Date, nullable=True),
+    sa.Column("amount_minor", sa.BigInteger, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("counterparty_name", sa.String, nullable=True),
+    sa.Column("counterparty_iban", sa.String, nullable=True),
+    sa.Column("description", sa.String, nullable=False),
+    sa.Column("category", sa.String, nullable=True),
+    sa.Column("status", sa.String, nullable=False),
+    sa.Column("balance_after_minor", sa.BigInteger, nullable=True),
+    _at("imported_at"),
+    # A re-sync must not import the same bank transaction twice.
+    sa.UniqueConstraint("account_id", "bank_ref"),
+    _one_of("origin", ORIGINS),
+    _one_of("status", TRANSACTION_STATUSES),
+    # Newest first (booked_on DESC, id DESC) per tenant, per account and per user, read straight
+    # off the index backwards with no sort: the hot `GET transactions?limit=50` paths.
+    sa.Index("ix_transactions_tenant_newest", "tenant_id", "booked_on", "id"),
+    sa.Index("ix_transactions_account_newest", "account_id", "booked_on", "id"),
+    sa.Index("ix_transactions_user_newest", "tenant_id", "user_id", "booked_on", "id"),
+)
+
+import_jobs = sa.Table(
+    "import_jobs",
+    metadata,
+    _id(),
+    _tenant_id(),
+    _ref("bank_login_id", "bank_logins.id", nullable=True),
+    _ref("user_id", "users.id", nullable=True),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("status", sa.String, nullable=False),
+    _at("created_at"),
+    _at("ready_at"),
+    _at("finished_at", nullable=True),
+    sa.Column("history_from", sa.Date, nullable=True),
+    sa.Column("history_to", sa.Date, nullable=True),
+    sa.Column("error", sa.String, nullable=True),
+    sa.Column("result", Json, nullable=True),
+    _one_of("status", IMPORT_JOB_STATUSES),
+    sa.Index(None, "bank_login_id"),
+    sa.Index(None, "user_id"),
+    sa.Index(None, "tenant_id"),
+)
+
+uploads = sa.Table(
+    "uploads",
+    metadata,
+    _id(),
+    _tenant_id(),
+    _ref("user_id", "users.id"),
+    _ref("account_id", "accounts.id", nullable=True),
+    sa.Column("filename", sa.String, nullable=False),
+    sa.Column("content_type", sa.String, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("status", sa.String, nullable=False),
+    _at("created_at"),
+    sa.Index(None, "user_id"),
+    sa.Index(None, "account_id"),
+    sa.Index(None, "tenant_id"),
+)
+
+webhook_outbox = sa.Table(
+    "webhook_outbox",
+    metadata,
+    _id(),
+    _tenant_id(),
+    sa.Column("event_id", sa.String, nullable=False, unique=True),
+    sa.Column("event_type", sa.String, nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    _at("created_at"),
+    sa.Column("status", sa.String, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default=sa.text("0")),
+    _at("next_attempt_at"),
+    _at("delivered_at", nullable=True),
+    _one_of("status", WEBHOOK_STATUSES),
+    # The delivery worker polls "pending and due", oldest first.
+    sa.Index(None, "status", "next_attempt_at"),
+    sa.Index(None, "tenant_id", "id"),
+)
+
+webhook_attempts = sa.Table(
+    "webhook_attempts",
+    metadata,
+    _id(),
+    _tenant_id(),
+    _ref("outbox_id", "webhook_outbox.id"),
+    _at("at"),
+    sa.Column("status_code", sa.Integer, nullable=True),
+    sa.Column("error", sa.String, nullable=True),
+    sa.Column("duration_ms", sa.Integer, nullable=False),
+    sa.Index(None, "outbox_id"),
+    sa.Index(None, "tenant_id"),
+)
+
+journal = sa.Table(
+    "journal",
+    metadata,
+    _id(),
+    # Null for requests no tenant could be identified for (bad credentials, the dashboard).
+    _tenant_id(nullable=True),
+    _at("at"),
+    sa.Column("method", sa.String, nullable=False),
+    sa.Column("path", sa.String, nullable=False),
+    sa.Column("status", sa.Integer, nullable=False),
+    sa.Column("request_id", sa.String, nullable=False),
+    sa.Column("duration_ms", sa.Integer, nullable=False),
+    sa.Index(None, "tenant_id", "id"),
+)
+
+# Tables holding one tenant's rows, children before parents: the order to delete them in.
+TENANT_TABLES: tuple[sa.Table, ...] = tuple(
+    t for t in reversed(metadata.sorted_tables) if "tenant_id" in t.c
+)

@@ -1,0 +1,49 @@
+"""The app's routes and openapi.yaml's operations are the same list."""
+
+from pathlib import Path
+
+import yaml
+from starlette.routing import Mount, Route
+
+from sandbox.app import create_app
+
+SPEC = Path(__file__).resolve().parents[2] / "openapi.yaml"
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}
+
+
+def app_operations(routes, prefix: str = "") -> set[tuple[str, str]]:
+    found = set()
+    for route in routes:
+        if isinstance(route, Mount):
+            found |= app_operations(route.routes, prefix + route.path)
+        elif isinstance(route, Route):
+            found |= {
+                (method, prefix + route.path) for method in route.methods - {"HEAD", "OPTIONS"}
+            }
+    return found
+
+
+def spec_operations() -> set[tuple[str, str]]:
+    paths = yaml.safe_load(SPEC.read_text())["paths"]
+    return {
+        (method.upper(), path)
+        for path, item in paths.items()
+        for method in item
+        if method in HTTP_METHODS
+    }
+
+
+def test_every_route_is_in_the_spec_and_every_operation_is_served(platform):
+    served = app_operations(create_app(platform).routes)
+    documented = spec_operations()
+    assert sorted(served - documented) == [], "routes missing from openapi.yaml"
+    assert sorted(documented - served) == [], "operations in openapi.yaml that the app lacks"
+
+
+def test_every_operation_has_an_id_and_documented_responses():
+    paths = yaml.safe_load(SPEC.read_text())["paths"]
+    for path, item in paths.items():
+        for method, operation in item.items():
+            if method in HTTP_METHODS:
+                assert operation.get("operationId"), f"{method} {path} has no operationId"
+                assert operation.get("responses"), f"{method} {path} has no responses"

@@ -1,0 +1,194 @@
+"""Store fixtures: every store test runs on SQLite, and on PostgreSQL when CI provides one."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from sandbox.store import schema as s
+from sandbox.store.database import Database, open_database
+from sandbox.store.tenants import TenantRow, insert_tenant
+
+PG_URL = os.environ.get("SANDBOX_TEST_DATABASE_URL")
+
+_URLS = [pytest.param("sqlite:///:memory:", id="sqlite")]
+_DURABLE = [pytest.param("sqlite-file", id="sqlite")]
+if PG_URL:
+    _URLS.append(pytest.param(PG_URL, id="postgresql", marks=pytest.mark.postgres))
+    _DURABLE.append(pytest.param(PG_URL, id="postgresql", marks=pytest.mark.postgres))
+
+T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture(params=_URLS)
+def database(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """An empty, freshly reset database of the current schema version."""
+    db = open_database(request.param, reset=True)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+@pytest.fixture(params=_DURABLE)
+def durable_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL whose data outlives a Database object: an SQLite file, or the PostgreSQL server."""
+    if request.param == "sqlite-file":
+        yield f"sqlite:///{tmp_path / 'nested' / 'state.db'}"
+        return
+    open_database(request.param, reset=True).close()
+    yield request.param
+    # Leave the server holding the current version, whatever the test did to it.
+    open_database(request.param, reset=True).close()
+
+
+@pytest.fixture
+def make_tenant() -> Callable[..., TenantRow]:
+    """Build a complete tenant row whose credentials derive from its id, so two never clash."""
+
+    def make(tenant_id: str = "demo", **changes: object) -> TenantRow:
+        values: dict[str, object] = {
+            "id": tenant_id,
+            "name": f"Tenant {tenant_id}",
+            "scenario_name": "default",
+            "scenario_json": '{"banks": []}',
+            "client_id": f"client-{tenant_id}",
+            "client_secret": f"secret-{tenant_id}",
+            "api_key": f"key-{tenant_id}",
+            "created_at": T0,
+            "allowed_ips": ("127.0.0.1",),
+            "redirect_uris": ("http://localhost:8080/callback",),
+            "branding": {"colour": "#123456"},
+        }
+        values.update(changes)
+        return TenantRow(**values)  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture
+def populate(make_tenant: Callable[..., TenantRow]) -> Callable[[Connection, str], dict[str, int]]:
+    """Give a new tenant one connected user with a row in every table, and return the ids."""
+
+    def add(conn: Connection, tenant_id: str) -> dict[str, int]:
+        insert_tenant(conn, make_tenant(tenant_id))
+
+        def row(table: sa.Table, **values: object) -> int:
+            result = conn.execute(sa.insert(table).values(tenant_id=tenant_id, **values))
+            return result.inserted_primary_key[0]
+
+        ids: dict[str, int] = {}
+        ids["user"] = row(s.users, external_id="u1", created_at=T0)
+        ids["bank_login"] = login = row(
+            s.bank_logins,
+            user_id=ids["user"],
+            bank_id="demobank",
+            persona_login="alice",
+            state="connected",
+            created_at=T0,
+            updated_at=T0,
+        )
+        row(s.bank_login_sources, bank_login_id=login, kind="api", priority=1)
+        row(s.sync_attempts, bank_login_id=login, at=T0, unattended=False, outcome="ok")
+        row(
+            s.consents,
+            bank_login_id=login,
+            granted_at=T0,
+            expires_at=T0 + timedelta(days=180),
+            history_days=90,
+        )
+        row(
+            s.sca_challenges,
+            bank_login_id=login,
+            approach="redirect",
+            purpose="connect",
+            status="finalised",
+            created_at=T0,
+            expires_at=T0 + timedelta(minutes=5),
+        )
+        conn.execute(
+            sa.insert(s.connect_sessions).values(
+                id=f"cs-{tenant_id}",
+                tenant_id=tenant_id,
+                user_id=ids["user"],
+                kind="connect",
+                redirect_uri="http://localhost:8080/callback",
+                options={},
+                created_at=T0,
+                expires_at=T0 + timedelta(minutes=30),
+                bank_login_id=login,
+            )
+        )
+        ids["account"] = row(
+            s.accounts,
+            user_id=ids["user"],
+            bank_login_id=login,
+            bank_key="acc-1",
+            origin="bank",
+            type="checking",
+            name="Current account",
+            currency="EUR",
+            balance_minor=123_45,
+            discovered_at=T0,
+        )
+        for n in (1, 2):
+            row(
+                s.transactions,
+                user_id=ids["user"],
+                account_id=ids["account"],
+                bank_ref=f"tx-{n}",
+                origin="bank",
+                booked_on=date(2025, 2, n),
+                amount_minor=-10_00 * n,
+                currency="EUR",
+                description=f"Purchase {n}",
+                status="booked",
+                imported_at=T0,
+            )
+        row(
+            s.import_jobs,
+            bank_login_id=login,
+            user_id=ids["user"],
+            kind="sync",
+            status="successful",
+            created_at=T0,
+            ready_at=T0,
+        )
+        row(
+            s.uploads,
+            user_id=ids["user"],
+            account_id=ids["account"],
+            filename="statement.csv",
+            content_type="text/csv",
+            size=1024,
+            status="imported",
+            created_at=T0,
+        )
+        outbox = row(
+            s.webhook_outbox,
+            event_id=f"evt-{tenant_id}",
+            event_type="connection.synced",
+            payload="{}",
+            created_at=T0,
+            status="delivered",
+            next_attempt_at=T0,
+        )
+        row(s.webhook_attempts, outbox_id=outbox, at=T0, status_code=200, duration_ms=12)
+        row(
+            s.journal,
+            at=T0,
+            method="GET",
+            path="/api/v1/accounts",
+            status=200,
+            request_id="req-1",
+            duration_ms=3,
+        )
+        return ids
+
+    return add

@@ -1,0 +1,169 @@
+"""Opening, version check and reset of the state database, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from sandbox.store import schema as s
+from sandbox.store.database import Database, SchemaMismatch, open_database
+from sandbox.store.tenants import TenantRow, get_tenant, insert_tenant, list_tenants
+
+
+def _stored_version(conn: Connection) -> str:
+    return conn.execute(
+        sa.select(s.meta.c.value).where(s.meta.c.key == "schema_version")
+    ).scalar_one()
+
+
+def test_a_new_database_gets_every_table_and_the_schema_version(database: Database) -> None:
+    with database.connect() as conn:
+        assert set(s.metadata.tables) <= set(sa.inspect(conn).get_table_names())
+        assert _stored_version(conn) == str(s.SCHEMA_VERSION)
+
+
+def test_an_sqlite_file_survives_reopening(
+    tmp_path: Path, make_tenant: Callable[..., TenantRow]
+) -> None:
+    path = tmp_path / ".sandbox" / "state.db"
+    url = f"sqlite:///{path}"
+    db = open_database(url)
+    with db.begin() as conn:
+        insert_tenant(conn, make_tenant("demo"))
+    db.close()
+
+    assert path.exists()  # the missing folder was created
+    db = open_database(url)
+    try:
+        with db.connect() as conn:
+            assert get_tenant(conn, "demo") == make_tenant("demo")
+    finally:
+        db.close()
+
+
+def test_an_sqlite_file_runs_in_wal_with_foreign_keys(tmp_path: Path) -> None:
+    db = open_database(f"sqlite:///{tmp_path / 'state.db'}")
+    try:
+        with db.connect() as conn:
+            pragma = {
+                name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+                for name in ("journal_mode", "foreign_keys", "synchronous")
+            }
+    finally:
+        db.close()
+    assert pragma == {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 1}  # 1 = NORMAL
+
+
+def test_another_schema_version_is_refused_with_how_to_reset(
+    durable_url: str, make_tenant: Callable[..., TenantRow]
+) -> None:
+    db = open_database(durable_url)
+    with db.begin() as conn:
+        insert_tenant(conn, make_tenant("demo"))
+        conn.execute(sa.update(s.meta).values(value="0"))
+    db.close()
+
+    with pytest.raises(SchemaMismatch) as refused:
+        open_database(durable_url)
+
+    message = str(refused.value)
+    assert "version 0" in message
+    assert f"version {s.SCHEMA_VERSION}" in message
+    assert "bank-sandbox serve --reset" in message
+    if durable_url.startswith("sqlite"):
+        assert f"delete {durable_url.removeprefix('sqlite:///')}" in message
+
+    db = open_database(durable_url, reset=True)
+    try:
+        with db.connect() as conn:
+            assert _stored_version(conn) == str(s.SCHEMA_VERSION)
+            assert list_tenants(conn) == []
+    finally:
+        db.close()
+    open_database(durable_url).close()  # and it opens normally from now on
+
+
+def test_our_tables_without_a_version_are_refused(durable_url: str) -> None:
+    db = open_database(durable_url)
+    with db.begin() as conn:
+        s.meta.drop(conn)
+    db.close()
+
+    with pytest.raises(SchemaMismatch, match="version unknown"):
+        open_database(durable_url)
+
+
+def test_reset_wipes_the_data(database: Database, make_tenant: Callable[..., TenantRow]) -> None:
+    with database.begin() as conn:
+        insert_tenant(conn, make_tenant("demo"))
+    database.reset()
+    with database.connect() as conn:
+        assert list_tenants(conn) == []
+        assert _stored_version(conn) == str(s.SCHEMA_VERSION)
+
+
+def test_reset_of_an_sqlite_file_drops_tables_an_older_version_had(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    db = open_database(url)
+    with db.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE old_things (id INTEGER PRIMARY KEY,"
+            " tenant_id VARCHAR REFERENCES tenants (id))"
+        )
+    db.reset()
+    with db.connect() as conn:
+        assert "old_things" not in sa.inspect(conn).get_table_names()
+    db.close()
+
+
+def test_a_failed_transaction_keeps_nothing(
+    database: Database, make_tenant: Callable[..., TenantRow]
+) -> None:
+    with pytest.raises(RuntimeError), database.begin() as conn:
+        insert_tenant(conn, make_tenant("demo"))
+        raise RuntimeError("boom")
+    with database.connect() as conn:
+        assert list_tenants(conn) == []
+
+
+def test_writes_from_many_threads_all_land(
+    database: Database, make_tenant: Callable[..., TenantRow]
+) -> None:
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            with database.begin() as conn:
+                insert_tenant(conn, make_tenant(f"t{n}"))
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with database.connect() as conn:
+        assert len(list_tenants(conn)) == 16
+
+
+def test_writes_to_an_sqlite_file_from_many_threads_all_land(
+    tmp_path: Path, make_tenant: Callable[..., TenantRow]
+) -> None:
+    db = open_database(f"sqlite:///{tmp_path / 'state.db'}")
+    try:
+        test_writes_from_many_threads_all_land(db, make_tenant)
+    finally:
+        db.close()
+
+
+def test_an_unsupported_database_is_refused_by_name_without_its_password() -> None:
+    with pytest.raises(ValueError, match="unsupported database mysql://root:\\*\\*\\*@") as refused:
+        Database("mysql://root:hunter2@localhost/sandbox")
+    assert "hunter2" not in str(refused.value)

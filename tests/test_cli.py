@@ -1,0 +1,130 @@
+"""The `bank-sandbox` command line: validate, generate, serve."""
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+
+from sandbox.cli import main
+from sandbox.testing.server import SandboxServer
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_validate_a_valid_file_prints_one_summary_line(capsys):
+    assert main(["validate", str(ROOT / "scenarios/default.yaml")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1
+    assert out[0].startswith(f"{ROOT / 'scenarios/default.yaml'}: valid: ")
+
+
+def test_validate_lists_problems_and_fails(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("banks:\n  - id: x\n    name: X\n    country: Germany\nseeed: 1\n")
+    assert main(["validate", str(bad)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        f"{bad}:4: banks[0].country: 'Germany' is not a two-letter ISO country code like DE",
+        f"{bad}:5: seeed: unknown key `seeed`; did you mean `seed`?",
+    ]
+
+
+def test_generate_prints_the_personas_data_as_json(capsys):
+    code = main(
+        [
+            "generate",
+            "--persona",
+            "good",
+            "--bank",
+            "nordlicht-sparbank",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-03-31",
+        ]
+    )
+    assert code == 0
+    report = orjson.loads(capsys.readouterr().out)
+    assert (report["persona"], report["bank"]["id"]) == ("good", "nordlicht-sparbank")
+    assert report["owner"]["name"]
+    (account,) = report["accounts"]
+    booked = [t["booked_on"] for t in account["transactions"]]
+    assert booked and booked == sorted(booked)
+    assert booked[0] >= "2025-01-01" and booked[-1] <= "2025-03-31"
+    total = sum(Decimal(t["amount"]) for t in account["transactions"])
+    assert Decimal(account["opening_balance"]) + total == Decimal(account["closing_balance"])
+
+
+def test_generate_is_byte_identical_across_runs(capsys):
+    args = [
+        "generate",
+        "--persona",
+        "multi-currency",
+        "--bank",
+        "bank-wislany",
+        "--from",
+        "2024-06-01",
+        "--to",
+        "2024-07-31",
+    ]
+    main(args)
+    first = capsys.readouterr().out
+    main(args)
+    assert capsys.readouterr().out == first
+
+
+def test_generate_unknown_persona_is_a_clear_error(capsys):
+    code = main(
+        ["generate", "--persona", "nobody-at-all", "--from", "2025-01-01", "--to", "2025-01-31"]
+    )
+    assert code == 2
+    assert "nobody-at-all" in capsys.readouterr().err
+
+
+def test_serve_refuses_a_public_address_without_an_admin_token(monkeypatch, capsys):
+    monkeypatch.delenv("SANDBOX_ADMIN_TOKEN", raising=False)
+    assert main(["serve", "--host", "0.0.0.0"]) == 2
+    assert "SANDBOX_ADMIN_TOKEN" in capsys.readouterr().err
+
+
+def test_served_state_survives_a_restart(tmp_path):
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    with SandboxServer(url, cwd=ROOT) as server:
+        created = httpx.post(f"{server.url}/_sandbox/tenants", json={"tenant_id": "keep-me"})
+        assert created.status_code == 201
+    with SandboxServer(url, cwd=ROOT) as server:
+        kept = httpx.get(f"{server.url}/_sandbox/tenants/keep-me").json()
+        assert kept["api_key"] == created.json()["api_key"]
+        assert kept["created_at"] == created.json()["created_at"]
+    with SandboxServer(url, "--reset", cwd=ROOT) as server:
+        assert httpx.get(f"{server.url}/_sandbox/tenants/keep-me").status_code == 404
+        assert httpx.get(f"{server.url}/_sandbox/tenants/demo").status_code == 200
+
+
+def test_serve_explains_a_bad_scenario_and_exits(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("banks: []\n")
+    server = SandboxServer(f"sqlite:///{tmp_path / 's.db'}", "--scenario", str(bad), cwd=ROOT)
+    with pytest.raises(RuntimeError, match=re.escape("bad.yaml:1: banks")):
+        server.wait_ready()
+
+
+def test_serve_refuses_a_database_of_another_schema_version_and_says_how_to_reset(tmp_path):
+    import sqlalchemy as sa
+
+    from sandbox.store.database import SCHEMA_VERSION_KEY, open_database
+    from sandbox.store.schema import meta
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    database = open_database(url)
+    with database.begin() as conn:
+        conn.execute(sa.update(meta).where(meta.c.key == SCHEMA_VERSION_KEY).values(value="0"))
+    database.close()
+    server = SandboxServer(url, cwd=ROOT)
+    with pytest.raises(RuntimeError, match=re.escape("bank-sandbox serve --reset")):
+        server.wait_ready()
+    with SandboxServer(url, "--reset", cwd=ROOT) as server:
+        assert httpx.get(f"{server.url}/healthz").status_code == 200
