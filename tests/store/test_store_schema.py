@@ -138,7 +138,12 @@ def test_newest_transactions_are_read_off_an_index_without_sorting(
     with database.begin() as conn:
         populate(conn, "t1")
         plan = _plan(conn, query)
-    assert index in plan
+    if database.engine.dialect.name == "sqlite":
+        assert index in plan
+    else:
+        # On a near-empty table PostgreSQL's planner may pick any of the newest-first indexes
+        # (and filter the rest); what matters is that the rows come off an index, unsorted.
+        assert "Index Scan Backward using ix_transactions_" in plan
     assert "SCAN transactions\n" not in plan + "\n"  # SQLite's words for a full scan
     assert "TEMP B-TREE" not in plan  # SQLite sorting
     assert "Sort" not in plan  # PostgreSQL sorting
