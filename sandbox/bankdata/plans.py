@@ -90,7 +90,12 @@ def book(scenario: Scenario, persona: Persona, bank: Bank) -> Book:
 
 def _build(seed: int, persona: Persona, bank: Bank) -> Book:
     country = bank.country
-    specs = persona.accounts
+    # An account that names no currency is in the bank's (so a persona of every bank banks
+    # in PLN at a Polish bank and in EUR at a German one).
+    specs = [
+        spec if spec.currency else spec.model_copy(update={"currency": bank.default_currency})
+        for spec in persona.accounts
+    ]
     home_profile = next(
         (s.effective_profile for s in specs if MODELS[s.effective_profile] is Model.CURRENT),
         specs[0].effective_profile,

@@ -22,6 +22,12 @@ Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 ANY_BANK = "*"
 
+# The currency a bank's accounts are in unless the bank or the account says otherwise.
+COUNTRY_CURRENCY = {
+    "PL": "PLN", "GB": "GBP", "CH": "CHF", "SE": "SEK", "NO": "NOK", "DK": "DKK",
+    "CZ": "CZK", "HU": "HUF", "RO": "RON", "BG": "BGN", "IS": "ISK", "US": "USD",
+}  # fmt: skip
+
 
 class Strict(BaseModel):
     """Every scenario object refuses unknown keys so typos are reported, not ignored."""
@@ -190,6 +196,7 @@ class Bank(Strict):
     bic: str | None = Field(default=None, pattern=r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$")
     bank_code: str | None = Field(default=None, pattern=r"^[A-Za-z0-9]{1,12}$")
     colour: Colour = "#333333"
+    currency: Currency | None = None
     account_types: list[AccountType] = Field(default=[AccountType.CHECKING], min_length=1)
     sources: list[Source] = Field(default=[Source(kind=SourceKind.API)], min_length=1, max_length=2)
     login_fields: LoginFields = LoginFields()
@@ -204,6 +211,11 @@ class Bank(Strict):
     @property
     def history_limit_days(self) -> int:
         return self.max_history_days or self.history_days
+
+    @property
+    def default_currency(self) -> str:
+        """What an account that names no currency is kept in: the bank's, else its country's."""
+        return self.currency or COUNTRY_CURRENCY.get(self.country, "EUR")
 
 
 class ScaMethod(Strict):
@@ -234,7 +246,7 @@ class AccountSpec(Strict):
     id: Id
     type: AccountType = AccountType.CHECKING
     name: str | None = None
-    currency: Currency = "EUR"
+    currency: Currency | None = None  # None: the bank's default currency
     opened: date | None = None
     opening_balance: Decimal = Decimal("0")
     profile: Profile | None = None
