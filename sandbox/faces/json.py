@@ -6,6 +6,7 @@ refuse unknown fields, and every problem is named in `details` as `{"field", "me
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, TypeVar
 
 import orjson
@@ -15,6 +16,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from sandbox.clock import ClockError
+from sandbox.domain.connections import LoginNotUsable
+from sandbox.domain.fakebank import BankRefusal
+from sandbox.domain.records import BankLogin
 from sandbox.errors import Conflict, InvalidInput, NotFound, SandboxError, TooLarge, Unauthorized
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -24,6 +28,8 @@ STATUS = {
     Conflict: 409,
     InvalidInput: 422,
     ClockError: 409,
+    BankRefusal: 409,
+    LoginNotUsable: 409,
     Unauthorized: 401,
     TooLarge: 413,
 }
@@ -87,3 +93,31 @@ def _message(item: Any) -> str:
     if item["type"] == "extra_forbidden":
         return "unknown field"
     return item["msg"].removeprefix("Value error, ")
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def bank_login_json(login: BankLogin) -> dict[str, Any]:
+    """A bank login as the native and control APIs show it."""
+    consent = login.consent
+    return {
+        "id": login.id,
+        "user_id": login.external_user_id,
+        "bank_id": login.bank_id,
+        "account_type": login.account_type,
+        "state": login.state.value,
+        "state_detail": login.state_detail,
+        "state_until": _iso(login.state_until),
+        "consent": None
+        if consent is None
+        else {
+            "granted_at": consent.granted_at.isoformat(),
+            "expires_at": consent.expires_at.isoformat(),
+            "history_days": consent.history_days,
+        },
+        "sync_count": login.sync_count,
+        "last_sync_at": _iso(login.last_sync_at),
+        "created_at": login.created_at.isoformat(),
+    }

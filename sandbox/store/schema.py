@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from sandbox.store.types import UTCDateTime
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SOURCE_KINDS = ("api", "web")
 SCA_PURPOSES = ("connect", "renew", "extend_history")
@@ -119,6 +119,7 @@ bank_logins = sa.Table(
     _ref("user_id", "users.id"),
     sa.Column("bank_id", sa.String, nullable=False),
     sa.Column("persona_login", sa.String, nullable=False),
+    sa.Column("account_type", sa.String, nullable=True),
     sa.Column("state", sa.String, nullable=False),
     sa.Column("state_detail", sa.String, nullable=True),
     _at("state_until", nullable=True),
@@ -181,6 +182,8 @@ sca_challenges = sa.Table(
     _tenant_id(),
     _ref("bank_login_id", "bank_logins.id", nullable=True),
     sa.Column("session_id", sa.String, nullable=True),
+    sa.Column("bank_id", sa.String, nullable=False),
+    sa.Column("persona_login", sa.String, nullable=False),
     sa.Column("approach", sa.String, nullable=False),
     sa.Column("method", sa.String, nullable=True),
     sa.Column("purpose", sa.String, nullable=False),
@@ -205,6 +208,8 @@ connect_sessions = sa.Table(
     sa.Column("redirect_uri", sa.String, nullable=False),
     sa.Column("state", sa.String, nullable=True),
     sa.Column("options", Json, nullable=False),
+    sa.Column("progress", Json, nullable=False),
+    sa.Column("csrf_token", sa.String, nullable=False),
     _at("created_at"),
     _at("expires_at"),
     _at("used_at", nullable=True),

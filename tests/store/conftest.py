@@ -106,6 +106,8 @@ def populate(make_tenant: Callable[..., TenantRow]) -> Callable[[Connection, str
         row(
             s.sca_challenges,
             bank_login_id=login,
+            bank_id="hausbank",
+            persona_login="alice",
             approach="redirect",
             purpose="connect",
             status="finalised",
@@ -120,6 +122,8 @@ def populate(make_tenant: Callable[..., TenantRow]) -> Callable[[Connection, str
                 kind="connect",
                 redirect_uri="http://localhost:8080/callback",
                 options={},
+                progress={"step": "bank"},
+                csrf_token="token",
                 created_at=T0,
                 expires_at=T0 + timedelta(minutes=30),
                 bank_login_id=login,

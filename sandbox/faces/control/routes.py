@@ -17,10 +17,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sandbox.domain import tenants
+from sandbox.domain import connections, sca, tenants
 from sandbox.domain.platform import Platform
 from sandbox.errors import InvalidInput, NotFound, Unauthorized
-from sandbox.faces.json import EXCEPTION_HANDLERS, JSONResponse, error_response, read_model
+from sandbox.faces.json import (
+    EXCEPTION_HANDLERS,
+    JSONResponse,
+    bank_login_json,
+    error_response,
+    read_model,
+)
 from sandbox.faces.routing import resource
 from sandbox.scenario import ScenarioError, load_scenario, load_scenario_text, shipped_scenarios
 from sandbox.scenario.model import parse_duration
@@ -77,6 +83,13 @@ class ClockMove(Body):
         if len(given) != 1:
             raise ValueError("give exactly one of `advance`, `set` or `freeze`")
         return self
+
+
+class NewBankLogin(Body):
+    user_id: str = Field(min_length=1, max_length=128)
+    bank_id: str = Field(min_length=1, max_length=64)
+    login: str = Field(min_length=1, max_length=64)
+    account_type: str | None = Field(default=None, max_length=32)
 
 
 def _platform(request: Request) -> Platform:
@@ -176,6 +189,55 @@ async def move_clock(request: Request) -> Response:
     return JSONResponse(_clock_json(tenants.save_clock(db, tenant, clock)))
 
 
+async def create_bank_login(request: Request) -> Response:
+    """A connected bank login without the hosted UI, for tests that do not exercise it."""
+    body = await read_model(request, NewBankLogin)
+    platform = _platform(request)
+    tenant = tenants.get_tenant(platform.db, request.path_params["tenant_id"])
+    login, result = connections.connect_directly(
+        platform.db,
+        tenant,
+        external_user_id=body.user_id,
+        bank_id=body.bank_id,
+        login=body.login,
+        account_type=body.account_type,
+    )
+    payload = {
+        **bank_login_json(login),
+        "new_accounts": result.new_accounts,
+        "new_transactions": result.new_transactions,
+    }
+    return JSONResponse(payload, status_code=201)
+
+
+async def approve_sca(request: Request) -> Response:
+    return await _decide_sca(request, approve=True)
+
+
+async def reject_sca(request: Request) -> Response:
+    return await _decide_sca(request, approve=False)
+
+
+async def _decide_sca(request: Request, approve: bool) -> Response:
+    """Approve or reject a pending decoupled (or redirect) SCA on the user's behalf."""
+    platform = _platform(request)
+    tenant = tenants.get_tenant(platform.db, request.path_params["tenant_id"])
+    challenge_id = _int_param(request, "challenge_id")
+    with platform.db.begin() as conn:
+        challenge = sca.read_challenge(conn, tenant, challenge_id)
+        challenge = sca.decide(conn, tenant, challenge, approve)
+    return JSONResponse(
+        {"challenge_id": challenge.id, "approach": challenge.approach, "status": challenge.status}
+    )
+
+
+def _int_param(request: Request, name: str) -> int:
+    raw = request.path_params[name]
+    if not raw.isdigit() or len(raw) > 18:
+        raise NotFound(f"no {name.replace('_', ' ')} {raw!r}")
+    return int(raw)
+
+
 class AdminToken:
     """Requires `Authorization: Bearer <SANDBOX_ADMIN_TOKEN>` whenever a token is configured."""
 
@@ -202,6 +264,9 @@ def control_app(platform: Platform) -> Starlette:
         resource("/tenants/{tenant_id}", get=get_tenant, delete=delete_tenant),
         resource("/tenants/{tenant_id}/reset", post=reset_tenant),
         resource("/tenants/{tenant_id}/clock", get=get_clock, post=move_clock),
+        resource("/tenants/{tenant_id}/bank-logins", post=create_bank_login),
+        resource("/tenants/{tenant_id}/sca/{challenge_id}/approve", post=approve_sca),
+        resource("/tenants/{tenant_id}/sca/{challenge_id}/reject", post=reject_sca),
     ]
     app = Starlette(
         routes=routes,

@@ -1,0 +1,100 @@
+"""Bank logins: a user's connection to one bank through one persona's credentials.
+
+The stored state is what the last event left; the state as read also applies the clock: a
+consent past its expiry reads `sca_required` (or `webauth_required` where the bank's source
+authenticates in the browser) without any timer having run (DESIGN rule 3).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from sandbox.domain.records import BankLogin, Consent
+from sandbox.domain.states import LoginState
+from sandbox.domain.tenants import Tenant
+from sandbox.errors import InvalidInput, NotFound
+from sandbox.scenario.model import AuthMechanism, Bank, Source
+from sandbox.store import bank_logins as rows
+from sandbox.store.database import Database
+
+
+def preferred_source(bank: Bank) -> Source:
+    """The enabled source with the lowest priority: the one a connection goes through."""
+    enabled = sorted((s for s in bank.sources if not s.disabled), key=lambda s: s.priority)
+    if not enabled:
+        raise InvalidInput(f"every source of bank {bank.id!r} is disabled")
+    return enabled[0]
+
+
+def expired_state(bank: Bank) -> LoginState:
+    """What a login whose consent has run out reads: the user must pass SCA again, in the
+    browser where the bank's source authenticates there."""
+    webauth = preferred_source(bank).auth is AuthMechanism.WEBAUTH
+    return LoginState.WEBAUTH_REQUIRED if webauth else LoginState.SCA_REQUIRED
+
+
+def bank_login_from_row(row: Any, tenant: Tenant, now: datetime | None = None) -> BankLogin:
+    now = now or tenant.now()
+    consent = None
+    if row["consent_granted_at"] is not None:
+        consent = Consent(
+            granted_at=row["consent_granted_at"],
+            expires_at=row["consent_expires_at"],
+            history_days=row["consent_history_days"],
+        )
+    state = LoginState(row["state"])
+    if state is LoginState.CONNECTED and (consent is None or now >= consent.expires_at):
+        state = expired_state(tenant.scenario.bank(row["bank_id"]))
+    until = row["state_until"]
+    if state is LoginState.BANK_UNAVAILABLE and until is not None and now >= until:
+        state = LoginState.CONNECTED if consent and now < consent.expires_at else state
+    return BankLogin(
+        id=row["id"],
+        tenant_id=row["tenant_id"],
+        user_id=row["user_id"],
+        external_user_id=row["external_user_id"],
+        bank_id=row["bank_id"],
+        persona_login=row["persona_login"],
+        account_type=row["account_type"],
+        state=state,
+        state_detail=row["state_detail"] if state.value == row["state"] else None,
+        state_until=until if state is LoginState.BANK_UNAVAILABLE else None,
+        consent=consent,
+        sync_count=row["sync_count"],
+        last_sync_at=row["last_sync_at"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def find_bank_login(conn: Connection, tenant: Tenant, bank_login_id: int) -> BankLogin:
+    row = rows.bank_login_by_id(conn, tenant.id, bank_login_id)
+    if row is None:
+        raise NotFound(f"no bank login {bank_login_id}", details={"bank_login_id": bank_login_id})
+    return bank_login_from_row(row, tenant)
+
+
+def get_bank_login(db: Database, tenant: Tenant, bank_login_id: int) -> BankLogin:
+    with db.connect() as conn:
+        return find_bank_login(conn, tenant, bank_login_id)
+
+
+def list_bank_logins(db: Database, tenant: Tenant, user_id: int | None = None) -> list[BankLogin]:
+    now = tenant.now()
+    with db.connect() as conn:
+        return [
+            bank_login_from_row(row, tenant, now)
+            for row in rows.list_bank_logins(conn, tenant.id, user_id)
+        ]
+
+
+def delete_bank_login(db: Database, tenant: Tenant, bank_login_id: int) -> None:
+    """Deletes the bank login with its accounts and their transactions (cascade)."""
+    with db.begin() as conn:
+        if not rows.delete_bank_login(conn, tenant.id, bank_login_id):
+            raise NotFound(
+                f"no bank login {bank_login_id}", details={"bank_login_id": bank_login_id}
+            )

@@ -1,0 +1,238 @@
+"""Establishing, renewing and refreshing bank logins: one place for what the hosted UI, the
+control API and the data APIs all need.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.engine import Connection
+
+from sandbox.domain.bank_logins import find_bank_login, preferred_source
+from sandbox.domain.fakebank import BankRefusal, Moment, check_access, sca_on_every_sync
+from sandbox.domain.records import BankLogin, User
+from sandbox.domain.states import NEEDS_USER, LoginState
+from sandbox.domain.sync import SyncResult, import_from_bank
+from sandbox.domain.tenants import Tenant
+from sandbox.domain.users import user_for
+from sandbox.errors import Conflict, InvalidInput, SandboxError
+from sandbox.scenario.model import Bank, Persona
+from sandbox.store import bank_logins as rows
+from sandbox.store.database import Database
+
+
+class LoginNotUsable(SandboxError):
+    """A sync was refused: the bank login is in a state the user must resolve first."""
+
+    code = "bank_login_not_usable"
+
+    def __init__(self, login: BankLogin) -> None:
+        super().__init__(
+            f"the bank login is {login.state.value}; the user must act before data flows",
+            details={"state": login.state.value, "bank_login_id": login.id},
+        )
+        self.state = login.state
+
+
+def bank_of(tenant: Tenant, bank_id: str) -> Bank:
+    try:
+        return tenant.scenario.bank(bank_id)
+    except KeyError:
+        raise InvalidInput(f"no bank {bank_id!r}", details={"bank_id": bank_id}) from None
+
+
+def persona_for(tenant: Tenant, bank: Bank, login: str) -> Persona:
+    persona = tenant.scenario.persona(bank.id, login)
+    if persona is None:
+        raise InvalidInput(f"no persona {login!r} at bank {bank.id!r}", details={"login": login})
+    return persona
+
+
+def establish(
+    conn: Connection,
+    tenant: Tenant,
+    *,
+    user: User,
+    bank: Bank,
+    persona: Persona,
+    account_type: str | None,
+    activate: set[str] | None,
+) -> tuple[int, SyncResult]:
+    """A new connected bank login with a fresh consent and its first sync (sync 1)."""
+    now = tenant.now()
+    bank_login_id = rows.insert_bank_login(
+        conn,
+        tenant_id=tenant.id,
+        user_id=user.id,
+        bank_id=bank.id,
+        persona_login=persona.login,
+        account_type=account_type,
+        state=LoginState.CONNECTED.value,
+        sync_count=1,
+        last_sync_at=now,
+        last_attempt_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    rows.insert_sources(
+        conn, tenant.id, bank_login_id, [(s.kind.value, s.priority) for s in bank.sources]
+    )
+    _grant_consent(conn, tenant, bank, bank_login_id)
+    rows.insert_sync_attempt(conn, tenant.id, bank_login_id, now, False, "ok")
+    result = import_from_bank(
+        conn,
+        tenant,
+        bank_login_id=bank_login_id,
+        user_id=user.id,
+        bank=bank,
+        persona=persona,
+        account_type=account_type,
+        history_days=bank.history_days,
+        moment=Moment(1, now),
+        activate=activate,
+    )
+    return bank_login_id, result
+
+
+def renew(
+    conn: Connection, tenant: Tenant, login: BankLogin, activate: set[str] | None
+) -> SyncResult:
+    """After SCA again: a new consent, the login connected, and a sync."""
+    bank = bank_of(tenant, login.bank_id)
+    _grant_consent(conn, tenant, bank, login.id)
+    rows.update_bank_login(
+        conn, login.id, state=LoginState.CONNECTED.value, state_detail=None, state_until=None
+    )
+    return _sync(conn, tenant, login, bank, unattended=False, activate=activate)
+
+
+def _grant_consent(conn: Connection, tenant: Tenant, bank: Bank, bank_login_id: int) -> None:
+    now = tenant.now()
+    rows.insert_consent(
+        conn,
+        tenant_id=tenant.id,
+        bank_login_id=bank_login_id,
+        granted_at=now,
+        expires_at=now + timedelta(days=bank.consent_days),
+        history_days=bank.history_days,
+    )
+
+
+def refresh(db: Database, tenant: Tenant, bank_login_id: int) -> tuple[BankLogin, SyncResult]:
+    """Sync now without the user (the API's refresh): refused while the user must act; a
+    bank refusal is recorded as the login's new state."""
+    refusal: BankRefusal | None = None
+    with db.begin() as conn:
+        login = find_bank_login(conn, tenant, bank_login_id)
+        if login.state in NEEDS_USER:
+            raise LoginNotUsable(login)
+        bank = bank_of(tenant, login.bank_id)
+        try:
+            result = _sync(conn, tenant, login, bank, unattended=True, activate=None)
+        except BankRefusal as error:  # the bank checks before anything is written
+            _record_refusal(conn, tenant, login, error)
+            refusal = error
+    if refusal is not None:
+        raise refusal
+    return get_login(db, tenant, bank_login_id), result
+
+
+def get_login(db: Database, tenant: Tenant, bank_login_id: int) -> BankLogin:
+    with db.connect() as conn:
+        return find_bank_login(conn, tenant, bank_login_id)
+
+
+def _sync(
+    conn: Connection,
+    tenant: Tenant,
+    login: BankLogin,
+    bank: Bank,
+    *,
+    unattended: bool,
+    activate: set[str] | None,
+) -> SyncResult:
+    persona = persona_for(tenant, bank, login.persona_login)
+    moment = moment_of(conn, tenant, login)
+    check_access(persona, moment)
+    if unattended and sca_on_every_sync(persona, moment):
+        raise BankRefusal(LoginState.SCA_REQUIRED, "The bank asks for SCA on every sync.")
+    now = moment.now
+    preferred_source(bank)
+    result = import_from_bank(
+        conn,
+        tenant,
+        bank_login_id=login.id,
+        user_id=login.user_id,
+        bank=bank,
+        persona=persona,
+        account_type=login.account_type,
+        history_days=login.consent.history_days if login.consent else bank.history_days,
+        moment=moment,
+        activate=activate,
+    )
+    rows.update_bank_login(
+        conn,
+        login.id,
+        sync_count=login.sync_count + 1,
+        last_sync_at=now,
+        last_attempt_at=now,
+        updated_at=now,
+    )
+    rows.insert_sync_attempt(conn, tenant.id, login.id, now, unattended, "ok")
+    return result
+
+
+def moment_of(conn: Connection, tenant: Tenant, login: BankLogin) -> Moment:
+    """The bank's view of the login's next sync: its number, now, and the earlier ones."""
+    return Moment(login.sync_count + 1, tenant.now(), rows.sync_times(conn, login.id))
+
+
+def _record_refusal(
+    conn: Connection, tenant: Tenant, login: BankLogin, refusal: BankRefusal
+) -> None:
+    now = tenant.now()
+    rows.update_bank_login(
+        conn,
+        login.id,
+        state=refusal.state.value,
+        state_detail=refusal.detail,
+        state_until=refusal.until,
+        sync_count=login.sync_count + 1,
+        last_attempt_at=now,
+        updated_at=now,
+    )
+    rows.insert_sync_attempt(conn, tenant.id, login.id, now, True, refusal.state.value)
+
+
+def ensure_connected(login: BankLogin) -> None:
+    if login.state is not LoginState.CONNECTED:
+        raise Conflict(f"the bank login is {login.state.value}", details={"state": login.state})
+
+
+def connect_directly(
+    db: Database,
+    tenant: Tenant,
+    *,
+    external_user_id: str,
+    bank_id: str,
+    login: str,
+    account_type: str | None = None,
+) -> tuple[BankLogin, SyncResult]:
+    """A connected bank login made without the hosted UI (Plaid's sandbox public-token
+    endpoint does the same): no password or SCA, but the persona's scripted refusals at its
+    first sync still apply, and every account is shared."""
+    bank = bank_of(tenant, bank_id)
+    persona = persona_for(tenant, bank, login)
+    if account_type is not None and account_type not in {t.value for t in bank.account_types}:
+        raise InvalidInput(
+            f"{bank.name} does not offer {account_type!r} accounts",
+            details={"account_type": account_type},
+        )
+    check_access(persona, Moment(1, tenant.now()))
+    with db.begin() as conn:
+        user = user_for(conn, tenant, external_user_id)
+        bank_login_id, result = establish(
+            conn, tenant, user=user, bank=bank, persona=persona,
+            account_type=account_type, activate=None,
+        )  # fmt: skip
+    return get_login(db, tenant, bank_login_id), result

@@ -1,0 +1,134 @@
+"""The platform's records as the domain hands them to faces: frozen values built from rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Self
+
+from sandbox.domain.states import LoginState, ScaStatus
+from sandbox.money import from_minor
+
+
+class FromRow:
+    @classmethod
+    def from_row(cls, row: Any) -> Self:
+        return cls(**{f.name: row[f.name] for f in fields(cls)})  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class User(FromRow):
+    id: int
+    tenant_id: str
+    external_id: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ConnectSession(FromRow):
+    id: str
+    tenant_id: str
+    user_id: int
+    kind: str  # connect | management
+    redirect_uri: str
+    state: str | None
+    options: dict
+    progress: dict
+    csrf_token: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+    bank_login_id: int | None
+
+
+@dataclass(frozen=True)
+class Challenge(FromRow):
+    id: int
+    tenant_id: str
+    bank_login_id: int | None
+    session_id: str | None
+    bank_id: str
+    persona_login: str
+    approach: str
+    method: str | None
+    purpose: str
+    status: ScaStatus
+    attempts: int
+    created_at: datetime
+    expires_at: datetime
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Consent:
+    granted_at: datetime
+    expires_at: datetime
+    history_days: int
+
+
+@dataclass(frozen=True)
+class BankLogin:
+    id: int
+    tenant_id: str
+    user_id: int
+    external_user_id: str
+    bank_id: str
+    persona_login: str
+    account_type: str | None
+    state: LoginState  # as read now: consent expiry is applied
+    state_detail: str | None
+    state_until: datetime | None
+    consent: Consent | None
+    sync_count: int
+    last_sync_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Account(FromRow):
+    id: int
+    user_id: int
+    bank_login_id: int | None
+    bank_key: str | None
+    origin: str
+    type: str
+    name: str
+    currency: str
+    iban: str | None
+    masked_pan: str | None
+    balance_minor: int | None
+    disabled: bool
+    deleted_at: datetime | None
+    discovered_at: datetime
+    activated_at: datetime | None
+    last_update: datetime | None
+
+    @property
+    def balance(self) -> Decimal | None:
+        return None if self.balance_minor is None else from_minor(self.balance_minor, self.currency)
+
+
+@dataclass(frozen=True)
+class Transaction(FromRow):
+    id: int
+    user_id: int
+    account_id: int
+    bank_ref: str | None
+    origin: str
+    booked_on: date
+    value_on: date | None
+    amount_minor: int
+    currency: str
+    counterparty_name: str | None
+    counterparty_iban: str | None
+    description: str
+    category: str | None
+    status: str
+    balance_after_minor: int | None
+    imported_at: datetime
+
+    @property
+    def amount(self) -> Decimal:
+        return from_minor(self.amount_minor, self.currency)

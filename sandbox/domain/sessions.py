@@ -1,0 +1,125 @@
+"""Connect and management sessions: the links into the hosted UI a tenant hands its user.
+
+A session lives 15 minutes of the tenant's virtual time and serves one flow: once the user is
+sent back to the client it is used, and opening it again shows an error.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from sqlalchemy.engine import Connection
+
+from sandbox.domain.records import ConnectSession
+from sandbox.domain.tenants import Tenant, get_tenant
+from sandbox.domain.users import find_user, user_for
+from sandbox.errors import Conflict, InvalidInput, NotFound, SandboxError
+from sandbox.store import sessions as rows
+from sandbox.store.database import Database
+
+SESSION_TTL = timedelta(minutes=15)
+
+
+class SessionGone(SandboxError):
+    """The link is unknown, expired or already used: the hosted UI shows an error page."""
+
+    code = "session_invalid"
+
+
+def check_redirect_uri(tenant: Tenant, redirect_uri: str) -> None:
+    """Only an exact match of a registered URI: nothing else is ever redirected to."""
+    if redirect_uri not in tenant.redirect_uris:
+        raise InvalidInput(
+            "redirect_uri is not registered for this tenant",
+            details={"redirect_uri": redirect_uri, "registered": tenant.redirect_uris},
+        )
+
+
+def create_session(
+    db: Database,
+    tenant: Tenant,
+    *,
+    kind: str,
+    external_user_id: str,
+    redirect_uri: str,
+    state: str | None,
+    options: dict[str, Any],
+) -> ConnectSession:
+    """A connect session creates the user when new; a management session needs one."""
+    check_redirect_uri(tenant, redirect_uri)
+    bank_id = options.get("bank_id")
+    if bank_id is not None and bank_id not in {b.id for b in tenant.scenario.banks}:
+        raise InvalidInput(f"no bank {bank_id!r}", details={"bank_id": bank_id})
+    now = tenant.now()
+    session_id = secrets.token_urlsafe(24)
+    with db.begin() as conn:
+        if kind == "connect":
+            user = user_for(conn, tenant, external_user_id)
+        else:
+            user = find_user(conn, tenant, external_user_id)
+        start = "bank"
+        if kind == "management" and not options.get("add_bank_login"):
+            start = "manage"
+        rows.insert_session(
+            conn,
+            id=session_id,
+            tenant_id=tenant.id,
+            user_id=user.id,
+            kind=kind,
+            redirect_uri=redirect_uri,
+            state=state,
+            options=options,
+            progress={"step": start, "bank_login_ids": []},
+            csrf_token=secrets.token_urlsafe(24),
+            created_at=now,
+            expires_at=now + SESSION_TTL,
+        )
+        return ConnectSession.from_row(rows.session_by_id(conn, session_id))
+
+
+def open_session(db: Database, session_id: str) -> tuple[Tenant, ConnectSession]:
+    """The session behind a hosted-UI link, if it may still be used."""
+    with db.connect() as conn:
+        row = rows.session_by_id(conn, session_id)
+    if row is None:
+        raise SessionGone("This link is not valid. Ask the app that sent you here for a new one.")
+    tenant = get_tenant(db, row["tenant_id"])
+    session = ConnectSession.from_row(row)
+    if session.used_at is not None:
+        raise SessionGone("This link has already been used. Start again from the app.")
+    if tenant.now() >= session.expires_at:
+        raise SessionGone("This link has expired. Start again from the app.")
+    return tenant, session
+
+
+def save_progress(conn: Connection, session: ConnectSession, **changes: Any) -> ConnectSession:
+    progress = {**session.progress, **changes}
+    rows.update_session(conn, session.id, progress=progress)
+    return replace(session, progress=progress)
+
+
+def mark_used(conn: Connection, tenant: Tenant, session: ConnectSession) -> None:
+    rows.update_session(conn, session.id, used_at=tenant.now())
+
+
+def client_redirect(tenant: Tenant, session: ConnectSession, **params: str) -> str:
+    """The client's redirect URI with the result added to its query (and the client's state)."""
+    if session.redirect_uri not in tenant.redirect_uris:
+        raise Conflict("the redirect URI is no longer registered for this tenant")
+    if session.state is not None:
+        params["state"] = session.state
+    parts = urlsplit(session.redirect_uri)
+    query = "&".join(filter(None, [parts.query, urlencode(params)]))
+    return urlunsplit(parts._replace(query=query))
+
+
+def session_or_404(db: Database, tenant: Tenant, session_id: str) -> ConnectSession:
+    with db.connect() as conn:
+        row = rows.session_by_id(conn, session_id)
+    if row is None or row["tenant_id"] != tenant.id:
+        raise NotFound(f"no session {session_id!r}")
+    return ConnectSession.from_row(row)

@@ -1,0 +1,104 @@
+"""Bank logins with their consents and sync attempts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from sandbox.store.schema import bank_login_sources, bank_logins, consents, sync_attempts, users
+
+_LATEST_CONSENT = (
+    sa.select(consents.c.id)
+    .where(consents.c.bank_login_id == bank_logins.c.id, consents.c.revoked_at.is_(None))
+    .order_by(consents.c.granted_at.desc(), consents.c.id.desc())
+    .limit(1)
+    .correlate(bank_logins)
+    .scalar_subquery()
+)
+
+_WITH_USER_AND_CONSENT = (
+    sa.select(
+        bank_logins,
+        users.c.external_id.label("external_user_id"),
+        consents.c.granted_at.label("consent_granted_at"),
+        consents.c.expires_at.label("consent_expires_at"),
+        consents.c.history_days.label("consent_history_days"),
+    )
+    .join(users, users.c.id == bank_logins.c.user_id)
+    .outerjoin(consents, consents.c.id == _LATEST_CONSENT)
+)
+
+
+def insert_bank_login(conn: Connection, **values: Any) -> int:
+    result = conn.execute(sa.insert(bank_logins).values(**values).returning(bank_logins.c.id))
+    return result.scalar_one()
+
+
+def insert_sources(conn: Connection, tenant_id: str, bank_login_id: int, sources: list) -> None:
+    rows = [
+        {"tenant_id": tenant_id, "bank_login_id": bank_login_id, "kind": kind, "priority": priority}
+        for kind, priority in sources
+    ]
+    if rows:
+        conn.execute(sa.insert(bank_login_sources), rows)
+
+
+def bank_login_by_id(conn: Connection, tenant_id: str, bank_login_id: int) -> RowMapping | None:
+    query = _WITH_USER_AND_CONSENT.where(
+        bank_logins.c.tenant_id == tenant_id, bank_logins.c.id == bank_login_id
+    )
+    return conn.execute(query).mappings().one_or_none()
+
+
+def list_bank_logins(conn: Connection, tenant_id: str, user_id: int | None) -> list[RowMapping]:
+    query = _WITH_USER_AND_CONSENT.where(bank_logins.c.tenant_id == tenant_id)
+    if user_id is not None:
+        query = query.where(bank_logins.c.user_id == user_id)
+    return list(conn.execute(query.order_by(bank_logins.c.id)).mappings())
+
+
+def update_bank_login(conn: Connection, bank_login_id: int, **values: Any) -> None:
+    conn.execute(sa.update(bank_logins).where(bank_logins.c.id == bank_login_id).values(**values))
+
+
+def delete_bank_login(conn: Connection, tenant_id: str, bank_login_id: int) -> bool:
+    statement = sa.delete(bank_logins).where(
+        bank_logins.c.tenant_id == tenant_id, bank_logins.c.id == bank_login_id
+    )
+    return conn.execute(statement).rowcount == 1
+
+
+def insert_consent(conn: Connection, **values: Any) -> None:
+    conn.execute(sa.insert(consents).values(**values))
+
+
+def insert_sync_attempt(
+    conn: Connection,
+    tenant_id: str,
+    bank_login_id: int,
+    at: datetime,
+    unattended: bool,
+    outcome: str,
+) -> None:
+    conn.execute(
+        sa.insert(sync_attempts).values(
+            tenant_id=tenant_id,
+            bank_login_id=bank_login_id,
+            at=at,
+            unattended=unattended,
+            outcome=outcome,
+        )
+    )
+
+
+def sync_times(conn: Connection, bank_login_id: int) -> tuple[datetime, ...]:
+    """When each sync attempt of the login happened, oldest first."""
+    query = (
+        sa.select(sync_attempts.c.at)
+        .where(sync_attempts.c.bank_login_id == bank_login_id)
+        .order_by(sync_attempts.c.at, sync_attempts.c.id)
+    )
+    return tuple(conn.execute(query).scalars())

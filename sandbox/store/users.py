@@ -1,0 +1,46 @@
+"""Users: the tenant's end users, keyed by the tenant's own id."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from sandbox.store.schema import users
+
+
+def user_by_external_id(conn: Connection, tenant_id: str, external_id: str) -> RowMapping | None:
+    query = sa.select(users).where(
+        users.c.tenant_id == tenant_id, users.c.external_id == external_id
+    )
+    return conn.execute(query).mappings().one_or_none()
+
+
+def user_by_id(conn: Connection, tenant_id: str, user_id: int) -> RowMapping | None:
+    query = sa.select(users).where(users.c.tenant_id == tenant_id, users.c.id == user_id)
+    return conn.execute(query).mappings().one_or_none()
+
+
+def insert_user(conn: Connection, tenant_id: str, external_id: str, at: datetime) -> RowMapping:
+    conn.execute(
+        sa.insert(users).values(tenant_id=tenant_id, external_id=external_id, created_at=at)
+    )
+    found = user_by_external_id(conn, tenant_id, external_id)
+    assert found is not None
+    return found
+
+
+def list_users(conn: Connection, tenant_id: str, after_id: int, limit: int) -> list[RowMapping]:
+    query = (
+        sa.select(users)
+        .where(users.c.tenant_id == tenant_id, users.c.id > after_id)
+        .order_by(users.c.id)
+        .limit(limit)
+    )
+    return list(conn.execute(query).mappings())
+
+
+def delete_user(conn: Connection, tenant_id: str, user_id: int) -> bool:
+    statement = sa.delete(users).where(users.c.tenant_id == tenant_id, users.c.id == user_id)
+    return conn.execute(statement).rowcount == 1

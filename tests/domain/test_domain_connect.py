@@ -1,0 +1,197 @@
+"""The hosted connect flow as the domain runs it: steps, SCA, consent, redirects."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import sqlalchemy as sa
+
+from sandbox.domain import bank_logins, connect, sessions
+from sandbox.domain.fakebank import BankRefusal
+from sandbox.domain.states import LoginState, ScaStatus
+from sandbox.errors import InvalidInput
+from sandbox.store import accounts
+from sandbox.store.schema import transactions
+
+
+def query(url: str) -> dict[str, str]:
+    return {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
+
+
+def test_embedded_connection_redirects_back_with_the_bank_login(world):
+    _flow, url = world.connect()
+    assert url.startswith("http://127.0.0.1:3000/callback?")
+    got = query(url)
+    assert got["status"] == "success" and got["state"] == "s1"
+    login = bank_logins.get_bank_login(world.db, world.tenant, int(got["bank_login_id"]))
+    assert login.state is LoginState.CONNECTED
+    assert login.consent.history_days == 90
+    assert (login.consent.expires_at - login.consent.granted_at).days == 180
+
+
+def test_a_bank_with_several_account_types_asks_which(world):
+    session_id = world.session()
+    assert connect.choose_bank(world.db, session_id, "nordlicht-sparbank").step == "account_type"
+    with pytest.raises(InvalidInput):
+        connect.choose_account_type(world.db, session_id, "pension")
+    assert connect.choose_account_type(world.db, session_id, "checking").step == "credentials"
+
+
+def test_the_sessions_account_types_narrow_the_choice(world):
+    session_id = world.session(account_types=["checking"])
+    assert connect.choose_bank(world.db, session_id, "nordlicht-sparbank").step == "credentials"
+
+
+def test_wrong_password_can_be_retried(world):
+    session_id = world.session()
+    connect.choose_bank(world.db, session_id, "rheinwert-bank")
+    with pytest.raises(BankRefusal) as refused:
+        connect.log_in(world.db, session_id, "good", "wrong")
+    assert refused.value.state is LoginState.WRONG_CREDENTIALS
+    assert connect.log_in(world.db, session_id, "good", "pass").step == "sca"
+
+
+@pytest.mark.parametrize(
+    ("login", "code"),
+    [
+        ("locked", "error"),
+        ("bank-down", "bank_unavailable"),
+        ("action-needed", "action_needed"),
+        ("password-expired", "password_expired"),
+    ],
+)
+def test_magic_logins_end_the_flow_with_their_outcome(world, login, code):
+    session_id = world.session()
+    connect.choose_bank(world.db, session_id, "rheinwert-bank")
+    flow = connect.log_in(world.db, session_id, login, "pass")
+    assert flow.step == "failed" and flow.session.progress["error"]["code"] == code
+    got = query(connect.leave(world.db, session_id))
+    assert got["status"] == "error" and got["error"] == code and got["error_description"]
+
+
+def test_three_wrong_codes_fail_the_sca(world):
+    session_id = world.to_sca("rheinwert-bank", "good")
+    connect.choose_sca_method(world.db, session_id, "sms")
+    for left in (2, 1):
+        flow, challenge = connect.enter_otp(world.db, session_id, "000000")
+        assert flow.step == "sca" and 3 - challenge.attempts == left
+    flow, challenge = connect.enter_otp(world.db, session_id, "000000")
+    assert challenge.status is ScaStatus.FAILED and flow.step == "failed"
+    assert query(connect.leave(world.db, session_id))["error"] == "sca_failed"
+
+
+def test_wrong_code_then_right_one(world):
+    session_id = world.to_sca("rheinwert-bank", "good")
+    connect.choose_sca_method(world.db, session_id, "sms")
+    connect.enter_otp(world.db, session_id, "999999")
+    flow, challenge = connect.enter_otp(world.db, session_id, "123456")
+    assert challenge.status is ScaStatus.APPROVED and flow.step == "consent"
+
+
+def test_decoupled_waits_for_the_app(world):
+    session_id = world.to_sca("polderbank", "good")
+    flow, challenge = connect.check_sca(world.db, session_id)
+    assert (flow.step, challenge.status, challenge.approach) == (
+        "sca",
+        ScaStatus.PENDING,
+        "decoupled",
+    )
+
+
+def test_decoupled_slow_approves_itself_after_its_delay(world):
+    session_id = world.to_sca("nordlicht-sparbank", "decoupled-slow")
+    assert connect.check_sca(world.db, session_id)[1].status is ScaStatus.PENDING
+    world.advance(minutes=2)
+    flow, challenge = connect.check_sca(world.db, session_id)
+    assert challenge.status is ScaStatus.APPROVED and flow.step == "consent"
+
+
+def test_decoupled_times_out_on_the_virtual_clock(world):
+    session_id = world.to_sca("nordlicht-sparbank", "decoupled-timeout")
+    world.advance(minutes=5)
+    _flow, challenge = connect.check_sca(world.db, session_id)
+    assert challenge.status is ScaStatus.EXPIRED
+    assert query(connect.leave(world.db, session_id))["error"] == "sca_expired"
+
+
+def test_decoupled_reject_persona(world):
+    session_id = world.to_sca("polderbank", "decoupled-reject")
+    flow, challenge = connect.check_sca(world.db, session_id)
+    assert challenge.status is ScaStatus.REJECTED and flow.step == "failed"
+
+
+def test_redirect_banks_take_credentials_on_their_own_page(world):
+    session_id = world.session()
+    flow = connect.choose_bank(world.db, session_id, "banque-lumiere")
+    if flow.step == "account_type":
+        flow = connect.choose_account_type(world.db, session_id, "checking")
+    assert flow.step == "bank_login"
+    flow = connect.log_in(world.db, session_id, "good", "pass")
+    assert connect.bank_decision(world.db, session_id, approve=True).step == "consent"
+
+
+def test_cancelling_at_the_bank_returns_an_error(world):
+    session_id = world.to_sca("banca-laguna", "good")
+    connect.bank_decision(world.db, session_id, approve=False)
+    assert query(connect.leave(world.db, session_id))["error"] == "cancelled_at_bank"
+
+
+def test_cancel_mid_flow(world):
+    session_id = world.session()
+    got = query(connect.leave(world.db, session_id))
+    assert got["status"] == "cancelled" and got["state"] == "s1"
+
+
+def test_a_session_is_single_use(world):
+    flow, _ = world.connect()
+    with pytest.raises(sessions.SessionGone, match="already been used"):
+        connect.load(world.db, flow.session.id)
+
+
+def test_a_session_expires_after_15_minutes_of_virtual_time(world):
+    session_id = world.session()
+    world.advance(minutes=15)
+    with pytest.raises(sessions.SessionGone, match="expired"):
+        connect.load(world.db, session_id)
+
+
+def test_only_a_registered_redirect_uri_is_accepted(world):
+    with pytest.raises(InvalidInput, match="not registered"):
+        sessions.create_session(
+            world.db, world.tenant, kind="connect", external_user_id="u1",
+            redirect_uri="http://evil.example/cb", state=None, options={},
+        )  # fmt: skip
+
+
+def test_multiple_lands_in_the_management_list_and_adds_a_second_bank(world):
+    flow, url = world.connect(multiple=True)
+    assert url is None and flow.step == "manage"
+    session_id = flow.session.id
+    connect.add_bank(world.db, session_id)
+    connect.choose_bank(world.db, session_id, "bursztyn-bank")
+    connect.log_in(world.db, session_id, "good", "pass")
+    connect.choose_sca_method(world.db, session_id, "sms")
+    flow, _ = connect.enter_otp(world.db, session_id, "123456")
+    flow, url = connect.grant_consent(
+        world.db, session_id, [o.key for o in connect.consent_offer(flow)]
+    )
+    assert flow.step == "manage" and len(flow.session.progress["bank_login_ids"]) == 2
+    got = query(connect.leave(world.db, session_id))
+    assert got["status"] == "success" and len(got["bank_login_ids"].split(",")) == 2
+
+
+def test_consent_shares_only_the_chosen_accounts(world):
+    session_id = world.to_sca("rheinwert-bank", "multi-currency")
+    connect.choose_sca_method(world.db, session_id, "sms")
+    flow, _ = connect.enter_otp(world.db, session_id, "123456")
+    offered = [o.key for o in connect.consent_offer(flow)]
+    assert offered == ["eur", "usd"]  # the bank offers checking only
+    with pytest.raises(InvalidInput):
+        connect.grant_consent(world.db, session_id, [])
+    flow, _url = connect.grant_consent(world.db, session_id, ["usd"])
+    with world.db.connect() as conn:
+        rows = {r["bank_key"]: r for r in accounts.list_accounts(conn, world.tenant.id)}
+        imported = conn.execute(sa.select(transactions.c.account_id).distinct()).scalars().all()
+    # GDPR (brief 001): an account not chosen is known by name only, disabled, with no data.
+    assert rows["eur"]["disabled"] and rows["eur"]["balance_minor"] is None
+    assert not rows["usd"]["disabled"] and rows["usd"]["balance_minor"] is not None
+    assert imported == [rows["usd"]["id"]]

@@ -1,0 +1,77 @@
+"""Control API: connected bank logins without the UI, and deciding decoupled SCA for a test."""
+
+import pytest
+
+from sandbox.domain import connect, sessions, tenants
+
+CALLBACK = "http://127.0.0.1:3000/callback"
+
+
+@pytest.fixture
+def tenant_id(client) -> str:
+    body = {"scenario": "default", "redirect_uris": [CALLBACK]}
+    return client.post("/_sandbox/tenants", json=body).json()["tenant_id"]
+
+
+def test_create_a_connected_bank_login_without_the_ui(client, tenant_id):
+    body = {"user_id": "alice-1", "bank_id": "rheinwert-bank", "login": "good"}
+    response = client.post(f"/_sandbox/tenants/{tenant_id}/bank-logins", json=body)
+    assert response.status_code == 201, response.text
+    login = response.json()
+    assert login["user_id"] == "alice-1" and login["bank_id"] == "rheinwert-bank"
+    assert login["state"] == "connected" and login["consent"]["history_days"] == 90
+    assert login["new_accounts"] == 1 and login["new_transactions"] > 0
+
+
+def test_a_scripted_refusal_is_a_409_with_the_state(client, tenant_id):
+    body = {"user_id": "u", "bank_id": "rheinwert-bank", "login": "locked"}
+    response = client.post(f"/_sandbox/tenants/{tenant_id}/bank-logins", json=body)
+    assert response.status_code == 409
+    assert response.json()["error"]["details"] == {"state": "error", "detail": "locked"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"user_id": "u", "bank_id": "no-such-bank", "login": "good"},
+        {"user_id": "u", "bank_id": "rheinwert-bank", "login": "nobody"},
+        {"user_id": "u", "bank_id": "rheinwert-bank", "login": "good", "account_type": "loan"},
+        {"user_id": "u", "bank_id": "rheinwert-bank"},
+    ],
+)
+def test_bad_bank_login_requests_are_422(client, tenant_id, body):
+    response = client.post(f"/_sandbox/tenants/{tenant_id}/bank-logins", json=body)
+    assert response.status_code == 422
+
+
+def pending_decoupled(platform, tenant_id: str) -> int:
+    tenant = tenants.get_tenant(platform.db, tenant_id)
+    session = sessions.create_session(
+        platform.db, tenant, kind="connect", external_user_id="u",
+        redirect_uri=CALLBACK, state=None, options={},
+    )  # fmt: skip
+    if connect.choose_bank(platform.db, session.id, "polderbank").step == "account_type":
+        connect.choose_account_type(platform.db, session.id, "checking")
+    flow = connect.log_in(platform.db, session.id, "good", "pass")
+    return flow.session.progress["challenge_id"]
+
+
+@pytest.mark.parametrize(("decision", "status"), [("approve", "approved"), ("reject", "rejected")])
+def test_decide_a_pending_decoupled_sca(client, platform, tenant_id, decision, status):
+    challenge = pending_decoupled(platform, tenant_id)
+    response = client.post(f"/_sandbox/tenants/{tenant_id}/sca/{challenge}/{decision}")
+    assert response.status_code == 200
+    assert response.json() == {"challenge_id": challenge, "approach": "decoupled", "status": status}
+    again = client.post(f"/_sandbox/tenants/{tenant_id}/sca/{challenge}/approve")
+    assert again.status_code == 409
+
+
+def test_unknown_challenges_are_404(client, tenant_id):
+    assert client.post(f"/_sandbox/tenants/{tenant_id}/sca/999/approve").status_code == 404
+    assert client.post(f"/_sandbox/tenants/{tenant_id}/sca/abc/reject").status_code == 404
+
+
+def test_another_tenants_challenge_is_not_found(client, platform, tenant_id):
+    challenge = pending_decoupled(platform, tenant_id)
+    other = client.post("/_sandbox/tenants", json={}).json()["tenant_id"]
+    assert client.post(f"/_sandbox/tenants/{other}/sca/{challenge}/approve").status_code == 404
