@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-0
 
-.PHONY: install run test lint format bench
+.PHONY: install run test lint format bench browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,11 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
+# Browser tests drive Debian's Chromium; install it with apt-get where it is missing.
+browser:
+	scripts/ensure-chromium
+
+test: lint browser
 	$(BIN)/pytest
 
 bench: $(STAMP)

@@ -1,0 +1,140 @@
+"""The HTML pages of the hosted connect UI, the management UI and the fake banks' own pages.
+
+One Jinja2 environment renders them all from `templates/`, with autoescaping on and undefined
+variables raising, so a route that forgets a variable of the template contract fails loudly.
+Pages load their CSS and JS from `STATIC_DIR`, which the web face mounts at `STATIC_URL`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "templates"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_URL = "/static"
+
+# What a page shows when a colour is not `#rrggbb`: a style attribute never carries anything else.
+FALLBACK_COLOUR = "#1f6feb"
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+COUNTRY_NAMES = {
+    "AT": "Austria",
+    "BE": "Belgium",
+    "CH": "Switzerland",
+    "CZ": "Czechia",
+    "DE": "Germany",
+    "DK": "Denmark",
+    "ES": "Spain",
+    "FI": "Finland",
+    "FR": "France",
+    "GB": "United Kingdom",
+    "IE": "Ireland",
+    "IT": "Italy",
+    "LU": "Luxembourg",
+    "NL": "Netherlands",
+    "NO": "Norway",
+    "PL": "Poland",
+    "PT": "Portugal",
+    "SE": "Sweden",
+}
+
+
+def colour(value: object) -> str:
+    """The colour itself when it is `#rrggbb`, else the fallback."""
+    return value if isinstance(value, str) and _HEX_COLOUR.match(value) else FALLBACK_COLOUR
+
+
+def _channels(value: object) -> tuple[float, float, float]:
+    hex_digits = colour(value)[1:]
+    return tuple(int(hex_digits[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG relative luminance."""
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: float, b: float) -> float:
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+
+
+def ink(value: object) -> str:
+    """Text colour for text on a background of this colour: white or near-black, whichever reads."""
+    background = _luminance(_channels(value))
+    dark = _luminance(_channels("#111827"))
+    return "#ffffff" if _contrast(background, 1.0) >= _contrast(background, dark) else "#111827"
+
+
+def on_white(value: object) -> str:
+    """This colour, darkened until text in it reads on white (WCAG AA, 4.5:1)."""
+    rgb = _channels(value)
+    while _contrast(_luminance(rgb), 1.0) < 4.5:
+        rgb = tuple(c * 0.9 for c in rgb)  # type: ignore[assignment]
+    return "#" + "".join(f"{round(c * 255):02x}" for c in rgb)
+
+
+def initials(name: object) -> str:
+    """Up to two letters for a logo tile: "Nordlicht Sparbank" → "NS", "Cigale" → "CI"."""
+    words = [word for word in re.split(r"[\s\-_/&.]+", str(name)) if word[:1].isalnum()]
+    if not words:
+        return "?"
+    if len(words) == 1:
+        return words[0][:2].upper()
+    return (words[0][0] + words[-1][0]).upper()
+
+
+def format_date(value: object) -> str:
+    """ "12 May 2026" for a date or datetime; a string is already displayable and passes through."""
+    if isinstance(value, datetime | date):
+        return f"{value.day} {value:%b %Y}"
+    return "" if value is None else str(value)
+
+
+def country_name(code: object) -> str:
+    return COUNTRY_NAMES.get(str(code), str(code))
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    """`{{ n|plural("attempt") }}` → "1 attempt", "3 attempts"."""
+    return f"{count} {singular if count == 1 else (many or singular + 's')}"
+
+
+@cache
+def _fingerprint(path: str) -> str:
+    return hashlib.sha256((STATIC_DIR / path).read_bytes()).hexdigest()[:10]
+
+
+def static(path: str) -> str:
+    """URL of a static file, with its content's fingerprint so a browser never keeps a stale one."""
+    return f"{STATIC_URL}/{path}?v={_fingerprint(path)}"
+
+
+templates = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates.filters.update(
+    colour=colour,
+    ink=ink,
+    on_white=on_white,
+    initials=initials,
+    date=format_date,
+    country_name=country_name,
+    plural=plural,
+)
+templates.globals.update(static=static)
+
+
+def render(name: str, **context: object) -> str:
+    """The page `name` (e.g. "connect/banks.html") rendered with the template contract's context."""
+    return templates.get_template(name).render(**context)
