@@ -13,7 +13,9 @@ from starlette.routing import Mount
 from sandbox.domain.platform import Platform
 from sandbox.faces.control.routes import control_app
 from sandbox.faces.json import EXCEPTION_HANDLERS, JSONResponse
+from sandbox.faces.native.routes import native_app
 from sandbox.faces.routing import resource
+from sandbox.faces.web.routes import web_routes
 from sandbox.middleware.body_limit import BodyLimit
 from sandbox.middleware.request_log import RequestLog
 
@@ -35,6 +37,8 @@ def create_app(platform: Platform) -> Starlette:
             resource("/healthz", get=healthz),
             resource("/openapi.yaml", get=openapi_spec),
             Mount("/_sandbox", app=control_app(platform)),
+            Mount("/api/v1", app=native_app(platform)),
+            *web_routes(platform),
         ],
         middleware=[
             Middleware(RequestLog),

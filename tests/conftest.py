@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from starlette.testclient import TestClient
 
@@ -41,8 +42,20 @@ def client(platform: Platform) -> Iterator[TestClient]:
         yield client
 
 
+# What the live server holds before contract tests fuzz it, so reads find data.
+SEEDED_BANK_LOGINS = [
+    ("u1", "good", "rheinwert-bank"),
+    ("u1", "credit-card", "nordlicht-sparbank"),
+    ("u2", "multi-currency", "cigale"),
+]
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     database = tmp_path_factory.mktemp("live") / "state.db"
     with SandboxServer(f"sqlite:///{database}", cwd=ROOT) as server:
+        for user, login, bank in SEEDED_BANK_LOGINS:
+            body = {"user_id": user, "bank_id": bank, "login": login}
+            created = httpx.post(f"{server.url}/_sandbox/tenants/demo/bank-logins", json=body)
+            assert created.status_code == 201, created.text
         yield server

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sandbox.domain.bank_logins import find_bank_login
@@ -19,8 +18,9 @@ from sandbox.domain.tenants import Tenant
 from sandbox.domain.users import find_user
 from sandbox.errors import NotFound
 from sandbox.store import accounts as rows
+from sandbox.store import bank_logins as login_rows
+from sandbox.store import users as user_rows
 from sandbox.store.database import Database
-from sandbox.store.schema import bank_logins, users
 
 
 @dataclass(frozen=True)
@@ -74,26 +74,11 @@ def get_account(db: Database, tenant: Tenant, account_id: int) -> OwnedAccount:
 
 
 def external_ids(conn: Connection, tenant: Tenant, user_ids: Iterable[int]) -> dict[int, str]:
-    """The tenant's own id of each user. (A query store/users.py lacks.)"""
-    ids = sorted(set(user_ids))
-    if not ids:
-        return {}
-    query = sa.select(users.c.id, users.c.external_id).where(
-        users.c.tenant_id == tenant.id, users.c.id.in_(ids)
-    )
-    return dict(conn.execute(query).tuples().all())
+    """The tenant's own id of each user."""
+    return user_rows.external_ids(conn, tenant.id, user_ids)
 
 
 def bank_login_counts(db: Database, tenant: Tenant, user_ids: Iterable[int]) -> dict[int, int]:
-    """How many bank logins each user holds, in one query for a whole page of users.
-    (A query store/bank_logins.py lacks; users without any are absent, read them as 0.)"""
-    ids = sorted(set(user_ids))
-    if not ids:
-        return {}
-    query = (
-        sa.select(bank_logins.c.user_id, sa.func.count())
-        .where(bank_logins.c.tenant_id == tenant.id, bank_logins.c.user_id.in_(ids))
-        .group_by(bank_logins.c.user_id)
-    )
+    """How many bank logins each user holds (users without any are absent: read them as 0)."""
     with db.connect() as conn:
-        return dict(conn.execute(query).tuples().all())
+        return login_rows.bank_login_counts(conn, tenant.id, user_ids)

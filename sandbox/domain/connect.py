@@ -234,15 +234,30 @@ def _after_sca(conn: Connection, flow: Flow, challenge: Challenge) -> Flow:
     return flow
 
 
+def _embedded(conn: Connection, flow: Flow) -> Challenge:
+    """The session's embedded challenge; a decoupled or redirect one is never passed with a
+    code typed into the platform's page."""
+    current = sca.read_challenge(conn, flow.tenant, flow.session.progress["challenge_id"])
+    if current.approach != ScaApproach.EMBEDDED.value:
+        raise WrongStep("this challenge is not passed with a code typed here")
+    return current
+
+
 def choose_sca_method(db: Database, session_id: str, method: str) -> Flow:
     with _at(db, session_id, "sca") as (conn, flow):
-        current = sca.read_challenge(conn, flow.tenant, flow.session.progress["challenge_id"])
+        current = _embedded(conn, flow)
+        if current.status in FINAL_SCA:  # decided (timed out) before the choice arrived
+            return _after_sca(conn, flow, current)
         return _after_sca(conn, flow, sca.choose_method(conn, flow.tenant, current, method))
 
 
 def enter_otp(db: Database, session_id: str, otp: str) -> tuple[Flow, Challenge]:
     with _at(db, session_id, "sca") as (conn, flow):
-        current = sca.read_challenge(conn, flow.tenant, flow.session.progress["challenge_id"])
+        current = _embedded(conn, flow)
+        if current.status in FINAL_SCA:
+            return _after_sca(conn, flow, current), current
+        if current.status is not ScaStatus.PENDING or current.method is None:
+            raise WrongStep("choose how to receive the code first")
         checked = sca.submit_otp(conn, flow.tenant, current, otp)
         return _after_sca(conn, flow, checked), checked
 
@@ -350,6 +365,12 @@ def _user(conn: Connection, flow: Flow) -> User:
     return User.from_row(row)
 
 
+def user_of(db: Database, flow: Flow) -> User:
+    """The end user the session is for (the management list names them by the client's id)."""
+    with db.connect() as conn:
+        return _user(conn, flow)
+
+
 def leave(db: Database, session_id: str) -> str:
     """Back to the client: `cancelled` mid-flow, `error` after a failure, `success` from the
     management list."""
@@ -396,7 +417,9 @@ def start_renewal(db: Database, session_id: str, bank_login_id: int) -> Flow:
     with _at(db, session_id, "manage") as (conn, flow):
         login = find_bank_login(conn, flow.tenant, bank_login_id)
         if login.user_id != flow.session.user_id:
-            raise InvalidInput("that bank login belongs to another user")
+            raise NotFound(
+                f"no bank login {bank_login_id}", details={"bank_login_id": bank_login_id}
+            )
         bank = bank_of(flow.tenant, login.bank_id)
         return _advance(
             conn, flow, step=_login_step(bank, login.account_type), bank_id=bank.id,
@@ -409,7 +432,9 @@ def remove_bank_login(db: Database, session_id: str, bank_login_id: int) -> Flow
     with _at(db, session_id, "manage") as (conn, flow):
         login = find_bank_login(conn, flow.tenant, bank_login_id)
         if login.user_id != flow.session.user_id:
-            raise InvalidInput("that bank login belongs to another user")
+            raise NotFound(
+                f"no bank login {bank_login_id}", details={"bank_login_id": bank_login_id}
+            )
         login_rows.delete_bank_login(conn, flow.tenant.id, bank_login_id)
         kept = [i for i in flow.session.progress.get("bank_login_ids", []) if i != bank_login_id]
         return _advance(conn, flow, bank_login_ids=kept)
@@ -540,24 +565,33 @@ def app_decision(db: Database, session_id: str, bank_id: str, approve: bool) -> 
         return current
 
 
-def expired_exit(db: Database, session_id: str) -> str | None:
-    """Where an expired link may send the user back to: the client, told `session_expired`.
-    None for an unknown or used link (the client already has its answer)."""
+@dataclass(frozen=True)
+class GoneSession:
+    """Why a link cannot be used, and where it may still send the user: an expired link back
+    to the client, told `session_expired`; an unknown or used one nowhere (for a used link the
+    client already has its answer)."""
+
+    known: bool
+    exit_url: str | None
+
+
+def gone_session(db: Database, session_id: str) -> GoneSession:
     with db.connect() as conn:
         row = session_rows.session_by_id(conn, session_id)
-    if row is None or row["used_at"] is not None:
-        return None
+    if row is None:
+        return GoneSession(known=False, exit_url=None)
     tenant = get_tenant(db, row["tenant_id"])
     session = ConnectSession.from_row(row)
-    if tenant.now() < session.expires_at:
-        return None
+    if session.used_at is not None or tenant.now() < session.expires_at:
+        return GoneSession(known=True, exit_url=None)
     try:
-        return client_redirect(
+        url = client_redirect(
             tenant, session, status="error", error="session_expired",
             error_description="The link expired before the connection was finished.",
         )  # fmt: skip
     except Conflict:
-        return None
+        url = None
+    return GoneSession(known=True, exit_url=url)
 
 
 @dataclass(frozen=True)

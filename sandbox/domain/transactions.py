@@ -39,15 +39,18 @@ class BadQuery(SandboxError):
 
     code = "invalid_parameter"
 
+    def __init__(self, parameter: str, problem: str, **details: object) -> None:
+        super().__init__(
+            f"`{parameter}` {problem}",
+            details={"parameter": parameter, "message": problem, **details},
+        )
+
 
 class BadCursor(BadQuery):
     code = "invalid_cursor"
 
     def __init__(self) -> None:
-        super().__init__(
-            "the cursor is not one this API gave out; pass next_cursor back unchanged",
-            details={"parameter": "cursor"},
-        )
+        super().__init__("cursor", "is not one this API gave out; pass next_cursor back unchanged")
 
 
 @dataclass(frozen=True)
@@ -95,11 +98,14 @@ def _filter(conn: Connection, tenant: Tenant, query: TransactionQuery) -> rows.T
     if query.bank_login_id is not None:
         find_bank_login(conn, tenant, query.bank_login_id)
         # Deleted accounts too: their transactions stay listed, as in an unfiltered listing.
-        of_login = tuple(row["id"] for row in account_rows.accounts_of_login(conn, query.bank_login_id))
+        of_login = tuple(
+            row["id"] for row in account_rows.accounts_of_login(conn, query.bank_login_id)
+        )
         account_ids = of_login if account_ids is None else tuple(set(account_ids) & set(of_login))
     min_minor = max_minor = None
     if query.min_amount is not None or query.max_amount is not None:
-        places = _places_in_scope(conn, tenant, user_id, account_ids)
+        bound = "min_amount" if query.min_amount is not None else "max_amount"
+        places = _places_in_scope(conn, tenant, user_id, account_ids, bound)
         if query.min_amount is not None:
             min_minor = _minor(query.min_amount, places, ROUND_CEILING)
         if query.max_amount is not None:
@@ -116,7 +122,11 @@ def _filter(conn: Connection, tenant: Tenant, query: TransactionQuery) -> rows.T
 
 
 def _places_in_scope(
-    conn: Connection, tenant: Tenant, user_id: int | None, account_ids: tuple[int, ...] | None
+    conn: Connection,
+    tenant: Tenant,
+    user_id: int | None,
+    account_ids: tuple[int, ...] | None,
+    bound: str,
 ) -> int:
     """The decimal places of the currencies the listing covers. Amounts are stored in minor
     units, so one bound can only be compared across currencies with the same places (EUR and
@@ -130,9 +140,10 @@ def _places_in_scope(
     places = {exponent(currency) for currency in currencies}
     if len(places) > 1:
         raise BadQuery(
-            "an amount filter needs currencies with the same decimal places; "
+            bound,
+            "compares amounts of currencies with different decimal places; "
             "narrow the listing with account_id",
-            details={"parameter": "min_amount/max_amount", "currencies": currencies},
+            currencies=currencies,
         )
     return places.pop() if places else 2
 

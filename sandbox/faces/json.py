@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import orjson
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -87,6 +87,23 @@ async def read_model(request: Request, model: type[Model]) -> Model:
         ]
         fields = ", ".join(detail["field"] for detail in details)
         raise InvalidInput(f"invalid body: {fields}", details=details) from None
+
+
+class Body(BaseModel):
+    """A request body: unknown keys and explicit nulls are refused, so a typo never passes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nulls(cls, data: object) -> object:
+        if isinstance(data, dict):
+            nulls = [key for key, value in data.items() if value is None]
+            if nulls:
+                raise ValueError(
+                    f"leave out keys you do not set instead of null: {', '.join(nulls)}"
+                )
+        return data
 
 
 def _message(item: Any) -> str:

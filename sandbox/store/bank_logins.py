@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -102,3 +103,16 @@ def sync_times(conn: Connection, bank_login_id: int) -> tuple[datetime, ...]:
         .order_by(sync_attempts.c.at, sync_attempts.c.id)
     )
     return tuple(conn.execute(query).scalars())
+
+
+def bank_login_counts(conn: Connection, tenant_id: str, user_ids: Iterable[int]) -> dict[int, int]:
+    """How many bank logins each of these users holds, in one grouped query."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    query = (
+        sa.select(bank_logins.c.user_id, sa.func.count())
+        .where(bank_logins.c.tenant_id == tenant_id, bank_logins.c.user_id.in_(ids))
+        .group_by(bank_logins.c.user_id)
+    )
+    return dict(conn.execute(query).all())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -44,3 +45,14 @@ def list_users(conn: Connection, tenant_id: str, after_id: int, limit: int) -> l
 def delete_user(conn: Connection, tenant_id: str, user_id: int) -> bool:
     statement = sa.delete(users).where(users.c.tenant_id == tenant_id, users.c.id == user_id)
     return conn.execute(statement).rowcount == 1
+
+
+def external_ids(conn: Connection, tenant_id: str, user_ids: Iterable[int]) -> dict[int, str]:
+    """The tenant's own id of each of these users, in one query."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    query = sa.select(users.c.id, users.c.external_id).where(
+        users.c.tenant_id == tenant_id, users.c.id.in_(ids)
+    )
+    return dict(conn.execute(query).all())

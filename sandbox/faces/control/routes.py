@@ -10,7 +10,7 @@ import hmac
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -22,6 +22,7 @@ from sandbox.domain.platform import Platform
 from sandbox.errors import InvalidInput, NotFound, Unauthorized
 from sandbox.faces.json import (
     EXCEPTION_HANDLERS,
+    Body,
     JSONResponse,
     bank_login_json,
     error_response,
@@ -30,23 +31,6 @@ from sandbox.faces.json import (
 from sandbox.faces.routing import resource
 from sandbox.scenario import ScenarioError, load_scenario, load_scenario_text, shipped_scenarios
 from sandbox.scenario.model import parse_duration
-
-
-class Body(BaseModel):
-    """A request body: unknown keys and explicit nulls are refused, so a typo never passes."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_nulls(cls, data: object) -> object:
-        if isinstance(data, dict):
-            nulls = [key for key, value in data.items() if value is None]
-            if nulls:
-                raise ValueError(
-                    f"leave out keys you do not set instead of null: {', '.join(nulls)}"
-                )
-        return data
 
 
 class NewTenant(Body):

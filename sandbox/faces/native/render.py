@@ -1,0 +1,106 @@
+"""The JSON shapes of `/api/v1` (documented in `openapi.native.yaml`).
+
+Money is a decimal string with exactly the currency's places (`"-12.50"`, `"1200"` for JPY),
+never a float; times are ISO 8601 with their UTC offset; ids of users are the tenant's own.
+A bank login is shown as the control API shows it: `sandbox.faces.json.bank_login_json`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sandbox.domain.accounts import OwnedAccount
+from sandbox.domain.records import ConnectSession, Transaction, User
+from sandbox.money import from_minor
+from sandbox.scenario.model import Bank
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def _minor(minor: int | None, currency: str) -> str | None:
+    return None if minor is None else _money(from_minor(minor, currency))
+
+
+def session_json(session: ConnectSession, url: str) -> dict[str, Any]:
+    return {"session_id": session.id, "url": url, "expires_at": _iso(session.expires_at)}
+
+
+def bank_json(bank: Bank) -> dict[str, Any]:
+    return {
+        "id": bank.id,
+        "name": bank.name,
+        "country": bank.country,
+        "bic": bank.bic,
+        "colour": bank.colour,
+        "account_types": [kind.value for kind in bank.account_types],
+        "sources": [
+            {
+                "kind": source.kind.value,
+                "auth": source.auth.value,
+                "sca": source.sca.value,
+                "priority": source.priority,
+                "disabled": source.disabled,
+            }
+            for source in bank.sources
+        ],
+        "consent_days": bank.consent_days,
+        "history_days": bank.history_days,
+        "max_history_days": bank.max_history_days,
+        "syncs_per_day": bank.syncs_per_day,
+        "decoupled_timeout_seconds": int(bank.decoupled_timeout.total_seconds()),
+    }
+
+
+def user_json(user: User, bank_login_count: int) -> dict[str, Any]:
+    return {
+        "id": user.external_id,
+        "created_at": _iso(user.created_at),
+        "bank_login_count": bank_login_count,
+    }
+
+
+def account_json(owned: OwnedAccount) -> dict[str, Any]:
+    account = owned.account
+    return {
+        "id": account.id,
+        "bank_login_id": account.bank_login_id,
+        "user_id": owned.external_user_id,
+        "origin": account.origin,
+        "type": account.type,
+        "name": account.name,
+        "currency": account.currency,
+        "iban": account.iban,
+        "masked_pan": account.masked_pan,
+        # A disabled account is not synced: whatever balance it last had is not current.
+        "balance": None if account.disabled else _money(account.balance),
+        "disabled": account.disabled,
+        "deleted_at": _iso(account.deleted_at),
+        "last_update": _iso(account.last_update),
+    }
+
+
+def transaction_json(transaction: Transaction) -> dict[str, Any]:
+    return {
+        "id": transaction.id,
+        "account_id": transaction.account_id,
+        "booked_on": _iso(transaction.booked_on),
+        "value_on": _iso(transaction.value_on),
+        "amount": _money(transaction.amount),
+        "currency": transaction.currency,
+        "counterparty": {
+            "name": transaction.counterparty_name,
+            "iban": transaction.counterparty_iban,
+        },
+        "description": transaction.description,
+        "category": transaction.category,
+        "status": transaction.status,
+        "balance_after": _minor(transaction.balance_after_minor, transaction.currency),
+    }

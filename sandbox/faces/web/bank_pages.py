@@ -1,0 +1,179 @@
+"""The fake banks' own pages, `/bank/{bank_id}/…`: the login page of webauth sources and
+redirect SCA, the approval page of redirect SCA, and the bank's phone app that approves a
+decoupled SCA (scenarios/README.md, "SCA approaches"). They look like the bank's site, not the
+platform's, so a user sees they left it; the flow's rules are still the domain's.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from sandbox.domain import connect
+from sandbox.domain.connect import Flow
+from sandbox.domain.fakebank import BankRefusal
+from sandbox.domain.platform import Platform
+from sandbox.domain.records import Challenge
+from sandbox.domain.states import ScaStatus
+from sandbox.faces.web.csrf import checked_form
+from sandbox.faces.web.views import (
+    app_url,
+    bank_url,
+    bank_view,
+    brand,
+    clock_time,
+    connect_url,
+    page,
+    see_other,
+)
+
+# What the app shows for each state of the request.
+APP_STATUS = {
+    ScaStatus.STARTED: "pending",
+    ScaStatus.PENDING: "pending",
+    ScaStatus.APPROVED: "approved",
+    ScaStatus.REJECTED: "rejected",
+    ScaStatus.FAILED: "expired",
+    ScaStatus.EXPIRED: "expired",
+}
+
+
+def _db(request: Request):
+    platform: Platform = request.app.state.platform
+    return platform.db
+
+
+def _bank_id(request: Request) -> str:
+    return request.path_params["bank_id"]
+
+
+def _session_query(request: Request) -> str:
+    """The `?session=` of the login and approval pages, as a bank's authorize URL carries it."""
+    return request.query_params.get("session", "")
+
+
+def _at_page(request: Request, page_name: str) -> Flow:
+    flow = connect.bank_page(_db(request), _session_query(request), _bank_id(request), page_name)
+    request.state.tenant = flow.tenant
+    return flow
+
+
+def _bank_context(flow: Flow) -> dict:
+    bank = flow.bank
+    assert bank is not None
+    return {
+        "brand": brand(flow.tenant),
+        "tenant_name": brand(flow.tenant)["name"],
+        "csrf_token": flow.session.csrf_token,
+        "bank": bank_view(bank),
+        "cancel_url": bank_url(bank.id, "cancel", flow.session.id),
+    }
+
+
+def authorize_page(
+    flow: Flow, *, error: str | None = None, login: str = "", status: int = 200
+) -> Response:
+    assert flow.bank is not None
+    return page(
+        "bank/authorize.html",
+        status_code=status,
+        **_bank_context(flow),
+        action_url=bank_url(flow.bank.id, "authorize", flow.session.id),
+        error=error,
+        login=login or flow.session.progress.get("renew_login") or "",
+    )
+
+
+async def authorize(request: Request) -> Response:
+    return authorize_page(_at_page(request, "authorize"))
+
+
+async def log_in(request: Request) -> Response:
+    flow = _at_page(request, "authorize")
+    form = await checked_form(request, flow.session)
+    login = form.get("login")
+    try:
+        connect.log_in_at_bank(
+            _db(request), flow.session.id, _bank_id(request), login, form.get("password")
+        )
+    except BankRefusal as refusal:
+        return authorize_page(flow, error=refusal.message, login=login, status=400)
+    return see_other(connect_url(flow.session.id))
+
+
+async def approve_page(request: Request) -> Response:
+    flow = _at_page(request, "approve")
+    assert flow.bank is not None
+    return page(
+        "bank/approve.html",
+        **_bank_context(flow),
+        scope=[
+            "Your accounts and their balances",
+            f"Your transactions of the last {flow.bank.history_days} days",
+            "Your name and address",
+        ],
+        approve_url=bank_url(flow.bank.id, "approve", flow.session.id),
+    )
+
+
+async def approve(request: Request) -> Response:
+    flow = _at_page(request, "approve")
+    await checked_form(request, flow.session)
+    connect.bank_decision(_db(request), flow.session.id, approve=True)
+    return see_other(connect_url(flow.session.id))
+
+
+async def cancel(request: Request) -> Response:
+    """ "Cancel" on the login page and "Deny" on the approval page: straight back to the client,
+    which is told `status=error&error=cancelled_at_bank`."""
+    flow = connect.load(_db(request), _session_query(request))
+    request.state.tenant = flow.tenant
+    await checked_form(request, flow.session)
+    return see_other(connect.cancel_at_bank(_db(request), flow.session.id, _bank_id(request)))
+
+
+# --- The bank's app -------------------------------------------------------------------------------
+
+
+def _app_page(flow: Flow, challenge: Challenge) -> Response:
+    bank = flow.bank
+    assert bank is not None
+    sid = flow.session.id
+    tenant_name = brand(flow.tenant)["name"]
+    return page(
+        "bank/app.html",
+        brand=brand(flow.tenant),
+        csrf_token=flow.session.csrf_token,
+        bank=bank_view(bank),
+        tenant_name=tenant_name,
+        status=APP_STATUS[challenge.status],
+        request_text=f"{tenant_name} asks to log in to your accounts. "
+        f"Request from {clock_time(challenge.created_at)}.",
+        approve_url=app_url(bank.id, sid, "approve"),
+        reject_url=app_url(bank.id, sid, "reject"),
+    )
+
+
+async def app(request: Request) -> Response:
+    flow, challenge = connect.app_request(
+        _db(request), request.path_params["session_id"], _bank_id(request)
+    )
+    request.state.tenant = flow.tenant
+    return _app_page(flow, challenge)
+
+
+async def _decide(request: Request, approve: bool) -> Response:
+    sid = request.path_params["session_id"]
+    flow, _challenge = connect.app_request(_db(request), sid, _bank_id(request))
+    request.state.tenant = flow.tenant
+    await checked_form(request, flow.session)
+    connect.app_decision(_db(request), sid, _bank_id(request), approve)
+    return see_other(app_url(_bank_id(request), sid))
+
+
+async def app_approve(request: Request) -> Response:
+    return await _decide(request, approve=True)
+
+
+async def app_reject(request: Request) -> Response:
+    return await _decide(request, approve=False)

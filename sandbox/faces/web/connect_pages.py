@@ -1,0 +1,375 @@
+"""The hosted connect and management pages, `/connect/{session_id}…` (briefs 000 and 002).
+
+`GET /connect/{session_id}` shows the page of the step the flow is at; each form posts to its
+own URL and is answered with a redirect back to it (POST-redirect-GET). Every rule is the
+domain's (`sandbox.domain.connect`); this module only reads forms and fills templates.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from sandbox.domain import connect, sca, sessions
+from sandbox.domain.connect import Flow
+from sandbox.domain.fakebank import BankRefusal
+from sandbox.domain.platform import Platform
+from sandbox.domain.records import Challenge
+from sandbox.domain.states import ScaStatus
+from sandbox.errors import NotFound
+from sandbox.faces.web.csrf import Form, checked_form
+from sandbox.faces.web.views import (
+    CREDENTIALS_HINT,
+    LOGIN_STATE_LABELS,
+    account_type_choice,
+    app_url,
+    bank_matches,
+    bank_url,
+    bank_view,
+    clock_time,
+    connect_url,
+    date_time,
+    day,
+    flow_context,
+    json,
+    method_label,
+    page,
+    see_other,
+    short_type,
+)
+
+TRUE = {"true", "1", "yes"}
+MAX_ID = 2**63 - 1  # the largest id a database integer holds
+
+
+def _db(request: Request):
+    platform: Platform = request.app.state.platform
+    return platform.db
+
+
+def _sid(request: Request) -> str:
+    return request.path_params["session_id"]
+
+
+def _seen(request: Request, flow: Flow) -> Flow:
+    """Remember the flow's tenant so an error page on this request wears its colours."""
+    request.state.tenant = flow.tenant
+    return flow
+
+
+def _load(request: Request) -> Flow:
+    return _seen(request, connect.load(_db(request), _sid(request)))
+
+
+async def _posted(request: Request) -> tuple[Flow, Form]:
+    flow = _load(request)
+    return flow, await checked_form(request, flow.session)
+
+
+def _bank_login_id(request: Request) -> int:
+    raw = request.path_params["bank_login_id"]
+    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        raise NotFound(f"There is no bank login {raw!r} here.")
+    return int(raw)
+
+
+# --- Pages, one per step ------------------------------------------------------------------------
+
+
+def banks_page(request: Request, flow: Flow, search_url: str) -> Response:
+    query = request.query_params.get("q", "")[:100]
+    offered = connect.offered_banks(flow)
+    countries = sorted({bank.country for bank in offered})
+    country = request.query_params.get("country", "")
+    country = country if country in countries else ""
+    shown = [bank for bank in offered if bank_matches(bank, query, country)]
+    return page(
+        "connect/banks.html",
+        **flow_context(flow),
+        banks=[
+            {**bank_view(bank), "url": connect_url(flow.session.id, "banks", bank.id)}
+            for bank in shown
+        ],
+        countries=countries,
+        query=query,
+        country=country,
+        search_url=search_url,
+    )
+
+
+def account_type_page(request: Request, flow: Flow) -> Response:
+    bank = flow.bank
+    assert bank is not None
+    return page(
+        "connect/account_type.html",
+        **flow_context(flow),
+        bank=bank_view(bank),
+        account_types=[account_type_choice(t) for t in connect.account_types(flow, bank)],
+        action_url=connect_url(flow.session.id, "account-type"),
+        back_url=connect_url(flow.session.id, "banks"),
+    )
+
+
+def credentials_page(
+    request: Request, flow: Flow, *, error: str | None = None, login: str = "", status: int = 200
+) -> Response:
+    bank = flow.bank
+    assert bank is not None
+    return page(
+        "connect/credentials.html",
+        status_code=status,
+        **flow_context(flow),
+        bank=bank_view(bank),
+        action_url=connect_url(flow.session.id, "login"),
+        login=login or flow.session.progress.get("renew_login") or "",
+        error=error,
+        hint=CREDENTIALS_HINT,
+    )
+
+
+def sca_page(
+    request: Request, flow: Flow, challenge: Challenge, *, error: str | None = None
+) -> Response:
+    bank = flow.bank
+    assert bank is not None
+    sid = flow.session.id
+    if challenge.approach == "redirect":
+        return see_other(bank_url(bank.id, "approve", sid))
+    if challenge.approach == "decoupled":
+        return page(
+            "connect/sca_wait.html",
+            **flow_context(flow),
+            bank=bank_view(bank),
+            status_url=connect_url(sid, "sca", "status"),
+            check_url=connect_url(sid),
+            app_url=app_url(bank.id, sid),
+            expires_at=clock_time(challenge.expires_at),
+        )
+    methods = connect.sca_methods(flow, challenge)
+    if challenge.status is ScaStatus.STARTED:
+        return page(
+            "connect/sca_method.html",
+            **flow_context(flow),
+            bank=bank_view(bank),
+            methods=[{"value": m.method.value, "label": method_label(m, bank)} for m in methods],
+            action_url=connect_url(sid, "sca", "method"),
+        )
+    chosen = next(m for m in methods if m.method.value == challenge.method)
+    return page(
+        "connect/sca_otp.html",
+        status_code=400 if error else 200,
+        **flow_context(flow),
+        bank=bank_view(bank),
+        method_label=method_label(chosen, bank),
+        attempts_left=sca.attempts_left(challenge),
+        error=error,
+        action_url=connect_url(sid, "sca", "otp"),
+    )
+
+
+def consent_page(request: Request, flow: Flow) -> Response:
+    bank = flow.bank
+    assert bank is not None
+    return page(
+        "connect/consent.html",
+        **flow_context(flow),
+        bank=bank_view(bank),
+        validity_days=bank.consent_days,
+        history_days=bank.history_days,
+        expires_on=day(connect.expires_on(flow)),
+        data_shared=[
+            "Account names, numbers and balances",
+            f"Transactions of the last {bank.history_days} days, and new ones as they arrive",
+            "The account holder's name and address",
+        ],
+        accounts=[
+            {
+                "key": offer.key,
+                "name": offer.name,
+                "type_label": short_type(offer.type),
+                "identifier": offer.identifier,
+                "currency": offer.currency,
+                "checked": True,
+            }
+            for offer in connect.consent_offer(flow)
+        ],
+        action_url=connect_url(flow.session.id, "consent"),
+    )
+
+
+def manage_page(request: Request, flow: Flow) -> Response:
+    sid = flow.session.id
+    logins = connect.managed_logins(_db(request), flow)
+    return page(
+        "manage/list.html",
+        **flow_context(flow),
+        bank_logins=[
+            {
+                "id": managed.login.id,
+                "bank_name": managed.bank.name,
+                "bank_colour": managed.bank.colour,
+                "state": managed.login.state.value,
+                "state_label": LOGIN_STATE_LABELS[managed.login.state],
+                "needs_action": managed.needs_action,
+                "consent_expires": day(managed.login.consent.expires_at)
+                if managed.login.consent
+                else None,
+                "last_sync": date_time(managed.login.last_sync_at),
+                "accounts_count": managed.accounts_count,
+                "renew_url": connect_url(sid, "manage", str(managed.login.id), "renew"),
+                "delete_url": connect_url(sid, "manage", str(managed.login.id), "delete"),
+            }
+            for managed in logins
+        ],
+        add_url=f"{connect_url(sid)}?addBankLogin=true",
+        done_url=connect_url(sid, "leave"),
+        user_label=connect.user_of(_db(request), flow).external_id,
+    )
+
+
+def failed_page(request: Request, flow: Flow) -> Response:
+    error = flow.session.progress["error"]
+    bank = flow.bank
+    return page(
+        "error.html",
+        **flow_context(flow),
+        title=f"{bank.name} could not be connected" if bank else "The bank could not be connected",
+        message=error["message"],
+        code=error["code"],
+        back_url=connect_url(flow.session.id, "leave"),
+    )
+
+
+def step_page(request: Request, flow: Flow) -> Response:
+    """The page of the step the flow is at."""
+    sid = flow.session.id
+    if flow.step == "sca":
+        flow, challenge = connect.sca_progress(_db(request), sid)
+        if flow.step == "sca" and challenge is not None:
+            return sca_page(request, flow, challenge)
+    if flow.step == "bank":
+        return banks_page(request, flow, connect_url(sid))
+    if flow.step == "account_type":
+        return account_type_page(request, flow)
+    if flow.step == "credentials":
+        return credentials_page(request, flow)
+    if flow.step == "bank_login":
+        assert flow.bank is not None
+        return see_other(bank_url(flow.bank.id, "authorize", sid))
+    if flow.step == "consent":
+        return consent_page(request, flow)
+    if flow.step == "manage":
+        return manage_page(request, flow)
+    if flow.step == "failed":
+        return failed_page(request, flow)
+    raise NotFound(f"The flow is at an unknown step {flow.step!r}.")
+
+
+# --- Handlers ------------------------------------------------------------------------------------
+
+
+async def show(request: Request) -> Response:
+    """The entry URL and every step's page; `?multiple=true` and `?addBankLogin=true` are applied
+    once, then the clean URL is shown."""
+    params = request.query_params
+    multiple = params.get("multiple", "").lower() in TRUE
+    add_bank_login = params.get("addBankLogin", "").lower() in TRUE
+    if multiple or add_bank_login:
+        _seen(
+            request,
+            connect.enter(
+                _db(request), _sid(request), multiple=multiple, add_bank_login=add_bank_login
+            ),
+        )
+        return see_other(connect_url(_sid(request)))
+    return step_page(request, _load(request))
+
+
+async def banks(request: Request) -> Response:
+    """The bank list again ("Other bank"), while a bank may still be chosen."""
+    flow = _seen(request, connect.choosing_bank(_db(request), _sid(request)))
+    return banks_page(request, flow, connect_url(flow.session.id, "banks"))
+
+
+async def choose_bank(request: Request) -> Response:
+    """A bank row of the list is a link, so choosing is a GET."""
+    _load(request)
+    connect.choose_bank(_db(request), _sid(request), request.path_params["bank_id"])
+    return see_other(connect_url(_sid(request)))
+
+
+async def choose_account_type(request: Request) -> Response:
+    _flow, form = await _posted(request)
+    connect.choose_account_type(_db(request), _sid(request), form.get("account_type"))
+    return see_other(connect_url(_sid(request)))
+
+
+async def log_in(request: Request) -> Response:
+    flow, form = await _posted(request)
+    login = form.get("login")
+    try:
+        connect.log_in_on_platform(_db(request), _sid(request), login, form.get("password"))
+    except BankRefusal as refusal:
+        return credentials_page(request, flow, error=refusal.message, login=login, status=400)
+    return see_other(connect_url(_sid(request)))
+
+
+async def choose_sca_method(request: Request) -> Response:
+    _flow, form = await _posted(request)
+    connect.choose_sca_method(_db(request), _sid(request), form.get("method"))
+    return see_other(connect_url(_sid(request)))
+
+
+async def enter_otp(request: Request) -> Response:
+    _flow, form = await _posted(request)
+    flow, challenge = connect.enter_otp(_db(request), _sid(request), form.get("otp"))
+    if flow.step == "sca" and challenge.status is ScaStatus.PENDING:
+        return sca_page(request, flow, challenge, error="That code is not right.")
+    return see_other(connect_url(_sid(request)))
+
+
+async def sca_status(request: Request) -> Response:
+    """What the waiting page polls: `pending` until the bank decides, then where to go."""
+    sid = _sid(request)
+    try:
+        flow, challenge = connect.sca_progress(_db(request), sid)
+    except sessions.SessionGone:
+        return json({"status": "gone", "next_url": connect_url(sid)})
+    if challenge is None:
+        status = "none"
+    elif flow.step == "sca" and challenge.status in (ScaStatus.STARTED, ScaStatus.PENDING):
+        status = "pending"
+    else:
+        status = challenge.status.value
+    return json({"status": status, "next_url": connect_url(sid)})
+
+
+async def grant_consent(request: Request) -> Response:
+    _flow, form = await _posted(request)
+    _flow, url = connect.grant_consent(_db(request), _sid(request), form.getlist("accounts"))
+    return see_other(url or connect_url(_sid(request)))
+
+
+async def cancel(request: Request) -> Response:
+    await _posted(request)
+    _flow, url = connect.cancel(_db(request), _sid(request))
+    return see_other(url or connect_url(_sid(request)))
+
+
+async def leave(request: Request) -> Response:
+    """Back to the client: the management list's "Done" and the outcome page's way out are
+    links, so leaving is a GET."""
+    _load(request)
+    return see_other(connect.leave(_db(request), _sid(request)))
+
+
+async def renew(request: Request) -> Response:
+    await _posted(request)
+    connect.start_renewal(_db(request), _sid(request), _bank_login_id(request))
+    return see_other(connect_url(_sid(request)))
+
+
+async def delete(request: Request) -> Response:
+    await _posted(request)
+    connect.remove_bank_login(_db(request), _sid(request), _bank_login_id(request))
+    return see_other(connect_url(_sid(request)))

@@ -1,0 +1,65 @@
+"""Security headers of every hosted page, bank page, status answer and static file.
+
+Scripts only come from our own origin (`connect.js` is a static file), nothing may frame a page,
+and no URL (the session id is in it) leaks through `Referer`. The pages carry small inline
+styles (the tenant's and the bank's colours in a `<style>` block and in `style` attributes), so
+a page's policy allows exactly those, by hash, and nothing else inline.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+BASE_POLICY = "default-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'"
+HEADERS = {
+    b"content-security-policy": BASE_POLICY.encode(),
+    b"x-content-type-options": b"nosniff",
+    b"referrer-policy": b"no-referrer",
+    b"x-frame-options": b"DENY",
+}
+
+_STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+_STYLE_ATTRIBUTE = re.compile(r"""\sstyle="([^"]*)\"""")
+
+
+def _hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode()).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+def page_policy(page: str) -> str:
+    """The policy for one rendered page: the base policy plus the hashes of its inline styles
+    (`'unsafe-hashes'` lets a hash match a `style` attribute, and nothing else)."""
+    inline = [*_STYLE_ELEMENT.findall(page)]
+    inline += [html.unescape(value) for value in _STYLE_ATTRIBUTE.findall(page)]
+    hashes = sorted({_hash(text) for text in inline})
+    if not hashes:
+        return BASE_POLICY
+    return f"{BASE_POLICY}; style-src 'self' 'unsafe-hashes' {' '.join(hashes)}"
+
+
+class SecurityHeaders:
+    """Adds the headers to every response that does not set them itself."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(k, v) for k, v in HEADERS.items() if k not in present]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

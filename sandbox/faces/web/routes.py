@@ -1,0 +1,76 @@
+"""The web face's routes: the hosted connect and management UI (`/connect`), the fake banks'
+pages (`/bank`) and the pages' CSS and JS (`/static`). Each mount is its own small app with
+HTML error pages and the security headers (`headers.py`), so nothing here ever answers JSON
+errors or a stack trace.
+"""
+
+from __future__ import annotations
+
+import re
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
+
+from sandbox.domain.platform import Platform
+from sandbox.faces.routing import resource
+from sandbox.faces.web import bank_pages, connect_pages
+from sandbox.faces.web.errors import EXCEPTION_HANDLERS
+from sandbox.faces.web.headers import SecurityHeaders
+from sandbox.faces.web.pages import STATIC_DIR, STATIC_URL
+
+CONNECT_ROUTES = [
+    resource("/{session_id}", get=connect_pages.show),
+    resource("/{session_id}/banks", get=connect_pages.banks),
+    resource("/{session_id}/banks/{bank_id}", get=connect_pages.choose_bank),
+    resource("/{session_id}/account-type", post=connect_pages.choose_account_type),
+    resource("/{session_id}/login", post=connect_pages.log_in),
+    resource("/{session_id}/sca/method", post=connect_pages.choose_sca_method),
+    resource("/{session_id}/sca/otp", post=connect_pages.enter_otp),
+    resource("/{session_id}/sca/status", get=connect_pages.sca_status),
+    resource("/{session_id}/consent", post=connect_pages.grant_consent),
+    resource("/{session_id}/cancel", post=connect_pages.cancel),
+    resource("/{session_id}/leave", get=connect_pages.leave),
+    resource("/{session_id}/manage/{bank_login_id}/renew", post=connect_pages.renew),
+    resource("/{session_id}/manage/{bank_login_id}/delete", post=connect_pages.delete),
+]
+
+BANK_ROUTES = [
+    resource("/{bank_id}/authorize", get=bank_pages.authorize, post=bank_pages.log_in),
+    resource("/{bank_id}/approve", get=bank_pages.approve_page, post=bank_pages.approve),
+    resource("/{bank_id}/cancel", post=bank_pages.cancel),
+    resource("/{bank_id}/app/{session_id}", get=bank_pages.app),
+    resource("/{bank_id}/app/{session_id}/approve", post=bank_pages.app_approve),
+    resource("/{bank_id}/app/{session_id}/reject", post=bank_pages.app_reject),
+]
+
+
+class PageMount(Mount):
+    """A mount whose prefix also matches a path with a line break in it (Starlette's `.*` does
+    not), so such a path gets this face's HTML 404 rather than falling through to the app's
+    JSON one."""
+
+    def __init__(self, path: str, app: ASGIApp, name: str | None = None) -> None:
+        super().__init__(path, app=app, name=name)
+        self.path_regex = re.compile(self.path_regex.pattern, re.DOTALL)
+
+
+def _pages(platform: Platform, routes: list[BaseRoute]) -> Starlette:
+    app = Starlette(
+        routes=routes,
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[Middleware(SecurityHeaders)],
+    )
+    app.state.platform = platform
+    return app
+
+
+def web_routes(platform: Platform) -> list[BaseRoute]:
+    static = _pages(platform, [Mount("/", app=StaticFiles(directory=STATIC_DIR))])
+    return [
+        PageMount("/connect", app=_pages(platform, CONNECT_ROUTES)),
+        PageMount("/bank", app=_pages(platform, BANK_ROUTES)),
+        PageMount(STATIC_URL, app=static, name="static"),
+    ]
