@@ -1,7 +1,10 @@
-"""Builds the Starlette app: one mount per face, the middleware, and the health check."""
+"""Builds the Starlette app: one mount per face, the middleware, the health check, and the
+lifespan that runs the webhook delivery worker."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -18,6 +21,7 @@ from sandbox.faces.routing import resource
 from sandbox.faces.web.routes import web_routes
 from sandbox.middleware.body_limit import BodyLimit
 from sandbox.middleware.request_log import RequestLog
+from sandbox.webhooks.worker import WebhookWorker
 
 SPEC = Path(__file__).resolve().parents[1] / "openapi.yaml"
 
@@ -32,6 +36,15 @@ async def openapi_spec(request: Request) -> Response:
 
 
 def create_app(platform: Platform) -> Starlette:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        worker = WebhookWorker(platform.db, platform.settings)
+        await worker.start()
+        try:
+            yield
+        finally:
+            await worker.stop()
+
     app = Starlette(
         routes=[
             resource("/healthz", get=healthz),
@@ -45,6 +58,7 @@ def create_app(platform: Platform) -> Starlette:
             Middleware(BodyLimit, max_bytes=platform.settings.max_body_bytes),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=lifespan,
     )
     app.state.platform = platform
     return app

@@ -46,13 +46,17 @@ def _serve(args: argparse.Namespace) -> int:
     from sandbox.scenario import ScenarioError
     from sandbox.store.database import SchemaMismatch
 
-    settings = Settings.from_env(
-        scenario=args.scenario,
-        host=args.host,
-        port=args.port,
-        database_url=args.database_url,
-        reset=args.reset,
-    )
+    try:
+        settings = Settings.from_env(
+            scenario=args.scenario,
+            host=args.host,
+            port=args.port,
+            database_url=args.database_url,
+            reset=args.reset,
+        )
+    except ValueError as error:
+        print(f"bank-sandbox: {error}", file=sys.stderr)
+        return 2
     if not settings.loopback_only and not settings.admin_token:
         print(
             f"bank-sandbox: binding {settings.host} makes the control API reachable from other "

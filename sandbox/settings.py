@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -20,9 +22,24 @@ class Settings:
     reset: bool = False
     log_level: str = "info"
     max_body_bytes: int = 1024 * 1024
+    # Webhook delivery (sandbox/webhooks): the gap after the n-th failed attempt is
+    # retry_base × 2^(n−1) seconds of real time; after max_attempts the event is `failed`.
+    webhook_retry_base_seconds: float = 2.0
+    webhook_max_attempts: int = 8
+    webhook_timeout_seconds: float = 10.0
+    webhook_poll_seconds: float = 0.5
+
+    def __post_init__(self) -> None:
+        seconds = ("webhook_retry_base_seconds", "webhook_timeout_seconds", "webhook_poll_seconds")
+        for name in seconds:
+            value = getattr(self, name)
+            if not (math.isfinite(value) and 0 < value <= 86_400):
+                raise ValueError(f"SANDBOX_{name.upper()} must be more than 0 and at most 86400")
+        if not 1 <= self.webhook_max_attempts <= 100:
+            raise ValueError("SANDBOX_WEBHOOK_MAX_ATTEMPTS must be from 1 to 100")
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, **flags: Any) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None, **flags: Any) -> Settings:
         """Settings from `SANDBOX_*` variables, then `flags` that are not None on top."""
         env = os.environ if env is None else env
         settings = cls(
@@ -33,6 +50,10 @@ class Settings:
             admin_token=env.get("SANDBOX_ADMIN_TOKEN") or None,
             log_level=env.get("SANDBOX_LOG_LEVEL", "info"),
             max_body_bytes=int(env.get("SANDBOX_MAX_BODY_BYTES", str(1024 * 1024))),
+            webhook_retry_base_seconds=_number(env, "SANDBOX_WEBHOOK_RETRY_BASE_SECONDS", 2.0),
+            webhook_max_attempts=int(_number(env, "SANDBOX_WEBHOOK_MAX_ATTEMPTS", 8, whole=True)),
+            webhook_timeout_seconds=_number(env, "SANDBOX_WEBHOOK_TIMEOUT_SECONDS", 10.0),
+            webhook_poll_seconds=_number(env, "SANDBOX_WEBHOOK_POLL_SECONDS", 0.5),
         )
         return replace(settings, **{k: v for k, v in flags.items() if v is not None})
 
@@ -45,3 +66,15 @@ class Settings:
             return ipaddress.ip_address(self.host).is_loopback
         except ValueError:
             return False
+
+
+def _number(env: Mapping[str, str], name: str, default: float, *, whole: bool = False) -> float:
+    """A numeric variable; a value that is not a number is refused naming the variable."""
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw) if whole else float(raw)
+    except ValueError:
+        kind = "a whole number" if whole else "a number"
+        raise ValueError(f"{name} must be {kind}, not {raw!r}") from None

@@ -1,5 +1,6 @@
 """Establishing, renewing and refreshing bank logins: one place for what the hosted UI, the
-control API and the data APIs all need.
+control API and the data APIs all need. Each sync announces its outcome (`bank_login.synced`,
+`bank_login.sync_failed`) in the transaction that records it.
 """
 
 from __future__ import annotations
@@ -8,7 +9,9 @@ from datetime import timedelta
 
 from sqlalchemy.engine import Connection
 
+from sandbox.domain import events
 from sandbox.domain.bank_logins import find_bank_login, preferred_source
+from sandbox.domain.events import LoginRef
 from sandbox.domain.fakebank import BankRefusal, Moment, check_access, sca_on_every_sync
 from sandbox.domain.records import BankLogin, User
 from sandbox.domain.states import NEEDS_USER, LoginState
@@ -91,7 +94,19 @@ def establish(
         moment=Moment(1, now),
         activate=activate,
     )
+    _announce_sync(conn, tenant, LoginRef(user.external_id, bank_login_id, bank.id), result)
     return bank_login_id, result
+
+
+def _announce_sync(conn: Connection, tenant: Tenant, login: LoginRef, result: SyncResult) -> None:
+    events.bank_login_synced(
+        conn,
+        tenant,
+        login,
+        new_accounts=result.new_accounts,
+        new_transactions=result.new_transactions,
+        deleted_accounts=result.deleted_accounts,
+    )
 
 
 def renew(
@@ -179,7 +194,12 @@ def _sync(
         updated_at=now,
     )
     rows.insert_sync_attempt(conn, tenant.id, login.id, now, unattended, "ok")
+    _announce_sync(conn, tenant, _ref(login), result)
     return result
+
+
+def _ref(login: BankLogin) -> LoginRef:
+    return LoginRef(login.external_user_id, login.id, login.bank_id)
 
 
 def moment_of(conn: Connection, tenant: Tenant, login: BankLogin) -> Moment:
@@ -202,6 +222,14 @@ def _record_refusal(
         updated_at=now,
     )
     rows.insert_sync_attempt(conn, tenant.id, login.id, now, True, refusal.state.value)
+    events.bank_login_sync_failed(
+        conn,
+        tenant,
+        _ref(login),
+        state=refusal.state.value,
+        state_detail=refusal.detail,
+        state_until=refusal.until,
+    )
 
 
 def ensure_connected(login: BankLogin) -> None:

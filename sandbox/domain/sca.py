@@ -2,6 +2,11 @@
 decoupled (approved in the bank's app while the platform waits) or redirect (at the bank's own
 page). Timeouts and scripted app decisions are computed from the clock when a challenge is
 read, never by a timer.
+
+A `push` is approved in the bank's app, never typed, so an embedded challenge offers only the
+methods with a code; for a persona whose only method is a push it becomes a decoupled one, as a
+PSD2 embedded interface switches to the decoupled approach for a decoupled method
+(scenarios/README.md, "SCA methods").
 """
 
 from __future__ import annotations
@@ -16,13 +21,18 @@ from sandbox.domain.records import Challenge
 from sandbox.domain.states import FINAL_SCA, ScaStatus
 from sandbox.domain.tenants import Tenant
 from sandbox.errors import Conflict, InvalidInput, NotFound
-from sandbox.scenario.model import Bank, Persona, ScaApproach, ScaMethodKind
+from sandbox.scenario.model import Bank, Persona, ScaApproach, ScaMethod, ScaMethodKind
 from sandbox.store import challenges as rows
 
 MAX_OTP_ATTEMPTS = 3
 EMBEDDED_TTL = timedelta(minutes=10)
 REDIRECT_TTL = timedelta(minutes=15)
 APP_METHODS = (ScaMethodKind.PUSH, ScaMethodKind.APP)
+
+
+def typed_methods(persona: Persona) -> list[ScaMethod]:
+    """The persona's methods that give a code to type: what an embedded challenge offers."""
+    return [m for m in persona.sca_methods if m.method is not ScaMethodKind.PUSH]
 
 
 def start_challenge(
@@ -38,11 +48,14 @@ def start_challenge(
 ) -> Challenge:
     now = tenant.now()
     methods = [m.method for m in persona.sca_methods]
+    typed = [m.method for m in typed_methods(persona)]
+    if approach is ScaApproach.EMBEDDED and not typed:  # push only: wait for the bank's app
+        approach = ScaApproach.DECOUPLED
     method, status, ttl = None, ScaStatus.PENDING, REDIRECT_TTL
     if approach is ScaApproach.EMBEDDED:
         ttl = EMBEDDED_TTL
-        if len(methods) == 1:
-            method = methods[0].value
+        if len(typed) == 1:
+            method = typed[0].value
         else:
             status = ScaStatus.STARTED
     elif approach is ScaApproach.DECOUPLED:
@@ -114,7 +127,7 @@ def _pending(challenge: Challenge) -> None:
 
 def choose_method(conn: Connection, tenant: Tenant, challenge: Challenge, method: str) -> Challenge:
     _pending(challenge)
-    offered = [m.method.value for m in persona_of(tenant, challenge).sca_methods]
+    offered = [m.method.value for m in typed_methods(persona_of(tenant, challenge))]
     if method not in offered:
         raise InvalidInput(f"choose one of {', '.join(offered)}", details={"method": method})
     rows.update_challenge(conn, challenge.id, method=method, status=ScaStatus.PENDING.value)

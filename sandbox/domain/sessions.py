@@ -1,19 +1,21 @@
 """Connect and management sessions: the links into the hosted UI a tenant hands its user.
 
 A session lives 15 minutes of the tenant's virtual time and serves one flow: once the user is
-sent back to the client it is used, and opening it again shows an error.
+sent back to the client it is used, and opening it again shows an error. A connect session that
+names a bank (`bank_id`) starts at that bank, where choosing it in the bank list would lead.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from sqlalchemy.engine import Connection
 
+from sandbox.domain.bank_choice import landing
 from sandbox.domain.records import ConnectSession
 from sandbox.domain.tenants import Tenant, get_tenant
 from sandbox.domain.users import find_user, user_for
@@ -51,9 +53,7 @@ def create_session(
 ) -> ConnectSession:
     """A connect session creates the user when new; a management session needs one."""
     check_redirect_uri(tenant, redirect_uri)
-    bank_id = options.get("bank_id")
-    if bank_id is not None and bank_id not in {b.id for b in tenant.scenario.banks}:
-        raise InvalidInput(f"no bank {bank_id!r}", details={"bank_id": bank_id})
+    progress = _start(tenant, kind, options)
     now = tenant.now()
     session_id = secrets.token_urlsafe(24)
     with db.begin() as conn:
@@ -61,9 +61,6 @@ def create_session(
             user = user_for(conn, tenant, external_user_id)
         else:
             user = find_user(conn, tenant, external_user_id)
-        start = "bank"
-        if kind == "management" and not options.get("add_bank_login"):
-            start = "manage"
         rows.insert_session(
             conn,
             id=session_id,
@@ -73,12 +70,27 @@ def create_session(
             redirect_uri=redirect_uri,
             state=state,
             options=options,
-            progress={"step": start, "bank_login_ids": []},
+            progress=progress,
             csrf_token=secrets.token_urlsafe(24),
             created_at=now,
             expires_at=now + SESSION_TTL,
         )
         return ConnectSession.from_row(rows.session_by_id(conn, session_id))
+
+
+def _start(tenant: Tenant, kind: str, options: dict[str, Any]) -> dict[str, Any]:
+    """Where the flow starts: the management list, the bank list, or the bank the client named
+    (its account-type choice or its login), so the user never searches for it."""
+    if kind == "management" and not options.get("add_bank_login"):
+        return {"step": "manage", "bank_login_ids": []}
+    bank_id = options.get("bank_id")
+    if bank_id is None:
+        return {"step": "bank", "bank_login_ids": []}
+    try:
+        bank = tenant.scenario.bank(bank_id)
+    except KeyError:
+        raise InvalidInput(f"no bank {bank_id!r}", details={"bank_id": bank_id}) from None
+    return {**landing(bank, options), "bank_login_ids": []}
 
 
 def open_session(db: Database, session_id: str) -> tuple[Tenant, ConnectSession]:
@@ -123,3 +135,32 @@ def session_or_404(db: Database, tenant: Tenant, session_id: str) -> ConnectSess
     if row is None or row["tenant_id"] != tenant.id:
         raise NotFound(f"no session {session_id!r}")
     return ConnectSession.from_row(row)
+
+
+@dataclass(frozen=True)
+class GoneSession:
+    """Why a link cannot be used, and where it may still send the user: an expired link back
+    to the client, told `session_expired`; an unknown or used one nowhere (for a used link the
+    client already has its answer)."""
+
+    known: bool
+    exit_url: str | None
+
+
+def gone_session(db: Database, session_id: str) -> GoneSession:
+    with db.connect() as conn:
+        row = rows.session_by_id(conn, session_id)
+    if row is None:
+        return GoneSession(known=False, exit_url=None)
+    tenant = get_tenant(db, row["tenant_id"])
+    session = ConnectSession.from_row(row)
+    if session.used_at is not None or tenant.now() < session.expires_at:
+        return GoneSession(known=True, exit_url=None)
+    try:
+        url = client_redirect(
+            tenant, session, status="error", error="session_expired",
+            error_description="The link expired before the connection was finished.",
+        )  # fmt: skip
+    except Conflict:
+        url = None
+    return GoneSession(known=True, exit_url=url)

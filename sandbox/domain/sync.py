@@ -13,12 +13,15 @@ from datetime import date, timedelta
 from sqlalchemy.engine import Connection
 
 from sandbox import bankdata
+from sandbox.domain import events
+from sandbox.domain.events import AccountRef, LoginRef
 from sandbox.domain.fakebank import Moment, account_ids_at
 from sandbox.domain.tenants import Tenant
 from sandbox.money import to_minor
 from sandbox.scenario.model import Bank, Persona
 from sandbox.store import accounts as account_rows
 from sandbox.store import transactions as transaction_rows
+from sandbox.store import users as user_rows
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,8 @@ def import_from_bank(
     activate: set[str] | None = None,
 ) -> SyncResult:
     """Import accounts and transactions. `activate`: the bank account ids the user chose to
-    share (new accounts outside it are added disabled); None activates every new account."""
+    share (new accounts outside it are added disabled); None activates every new account.
+    Each account found or gone is announced (`account.discovered`, `account.deleted`)."""
     scenario, now = tenant.scenario, moment.now
     today = now.date()
     history_from = today - timedelta(days=history_days)
@@ -54,6 +58,7 @@ def import_from_bank(
     ]
     stored = {row["bank_key"]: row for row in account_rows.accounts_of_login(conn, bank_login_id)}
     new_accounts = new_transactions = deleted = 0
+    login = _login_ref(conn, tenant, bank_login_id, user_id, bank)
     for account_id in present:
         truth = at_bank[account_id]
         row = stored.get(account_id)
@@ -76,6 +81,8 @@ def import_from_bank(
                 activated_at=now if enabled else None,
             )
             new_accounts += 1
+            found = AccountRef(row_id, truth.type.value, truth.name, truth.currency, not enabled)
+            events.account_discovered(conn, tenant, login, found)
         else:
             row_id, enabled = row["id"], not row["disabled"]
             if row["deleted_at"] is not None:
@@ -101,7 +108,16 @@ def import_from_bank(
         if bank_key not in present and row["deleted_at"] is None:
             account_rows.update_account(conn, row["id"], deleted_at=now)
             deleted += 1
+            events.account_deleted(conn, tenant, login, AccountRef.from_row(row))
     return SyncResult(new_accounts, new_transactions, deleted)
+
+
+def _login_ref(
+    conn: Connection, tenant: Tenant, bank_login_id: int, user_id: int, bank: Bank
+) -> LoginRef:
+    user = user_rows.user_by_id(conn, tenant.id, user_id)
+    assert user is not None
+    return LoginRef(user["external_id"], bank_login_id, bank.id)
 
 
 def _import_transactions(

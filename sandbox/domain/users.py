@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
+from sandbox.domain import events
 from sandbox.domain.records import User
 from sandbox.domain.tenants import Tenant
 from sandbox.errors import NotFound
@@ -12,10 +13,11 @@ from sandbox.store.database import Database
 
 
 def user_for(conn: Connection, tenant: Tenant, external_id: str) -> User:
-    """The user with this external id, created on first use."""
+    """The user with this external id, created (and announced) on first use."""
     found = rows.user_by_external_id(conn, tenant.id, external_id)
     if found is None:
         found = rows.insert_user(conn, tenant.id, external_id, tenant.now())
+        events.user_created(conn, tenant, external_id)
     return User.from_row(found)
 
 

@@ -56,9 +56,11 @@ class RequestLog:
 
 
 def configure_logging(level: str = "info") -> None:
-    """Request lines go to stderr as bare JSON, one per line."""
+    """Request lines, and webhook attempt lines (`sandbox.webhooks`), go to stderr as bare
+    JSON, one per line."""
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(message)s"))
-    log.handlers[:] = [handler]
-    log.setLevel(level.upper())
-    log.propagate = False
+    for logger in (log, logging.getLogger("sandbox.webhooks")):
+        logger.handlers[:] = [handler]
+        logger.setLevel(level.upper())
+        logger.propagate = False

@@ -9,7 +9,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from sandbox.store.schema import bank_login_sources, bank_logins, consents, sync_attempts, users
+from sandbox.store.schema import (
+    bank_login_sources,
+    bank_logins,
+    consents,
+    sync_attempts,
+    tenants,
+    users,
+)
 
 _LATEST_CONSENT = (
     sa.select(consents.c.id)
@@ -116,3 +123,40 @@ def bank_login_counts(conn: Connection, tenant_id: str, user_ids: Iterable[int])
         .group_by(bank_logins.c.user_id)
     )
     return dict(conn.execute(query).all())
+
+
+def consents_to_announce(conn: Connection, tenant_id: str | None = None) -> list[RowMapping]:
+    """Each bank login's current consent whose expiry is not announced yet, with what the
+    announcement names and the tenant's clock (so one query serves every tenant's watch)."""
+    query = (
+        sa.select(
+            consents.c.id,
+            consents.c.tenant_id,
+            consents.c.bank_login_id,
+            consents.c.granted_at,
+            consents.c.expires_at,
+            consents.c.expiring_announced_at,
+            bank_logins.c.bank_id,
+            users.c.external_id.label("external_user_id"),
+            tenants.c.clock_offset_us,
+            tenants.c.clock_frozen_at,
+        )
+        .join(bank_logins, bank_logins.c.id == consents.c.bank_login_id)
+        .join(users, users.c.id == bank_logins.c.user_id)
+        .join(tenants, tenants.c.id == consents.c.tenant_id)
+        .where(consents.c.id == _LATEST_CONSENT, consents.c.expired_announced_at.is_(None))
+        .order_by(consents.c.tenant_id, consents.c.id)
+    )
+    if tenant_id is not None:
+        query = query.where(consents.c.tenant_id == tenant_id)
+    return list(conn.execute(query).mappings())
+
+
+def mark_announced(conn: Connection, consent_id: int, column: str, at: datetime) -> bool:
+    """Record an announcement unless another transaction recorded it first; True if ours."""
+    statement = (
+        sa.update(consents)
+        .where(consents.c.id == consent_id, consents.c[column].is_(None))
+        .values({column: at})
+    )
+    return conn.execute(statement).rowcount == 1

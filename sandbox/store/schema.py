@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from sandbox.store.types import UTCDateTime
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SOURCE_KINDS = ("api", "web")
 SCA_PURPOSES = ("connect", "renew", "extend_history")
@@ -29,7 +29,8 @@ CONNECT_SESSION_KINDS = ("connect", "management")
 ORIGINS = ("bank", "manual")
 TRANSACTION_STATUSES = ("booked", "pending")
 IMPORT_JOB_STATUSES = ("setup", "in_progress", "successful", "error", "fatal")
-WEBHOOK_STATUSES = ("pending", "delivered", "failed")
+# `skipped`: recorded while the tenant had no webhook URL, so it is listed but never sent.
+WEBHOOK_STATUSES = ("pending", "delivered", "failed", "skipped")
 
 metadata = sa.MetaData(
     naming_convention={
@@ -171,6 +172,11 @@ consents = sa.Table(
     _at("expires_at"),
     sa.Column("history_days", sa.Integer, nullable=False),
     _at("revoked_at", nullable=True),
+    # When the `consent.expiring` / `consent.expired` webhooks were emitted (virtual time): set
+    # by a conditional update, so each is emitted once however many processes watch, and gone
+    # with the consent, so a later consent that reuses the id is announced afresh.
+    _at("expiring_announced_at", nullable=True),
+    _at("expired_announced_at", nullable=True),
     sa.Index(None, "bank_login_id"),
     sa.Index(None, "tenant_id"),
 )
@@ -327,12 +333,17 @@ webhook_outbox = sa.Table(
     _tenant_id(),
     sa.Column("event_id", sa.String, nullable=False, unique=True),
     sa.Column("event_type", sa.String, nullable=False),
+    # The exact body sent, every attempt alike (the signature covers it byte for byte).
     sa.Column("payload", sa.Text, nullable=False),
+    # The tenant's virtual time, as in the payload; the columns below are real time, since
+    # delivery happens in the real world.
     _at("created_at"),
     sa.Column("status", sa.String, nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False, server_default=sa.text("0")),
     _at("next_attempt_at"),
     _at("delivered_at", nullable=True),
+    # A worker that claims the row holds it until then; a crashed worker's claim runs out.
+    _at("locked_until", nullable=True),
     _one_of("status", WEBHOOK_STATUSES),
     # The delivery worker polls "pending and due", oldest first.
     sa.Index(None, "status", "next_attempt_at"),

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from sandbox.domain import connect, sessions, tenants
+from sandbox.domain.flow import load
 from sandbox.domain.platform import Platform
 from sandbox.domain.tenants import Tenant
 from sandbox.scenario import load_scenario_text
@@ -52,7 +53,7 @@ class World:
     def connect(self, bank: str = "rheinwert-bank", login: str = "good", **options: object):
         """A whole embedded connection; returns (flow, redirect URL)."""
         session_id = self.to_sca(bank, login, **options)
-        flow = connect.load(self.db, session_id)
+        flow = load(self.db, session_id)
         if connect.challenge(self.db, flow).method is None:
             connect.choose_sca_method(self.db, session_id, "sms")
         flow, _ = connect.enter_otp(self.db, session_id, "123456")

@@ -5,10 +5,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import sqlalchemy as sa
 
-from sandbox.domain import bank_logins, connect, sessions
+from sandbox.domain import bank_logins, bank_site, connect, manage, sessions, tenants
 from sandbox.domain.fakebank import BankRefusal
+from sandbox.domain.flow import load
 from sandbox.domain.states import LoginState, ScaStatus
 from sandbox.errors import InvalidInput
+from sandbox.scenario import load_scenario_text
 from sandbox.store import accounts
 from sandbox.store.schema import transactions
 
@@ -126,12 +128,12 @@ def test_redirect_banks_take_credentials_on_their_own_page(world):
         flow = connect.choose_account_type(world.db, session_id, "checking")
     assert flow.step == "bank_login"
     flow = connect.log_in(world.db, session_id, "good", "pass")
-    assert connect.bank_decision(world.db, session_id, approve=True).step == "consent"
+    assert bank_site.bank_decision(world.db, session_id, approve=True).step == "consent"
 
 
 def test_cancelling_at_the_bank_returns_an_error(world):
     session_id = world.to_sca("banca-laguna", "good")
-    connect.bank_decision(world.db, session_id, approve=False)
+    bank_site.bank_decision(world.db, session_id, approve=False)
     assert query(connect.leave(world.db, session_id))["error"] == "cancelled_at_bank"
 
 
@@ -144,14 +146,14 @@ def test_cancel_mid_flow(world):
 def test_a_session_is_single_use(world):
     flow, _ = world.connect()
     with pytest.raises(sessions.SessionGone, match="already been used"):
-        connect.load(world.db, flow.session.id)
+        load(world.db, flow.session.id)
 
 
 def test_a_session_expires_after_15_minutes_of_virtual_time(world):
     session_id = world.session()
     world.advance(minutes=15)
     with pytest.raises(sessions.SessionGone, match="expired"):
-        connect.load(world.db, session_id)
+        load(world.db, session_id)
 
 
 def test_only_a_registered_redirect_uri_is_accepted(world):
@@ -166,7 +168,7 @@ def test_multiple_lands_in_the_management_list_and_adds_a_second_bank(world):
     flow, url = world.connect(multiple=True)
     assert url is None and flow.step == "manage"
     session_id = flow.session.id
-    connect.add_bank(world.db, session_id)
+    manage.add_bank(world.db, session_id)
     connect.choose_bank(world.db, session_id, "bursztyn-bank")
     connect.log_in(world.db, session_id, "good", "pass")
     connect.choose_sca_method(world.db, session_id, "sms")
@@ -195,3 +197,87 @@ def test_consent_shares_only_the_chosen_accounts(world):
     assert rows["eur"]["disabled"] and rows["eur"]["balance_minor"] is None
     assert not rows["usd"]["disabled"] and rows["usd"]["balance_minor"] is not None
     assert imported == [rows["usd"]["id"]]
+
+
+# --- A bank named by the client ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bank", "options", "step", "account_type"),
+    [
+        ("rheinwert-bank", {}, "credentials", "checking"),
+        ("nordlicht-sparbank", {}, "account_type", None),
+        ("nordlicht-sparbank", {"account_types": ["savings"]}, "credentials", "savings"),
+        ("banque-lumiere", {"account_types": ["checking"]}, "bank_login", "checking"),
+    ],
+)
+def test_a_preselected_bank_starts_where_choosing_it_would_lead(
+    world, bank, options, step, account_type
+):
+    flow = load(world.db, world.session(bank_id=bank, **options))
+    progress = flow.session.progress
+    assert (flow.step, progress["bank_id"], progress["account_type"]) == (step, bank, account_type)
+
+
+def test_a_preselected_bank_connects_without_the_bank_list(world):
+    session_id = world.session(bank_id="rheinwert-bank")
+    assert connect.log_in(world.db, session_id, "good", "pass").step == "sca"
+    flow, _ = connect.enter_otp(world.db, session_id, "123456")
+    _flow, url = connect.grant_consent(
+        world.db, session_id, [o.key for o in connect.consent_offer(flow)]
+    )
+    assert query(url)["status"] == "success"
+
+
+def test_a_preselected_bank_must_offer_an_account_type_asked_for(world):
+    with pytest.raises(InvalidInput, match="none of the account types"):
+        world.session(bank_id="rheinwert-bank", account_types=["loan"])
+    with pytest.raises(InvalidInput, match="no bank"):
+        world.session(bank_id="no-such-bank")
+
+
+# --- Push is approved in the app, not typed ------------------------------------------------------
+
+PUSH_ONLY = (
+    "extends: default\nname: push-only\nclock: {start: 2026-01-15T09:00:00Z, frozen: true}\n"
+    "personas:\n  - {login: push-only, bank: rheinwert-bank, sca_methods: [{method: push}]}\n"
+)
+
+
+def test_embedded_sca_offers_only_methods_with_a_code(world):
+    session_id = world.to_sca("rheinwert-bank", "good")  # sms and push
+    flow = load(world.db, session_id)
+    challenge = connect.challenge(world.db, flow)
+    assert (challenge.approach, challenge.method, challenge.status) == (
+        "embedded",
+        "sms",
+        ScaStatus.PENDING,
+    )
+    assert [m.method.value for m in connect.sca_methods(flow, challenge)] == ["sms"]
+    with pytest.raises(InvalidInput, match="choose one of sms"):
+        connect.choose_sca_method(world.db, session_id, "push")
+
+
+def test_a_choice_is_asked_only_between_methods_with_a_code(world):
+    session_id = world.to_sca("rheinwert-bank", "mia.schulz")  # app and sms
+    flow = load(world.db, session_id)
+    challenge = connect.challenge(world.db, flow)
+    assert challenge.status is ScaStatus.STARTED
+    assert [m.method.value for m in connect.sca_methods(flow, challenge)] == ["app", "sms"]
+
+
+def test_a_push_only_persona_at_an_embedded_bank_waits_for_the_bank_app(world, platform):
+    world.tenant = tenants.create_tenant(
+        platform.db, load_scenario_text(PUSH_ONLY), "push-only",
+        tenants.TenantOptions(redirect_uris=["http://127.0.0.1:3000/callback"]),
+    )  # fmt: skip
+    session_id = world.to_sca("rheinwert-bank", "push-only")
+    flow, challenge = connect.check_sca(world.db, session_id)
+    assert (challenge.approach, challenge.method, challenge.status) == (
+        "decoupled",
+        "push",
+        ScaStatus.PENDING,
+    )
+    assert challenge.expires_at - challenge.created_at == flow.bank.decoupled_timeout
+    bank_site.app_decision(world.db, session_id, "rheinwert-bank", approve=True)
+    assert load(world.db, session_id).step == "consent"

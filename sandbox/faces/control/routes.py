@@ -1,24 +1,27 @@
-"""The control API, `/_sandbox`: what a test steers (tenants, the virtual clock).
+"""The control API, `/_sandbox`: what a test steers (tenants, the virtual clock) and sees
+(webhook deliveries).
 
 Modelled on moto's `/moto-api` and Stripe's test clocks: create an isolated tenant per test run,
-reset it, and move its clock.
+reset it, and move its clock; list the webhooks sent and fire any event on demand.
 """
 
 from __future__ import annotations
 
 import hmac
+import re
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, field_validator, model_validator
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sandbox.domain import connections, sca, tenants
+from sandbox.domain import connections, consents, deliveries, sca, tenants
 from sandbox.domain.platform import Platform
+from sandbox.domain.transactions import BadQuery
 from sandbox.errors import InvalidInput, NotFound, Unauthorized
 from sandbox.faces.json import (
     EXCEPTION_HANDLERS,
@@ -74,6 +77,28 @@ class NewBankLogin(Body):
     bank_id: str = Field(min_length=1, max_length=64)
     login: str = Field(min_length=1, max_length=64)
     account_type: str | None = Field(default=None, max_length=32)
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+class FireEvent(Body):
+    """Strict: `"bank_login_id": "7"` is a 422, as the spec's integer type says."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    event: str = Field(min_length=1, max_length=64)
+    bank_login_id: int | None = Field(default=None, ge=1, le=999_999_999_999_999_999)
+    user_id: Annotated[str, AfterValidator(_no_nul)] | None = Field(
+        default=None, min_length=1, max_length=128
+    )
+
+
+MAX_DELIVERIES = 500
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
 
 
 def _platform(request: Request) -> Platform:
@@ -170,7 +195,11 @@ async def move_clock(request: Request) -> Response:
         clock = tenant.clock.set_to(body.set)
     else:
         clock = tenant.clock.freeze() if body.freeze else tenant.clock.unfreeze()
-    return JSONResponse(_clock_json(tenants.save_clock(db, tenant, clock)))
+    tenant = tenants.save_clock(db, tenant, clock)
+    # Consent notices fall due as time passes: announce them now rather than at the worker's
+    # next look, so a test sees them as soon as the clock has moved.
+    consents.watch(db, tenant.id)
+    return JSONResponse(_clock_json(tenant))
 
 
 async def create_bank_login(request: Request) -> Response:
@@ -215,9 +244,63 @@ async def _decide_sca(request: Request, approve: bool) -> Response:
     )
 
 
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _delivery_json(delivery: deliveries.Delivery) -> dict:
+    return {
+        "event_id": delivery.event_id,
+        "type": delivery.type,
+        "status": delivery.status,
+        "attempts": [
+            {
+                "at": attempt.at.isoformat(),
+                "status_code": attempt.status_code,
+                "error": attempt.error,
+                "duration_ms": attempt.duration_ms,
+            }
+            for attempt in delivery.attempts
+        ],
+        "created_at": delivery.created_at.isoformat(),
+        "delivered_at": _iso(delivery.delivered_at),
+        "next_attempt_at": _iso(delivery.next_attempt_at),
+        "payload": delivery.payload,
+    }
+
+
+async def list_webhooks(request: Request) -> Response:
+    """The tenant's webhook events, newest first, each with its delivery attempts."""
+    platform = _platform(request)
+    tenant = tenants.get_tenant(platform.db, request.path_params["tenant_id"])
+    found = deliveries.list_deliveries(platform.db, tenant, _limit(request, default=50))
+    return JSONResponse({"deliveries": [_delivery_json(delivery) for delivery in found]})
+
+
+async def fire_webhook(request: Request) -> Response:
+    """Emit any event now, built from a bank login's (or user's) current data."""
+    body = await read_model(request, FireEvent)
+    platform = _platform(request)
+    tenant = tenants.get_tenant(platform.db, request.path_params["tenant_id"])
+    delivery = deliveries.fire(
+        platform.db, tenant, body.event, bank_login_id=body.bank_login_id, user_id=body.user_id
+    )
+    return JSONResponse(_delivery_json(delivery), status_code=202)
+
+
+def _limit(request: Request, default: int) -> int:
+    raw = request.query_params.get("limit")
+    if raw is None:
+        return default
+    if not _WHOLE_NUMBER.fullmatch(raw) or not 1 <= int(raw) <= MAX_DELIVERIES:
+        raise BadQuery("limit", f"must be a whole number from 1 to {MAX_DELIVERIES}")
+    return int(raw)
+
+
 def _int_param(request: Request, name: str) -> int:
     raw = request.path_params[name]
-    if not raw.isdigit() or len(raw) > 18:
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    if not _WHOLE_NUMBER.fullmatch(raw):
         raise NotFound(f"no {name.replace('_', ' ')} {raw!r}")
     return int(raw)
 
@@ -251,6 +334,8 @@ def control_app(platform: Platform) -> Starlette:
         resource("/tenants/{tenant_id}/bank-logins", post=create_bank_login),
         resource("/tenants/{tenant_id}/sca/{challenge_id}/approve", post=approve_sca),
         resource("/tenants/{tenant_id}/sca/{challenge_id}/reject", post=reject_sca),
+        resource("/tenants/{tenant_id}/webhooks", get=list_webhooks),
+        resource("/tenants/{tenant_id}/webhooks/fire", post=fire_webhook),
     ]
     app = Starlette(
         routes=routes,

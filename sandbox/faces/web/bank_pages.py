@@ -9,9 +9,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sandbox.domain import connect
-from sandbox.domain.connect import Flow
+from sandbox.domain import bank_site
 from sandbox.domain.fakebank import BankRefusal
+from sandbox.domain.flow import Flow, load
 from sandbox.domain.platform import Platform
 from sandbox.domain.records import Challenge
 from sandbox.domain.states import ScaStatus
@@ -53,7 +53,7 @@ def _session_query(request: Request) -> str:
 
 
 def _at_page(request: Request, page_name: str) -> Flow:
-    flow = connect.bank_page(_db(request), _session_query(request), _bank_id(request), page_name)
+    flow = bank_site.bank_page(_db(request), _session_query(request), _bank_id(request), page_name)
     request.state.tenant = flow.tenant
     return flow
 
@@ -93,7 +93,7 @@ async def log_in(request: Request) -> Response:
     form = await checked_form(request, flow.session)
     login = form.get("login")
     try:
-        connect.log_in_at_bank(
+        bank_site.log_in_at_bank(
             _db(request), flow.session.id, _bank_id(request), login, form.get("password")
         )
     except BankRefusal as refusal:
@@ -119,17 +119,17 @@ async def approve_page(request: Request) -> Response:
 async def approve(request: Request) -> Response:
     flow = _at_page(request, "approve")
     await checked_form(request, flow.session)
-    connect.bank_decision(_db(request), flow.session.id, approve=True)
+    bank_site.bank_decision(_db(request), flow.session.id, approve=True)
     return see_other(connect_url(flow.session.id))
 
 
 async def cancel(request: Request) -> Response:
     """ "Cancel" on the login page and "Deny" on the approval page: straight back to the client,
     which is told `status=error&error=cancelled_at_bank`."""
-    flow = connect.load(_db(request), _session_query(request))
+    flow = load(_db(request), _session_query(request))
     request.state.tenant = flow.tenant
     await checked_form(request, flow.session)
-    return see_other(connect.cancel_at_bank(_db(request), flow.session.id, _bank_id(request)))
+    return see_other(bank_site.cancel_at_bank(_db(request), flow.session.id, _bank_id(request)))
 
 
 # --- The bank's app -------------------------------------------------------------------------------
@@ -155,7 +155,7 @@ def _app_page(flow: Flow, challenge: Challenge) -> Response:
 
 
 async def app(request: Request) -> Response:
-    flow, challenge = connect.app_request(
+    flow, challenge = bank_site.app_request(
         _db(request), request.path_params["session_id"], _bank_id(request)
     )
     request.state.tenant = flow.tenant
@@ -164,10 +164,10 @@ async def app(request: Request) -> Response:
 
 async def _decide(request: Request, approve: bool) -> Response:
     sid = request.path_params["session_id"]
-    flow, _challenge = connect.app_request(_db(request), sid, _bank_id(request))
+    flow, _challenge = bank_site.app_request(_db(request), sid, _bank_id(request))
     request.state.tenant = flow.tenant
     await checked_form(request, flow.session)
-    connect.app_decision(_db(request), sid, _bank_id(request), approve)
+    bank_site.app_decision(_db(request), sid, _bank_id(request), approve)
     return see_other(app_url(_bank_id(request), sid))
 
 

@@ -2,7 +2,8 @@
 
 `GET /connect/{session_id}` shows the page of the step the flow is at; each form posts to its
 own URL and is answered with a redirect back to it (POST-redirect-GET). Every rule is the
-domain's (`sandbox.domain.connect`); this module only reads forms and fills templates.
+domain's (`sandbox.domain.connect` and `manage`); this module only reads forms and fills
+templates. Nothing a GET does uses a session up: leaving is a posted form.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sandbox.domain import connect, sca, sessions
-from sandbox.domain.connect import Flow
+from sandbox.domain import connect, manage, sca, sessions
 from sandbox.domain.fakebank import BankRefusal
+from sandbox.domain.flow import Flow, load
 from sandbox.domain.platform import Platform
 from sandbox.domain.records import Challenge
 from sandbox.domain.states import ScaStatus
@@ -58,7 +59,7 @@ def _seen(request: Request, flow: Flow) -> Flow:
 
 
 def _load(request: Request) -> Flow:
-    return _seen(request, connect.load(_db(request), _sid(request)))
+    return _seen(request, load(_db(request), _sid(request)))
 
 
 async def _posted(request: Request) -> tuple[Flow, Form]:
@@ -199,7 +200,7 @@ def consent_page(request: Request, flow: Flow) -> Response:
 
 def manage_page(request: Request, flow: Flow) -> Response:
     sid = flow.session.id
-    logins = connect.managed_logins(_db(request), flow)
+    logins = manage.managed_logins(_db(request), flow)
     return page(
         "manage/list.html",
         **flow_context(flow),
@@ -222,8 +223,8 @@ def manage_page(request: Request, flow: Flow) -> Response:
             for managed in logins
         ],
         add_url=f"{connect_url(sid)}?addBankLogin=true",
-        done_url=connect_url(sid, "leave"),
-        user_label=connect.user_of(_db(request), flow).external_id,
+        leave_url=connect_url(sid, "leave"),
+        user_label=manage.user_of(_db(request), flow).external_id,
     )
 
 
@@ -236,7 +237,8 @@ def failed_page(request: Request, flow: Flow) -> Response:
         title=f"{bank.name} could not be connected" if bank else "The bank could not be connected",
         message=error["message"],
         code=error["code"],
-        back_url=connect_url(flow.session.id, "leave"),
+        back_url=None,
+        leave_url=connect_url(flow.session.id, "leave"),
     )
 
 
@@ -270,7 +272,8 @@ def step_page(request: Request, flow: Flow) -> Response:
 
 async def show(request: Request) -> Response:
     """The entry URL and every step's page; `?multiple=true` and `?addBankLogin=true` are applied
-    once, then the clean URL is shown."""
+    (idempotently: opened twice, or prefetched, they change nothing more), then the clean URL is
+    shown."""
     params = request.query_params
     multiple = params.get("multiple", "").lower() in TRUE
     add_bank_login = params.get("addBankLogin", "").lower() in TRUE
@@ -292,7 +295,8 @@ async def banks(request: Request) -> Response:
 
 
 async def choose_bank(request: Request) -> Response:
-    """A bank row of the list is a link, so choosing is a GET."""
+    """A bank row of the list is a link, so choosing is a GET; choosing the same bank again
+    leads to the same step, so a prefetch or a HEAD changes nothing more than one click."""
     _load(request)
     connect.choose_bank(_db(request), _sid(request), request.path_params["bank_id"])
     return see_other(connect_url(_sid(request)))
@@ -357,19 +361,20 @@ async def cancel(request: Request) -> Response:
 
 
 async def leave(request: Request) -> Response:
-    """Back to the client: the management list's "Done" and the outcome page's way out are
-    links, so leaving is a GET."""
-    _load(request)
+    """Back to the client: the management list's "Done" and the failed flow's "Return to …".
+    It uses the session up, so it is a posted form with the token, never a link a prefetcher
+    could follow."""
+    await _posted(request)
     return see_other(connect.leave(_db(request), _sid(request)))
 
 
 async def renew(request: Request) -> Response:
     await _posted(request)
-    connect.start_renewal(_db(request), _sid(request), _bank_login_id(request))
+    manage.start_renewal(_db(request), _sid(request), _bank_login_id(request))
     return see_other(connect_url(_sid(request)))
 
 
 async def delete(request: Request) -> Response:
     await _posted(request)
-    connect.remove_bank_login(_db(request), _sid(request), _bank_login_id(request))
+    manage.remove_bank_login(_db(request), _sid(request), _bank_login_id(request))
     return see_other(connect_url(_sid(request)))

@@ -14,10 +14,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from sandbox.clock import ClockError
-from sandbox.domain.connect import WrongStep, gone_session
 from sandbox.domain.fakebank import BankRefusal
+from sandbox.domain.flow import WrongStep
 from sandbox.domain.platform import Platform
-from sandbox.domain.sessions import SessionGone
+from sandbox.domain.sessions import SessionGone, gone_session
 from sandbox.errors import Conflict, InvalidInput, NotFound, SandboxError, TooLarge
 from sandbox.faces.web.csrf import CsrfRefused
 from sandbox.faces.web.views import SANDBOX_BRAND, brand, connect_url, page, see_other

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 import orjson
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from sandbox.domain.connect import Flow
+from sandbox.domain.flow import Flow
 from sandbox.domain.states import LoginState
 from sandbox.domain.tenants import Tenant
 from sandbox.faces.web.headers import page_policy

@@ -41,11 +41,16 @@ def log_in(page: Page, shot: Shot, login: str = "good", password: str = "pass") 
     page.get_by_role("button", name="Log in securely").click()
 
 
-def pass_embedded_sca(page: Page, shot: Shot, code: str = "123456") -> None:
-    expect(heading(page)).to_have_text("How do you want to confirm it's you?")
-    shot(page, "sca-method")
-    page.get_by_label("Code by text message (SMS)").check()
-    page.get_by_role("button", name="Continue").click()
+def pass_embedded_sca(
+    page: Page, shot: Shot, code: str = "123456", method: str | None = None
+) -> None:
+    """The code page; first the method choice when the persona has several methods with a
+    code (`method` names the one to pick). A push is never offered here."""
+    if method is not None:
+        expect(heading(page)).to_have_text("How do you want to confirm it's you?")
+        shot(page, "sca-method")
+        page.get_by_label(method).check()
+        page.get_by_role("button", name="Continue").click()
     expect(heading(page)).to_have_text("Enter your code")
     shot(page, "sca-otp")
     page.get_by_label("One-time code").fill(code)
@@ -72,6 +77,17 @@ def test_embedded_sca_at_rheinwert_bank(live, page: Page, screenshot, callback) 
     entry = live.session()
     page.goto(entry)
     pick_bank(page, screenshot, "Rheinwert Bank")
+    log_in(page, screenshot, login="mia.schulz")  # two methods with a code: she picks one
+    pass_embedded_sca(page, screenshot, method="Rheinwert TAN-App")
+    allow(page, screenshot)
+    arrived_successfully(page, screenshot, callback, entry)
+
+
+def test_a_bank_chosen_by_the_client_skips_the_bank_list(
+    live, page: Page, screenshot, callback
+) -> None:
+    entry = live.session(bank_id="rheinwert-bank")
+    page.goto(entry)
     log_in(page, screenshot)
     pass_embedded_sca(page, screenshot)
     allow(page, screenshot)
@@ -143,7 +159,7 @@ def test_decoupled_sca_rejected_in_the_bank_app(live, page: Page, screenshot, ca
     expect(heading(page)).to_have_text("Nordlicht Sparbank could not be connected")
     expect(page.get_by_text("The authentication was rejected at the bank.")).to_be_visible()
     screenshot(page, "failed")
-    page.get_by_role("link", name="Go back").click()
+    page.get_by_role("button", name="Return to Demo Finance").click()
     query = callback()
     screenshot(page, "callback")
     assert query["status"] == "error" and query["error"] == "sca_rejected"
@@ -211,7 +227,7 @@ def test_multiple_lands_in_the_management_list_and_adds_a_second_bank(
     expect(page.locator(".login-card")).to_have_count(2)
     expect(page.locator(".login-card h2")).to_have_text(["Rheinwert Bank", "Bursztyn Bank"])
     screenshot(page, "manage-two")
-    page.get_by_role("link", name="Done").click()
+    page.get_by_role("button", name="Done").click()
     query = arrived_successfully(page, screenshot, callback, entry)
     assert len(query["bank_login_ids"].split(",")) == 2
 
@@ -250,7 +266,7 @@ def test_management_renews_an_expired_consent_and_removes_a_bank(
     expect(page.locator(".login-card")).to_have_count(1)
     screenshot(page, "manage-removed")
 
-    page.get_by_role("link", name="Done").click()
+    page.get_by_role("button", name="Done").click()
     query = callback()
     screenshot(page, "callback")
     assert query["status"] == "success" and query["state"] == "st-e2e"
@@ -267,7 +283,7 @@ def test_add_bank_login_skips_the_management_list(live, page: Page, screenshot, 
     expect(heading(page)).to_have_text("Your connected banks")
     expect(page.locator(".login-card h2")).to_have_text(["Polderbank", "Rheinwert Bank"])
     screenshot(page, "manage")
-    page.get_by_role("link", name="Done").click()
+    page.get_by_role("button", name="Done").click()
     query = arrived_successfully(page, screenshot, callback, entry)
     assert len(query["bank_login_ids"].split(",")) == 1
 

@@ -71,6 +71,21 @@ def test_an_unregistered_redirect_uri_is_422(api):
     assert answer.json()["error"]["details"]["registered"] == [CALLBACK]
 
 
+def test_a_session_with_a_bank_opens_at_that_banks_login(api):
+    answer = new_session(api, bank_id="rheinwert-bank")
+    assert answer.status_code == 201, answer.text
+    session_id = answer.json()["session_id"]
+    assert stored(api, session_id).progress["step"] == "credentials"
+    page = api.client.get(f"/connect/{session_id}")
+    assert page.status_code == 200 and "Log in to your bank" in page.text
+
+
+def test_a_bank_without_the_account_types_asked_for_is_422(api):
+    answer = new_session(api, bank_id="rheinwert-bank", account_types=["loan"])
+    assert answer.status_code == 422
+    assert answer.json()["error"]["details"] == {"bank_id": "rheinwert-bank"}
+
+
 def test_an_unknown_bank_is_422(api):
     answer = new_session(api, bank_id="no-such-bank")
     assert answer.status_code == 422

@@ -136,7 +136,6 @@ SAMPLES = [
             bank=NORDLICHT,
             methods=[
                 {"value": "sms", "label": "Text message to +49 *** **17"},
-                {"value": "push", "label": "pushTAN in the Nordlicht app"},
                 {"value": "chiptan", "label": "chipTAN with your card reader"},
                 {"value": "app", "label": "Code from the Nordlicht app"},
             ],
@@ -270,7 +269,7 @@ SAMPLES = [
                 },
             ],
             add_url="/manage/ms_77/add",
-            done_url="http://127.0.0.1:3000/callback?state=xyz",
+            leave_url=f"{SESSION}/leave",
             user_label="customer-4711",
         ),
     ),
@@ -280,7 +279,7 @@ SAMPLES = [
         _page(
             bank_logins=[],
             add_url="/manage/ms_77/add",
-            done_url="http://127.0.0.1:3000/callback?state=xyz",
+            leave_url=f"{SESSION}/leave",
             user_label="customer-4711",
         ),
     ),
@@ -345,6 +344,18 @@ SAMPLES += [
             message="Connect sessions are valid for 30 minutes. Go back to Demo Finance and start again.",
             code="session_expired",
             back_url="http://127.0.0.1:3000/callback?error=session_expired",
+        ),
+    ),
+    Sample(
+        "error-failed-flow",
+        "error.html",
+        _page(
+            title="Nordlicht Sparbank could not be connected",
+            message="The authentication was rejected at the bank.",
+            code="sca_rejected",
+            back_url=None,
+            leave_url=f"{SESSION}/leave",
+            cancel_url=f"{SESSION}/cancel",
         ),
     ),
     Sample(

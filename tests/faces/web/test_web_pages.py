@@ -160,6 +160,27 @@ def test_every_post_form_carries_the_csrf_token_and_no_get_form_does(sample):
             assert tokens == [], "a GET form would put the CSRF token into the URL"
 
 
+def test_no_link_ends_a_session(sample):
+    """Leaving uses the session up: a link there would let a prefetcher end it."""
+    page = Page(rendered(sample))
+    links = [attrs.get("href", "") for tag, attrs in page.tags if tag == "a"]
+    assert [href for href in links if href.rstrip("/").endswith("/leave")] == []
+
+
+def test_the_way_back_to_the_client_is_a_posted_button(all_samples):
+    leaving = [s for s in all_samples if s.context.get("leave_url")]
+    assert {s.template for s in leaving} == {"manage/list.html", "error.html"}
+    for sample in leaving:
+        forms = [
+            f
+            for f in Page(rendered(sample)).forms
+            if f["attrs"]["action"] == sample.context["leave_url"]
+        ]
+        assert len(forms) == 1 and forms[0]["attrs"]["method"] == "post", sample.name
+        labels = {"manage/list.html": "Done", "error.html": "Return to Demo Finance"}
+        assert labels[sample.template] in rendered(sample), sample.name
+
+
 def test_names_from_scenarios_render_as_text(sample):
     html = render(sample.template, **poisoned(sample.context))
     assert SCRIPT not in html

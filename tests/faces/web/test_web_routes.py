@@ -190,6 +190,7 @@ POSTS = [
     "/sca/otp",
     "/consent",
     "/cancel",
+    "/leave",
     "/manage/1/renew",
     "/manage/1/delete",
 ]
@@ -245,7 +246,8 @@ def test_embedded_connection_ends_at_the_client_with_the_result(hosted):
     credentials = session.get()
     assert h1(credentials) == "Log in to your bank"
     assert 'for="login">Benutzername<' in credentials.text
-    assert session.post("/login", login="good", password="pass").status_code == 303
+    # mia.schulz has two methods with a code (app and sms), so she picks one.
+    assert session.post("/login", login="mia.schulz", password="pass").status_code == 303
     assert h1(session.get()) == "How do you want to confirm it's you?"
     assert session.post("/sca/method", method="sms").status_code == 303
     otp = session.get()
@@ -290,7 +292,9 @@ def test_wrong_codes_count_down_and_the_third_fails_the_flow(hosted):
     failed = session.get()
     assert h1(failed) == "Rheinwert Bank could not be connected"
     assert "Too many wrong codes" in failed.text
-    leave = session.get("/leave")
+    assert f'<form method="post" action="{session.url}/leave"' in failed.text
+    assert "Return to Demo Finance" in failed.text and "Go back" not in failed.text
+    leave = session.post("/leave")
     assert query(leave.headers["location"])["error"] == "sca_failed"
 
 
@@ -308,7 +312,7 @@ def test_a_magic_login_ends_the_flow_with_its_outcome(hosted):
     assert session.post("/login", login="locked", password="pass").status_code == 303
     failed = session.get()
     assert "locked this login" in failed.text
-    assert query(session.get("/leave").headers["location"])["error"] == "error"
+    assert query(session.post("/leave").headers["location"])["error"] == "error"
 
 
 def test_a_step_out_of_turn_shows_the_current_step(hosted):
@@ -329,6 +333,38 @@ def test_consent_without_an_account_is_refused(hosted):
     response = session.post("/consent")
     assert response.status_code == 400 and "at least one account" in response.text
     assert session.post("/consent", accounts="not-offered").status_code == 400
+
+
+PUSH_ONLY = FROZEN + (
+    "personas:\n  - {login: push-only, bank: rheinwert-bank, sca_methods: [{method: push}]}\n"
+)
+
+
+def test_embedded_sca_never_offers_a_push_as_a_code(hosted):
+    session = hosted()
+    session.to_sca()  # good has sms and push: sms is the only code, so no choice is asked
+    otp = session.get()
+    assert h1(otp) == "Enter your code" and "push" not in otp.text.lower()
+    refused = session.post("/sca/method", method="push")
+    assert refused.status_code == 400 and "choose one of sms" in refused.text
+    assert session.post("/sca/otp", otp="123456").status_code == 303
+    assert h1(session.get()) == "Allow Demo Finance to access your accounts"
+
+
+def test_a_push_only_persona_at_an_embedded_bank_approves_in_the_bank_app(hosted, platform, client):
+    tenant = tenants.create_tenant(
+        platform.db, load_scenario_text(PUSH_ONLY), "push-only",
+        tenants.TenantOptions(redirect_uris=[CALLBACK], name="Demo Finance"),
+    )  # fmt: skip
+    session = hosted(on=tenant)
+    session.to_sca("rheinwert-bank", login="push-only")
+    assert h1(session.get()) == "Approve in your Rheinwert Bank app"
+    assert session.post("/sca/otp", otp="123456").headers["location"] == session.url
+    app_url = f"/bank/rheinwert-bank/app/{session.id}"
+    assert h1(client.get(app_url)) == "Approve login for Demo Finance?"
+    client.post(f"{app_url}/approve", data={"csrf_token": session.csrf})
+    assert h1(session.get()) == "Allow Demo Finance to access your accounts"
+    assert query(session.consent().headers["location"])["status"] == "success"
 
 
 # --- Account types and banks --------------------------------------------------------------------
@@ -356,6 +392,28 @@ def test_an_unknown_bank_is_a_404_page(hosted, client):
         client.get("/bank/no-such-bank/authorize", params={"session": session.id}).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize(
+    ("bank_id", "options", "heading"),
+    [
+        ("rheinwert-bank", {}, "Log in to your bank"),
+        ("nordlicht-sparbank", {}, "Which account do you want to connect?"),
+        ("nordlicht-sparbank", {"account_types": ["savings"]}, "Log in to your bank"),
+    ],
+)
+def test_a_preselected_bank_starts_at_that_bank_without_the_list(hosted, bank_id, options, heading):
+    session = hosted(bank_id=bank_id, **options)
+    page = session.get()
+    assert page.status_code == 200 and h1(page) == heading
+    assert "Choose your bank" not in page.text
+
+
+def test_a_preselected_bank_with_its_own_login_page_sends_the_user_there(hosted, client):
+    session = hosted(bank_id="banque-lumiere", account_types=["checking"])
+    authorize = session.get().headers["location"]
+    assert authorize == f"/bank/banque-lumiere/authorize?session={session.id}"
+    assert h1(client.get(authorize)) == "Log in to Online Banking"
 
 
 def test_the_bank_list_is_not_shown_again_after_the_login(hosted):
@@ -407,7 +465,7 @@ def test_decoupled_rejected_in_the_app_ends_in_an_error_for_the_client(hosted, c
     client.post(f"{app_url}/reject", data={"csrf_token": session.csrf})
     assert status(session)["status"] == "rejected"
     assert h1(session.get()) == "Nordlicht Sparbank could not be connected"
-    got = query(session.get("/leave").headers["location"])
+    got = query(session.post("/leave").headers["location"])
     assert got["status"] == "error" and got["error"] == "sca_rejected"
 
 
@@ -534,8 +592,53 @@ def test_multiple_lands_in_the_management_list_after_the_first_bank(hosted):
     # Cancelling the second bank goes back to the list, not to the client.
     assert session.post("/cancel").headers["location"] == session.url
     assert h1(session.get()) == "Your connected banks"
-    done = query(session.get("/leave").headers["location"])
+    done = query(session.post("/leave").headers["location"])
     assert done["status"] == "success" and done["bank_login_ids"] == done["bank_login_id"]
+
+
+def stored(session) -> tuple:
+    """What a request may change about a session: its progress, options and use."""
+    found = sessions.session_or_404(session.platform.db, session.tenant, session.id)
+    return found.progress, found.options, found.used_at
+
+
+def test_leaving_is_a_posted_form_never_a_link(hosted):
+    session = hosted()
+    session.get(multiple="true")
+    session.to_consent()
+    session.consent()
+    listing = session.get()
+    assert f'<form method="post" action="{session.url}/leave"' in listing.text
+    assert f'href="{session.url}/leave"' not in listing.text
+    before = stored(session)
+    for method in ("GET", "HEAD"):
+        refused = session.client.request(method, session.url + "/leave", follow_redirects=False)
+        assert refused.status_code == 405 and refused.headers["allow"] == "POST"
+    assert session.post("/leave", csrf="forged").status_code == 403
+    assert stored(session) == before and session.get().status_code == 200
+    assert query(session.post("/leave").headers["location"])["status"] == "success"
+    assert stored(session)[2] is not None  # used up: only now
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "params"),
+    [
+        ("connect", "/banks/rheinwert-bank", {}),
+        ("connect", "/banks/nordlicht-sparbank", {}),
+        ("connect", "", {"multiple": "true"}),
+        ("management", "", {"addBankLogin": "true"}),
+    ],
+)
+def test_a_get_that_moves_the_flow_is_idempotent(hosted, platform, tenant, kind, path, params):
+    connected(platform, tenant, "u1", "polderbank")
+    session = hosted(kind)
+    assert session.get(path, **params).status_code == 303
+    once = stored(session)
+    head = session.client.head(session.url + path, params=params, follow_redirects=False)
+    assert head.status_code == 303
+    assert session.get(path, **params).status_code == 303
+    assert stored(session) == once
+    assert once[2] is None
 
 
 def connected(platform, tenant, user: str, bank_id: str) -> int:
@@ -565,7 +668,7 @@ def test_management_renews_and_removes_bank_logins(hosted, platform, tenant):
     assert session.post(f"/manage/{polder}/delete").status_code == 303
     listing = session.get()
     assert "Polderbank" not in listing.text and "Rheinwert Bank" in listing.text
-    got = query(session.get("/leave").headers["location"])
+    got = query(session.post("/leave").headers["location"])
     assert got["status"] == "success" and got["bank_login_id"] == str(rheinwert)
 
 
@@ -656,7 +759,7 @@ text = st.text(st.characters(codec="utf-8"), max_size=30)
 @given(
     steps=st.lists(
         st.tuples(
-            st.sampled_from([*POSTS, "/leave", "", "/banks", "/banks/polderbank", "/sca/status"]),
+            st.sampled_from([*POSTS, "", "/banks", "/banks/polderbank", "/sca/status"]),
             st.lists(st.tuples(st.sampled_from(FIELDS), text), max_size=4),
             st.booleans(),
         ),

@@ -1,0 +1,68 @@
+"""Which bank and account type a connection is for, and where its login is typed (brief 002).
+
+The same rules serve the bank list of the hosted UI and a session whose client named the bank
+(`bank_id`), so a preselected bank starts exactly where choosing it in the list would lead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sandbox.domain.bank_logins import preferred_source
+from sandbox.domain.tenants import Tenant
+from sandbox.errors import InvalidInput, NotFound
+from sandbox.scenario.model import AccountType, AuthMechanism, Bank, ScaApproach
+
+
+class UnknownBank(NotFound):
+    """A bank id in a link that the tenant's scenario does not have."""
+
+    code = "unknown_bank"
+
+
+def find_bank(tenant: Tenant, bank_id: str) -> Bank:
+    try:
+        return tenant.scenario.bank(bank_id)
+    except KeyError:
+        raise UnknownBank(
+            f"There is no bank {bank_id!r} here.", details={"bank_id": bank_id}
+        ) from None
+
+
+def account_types(bank: Bank, options: Mapping[str, Any]) -> list[AccountType]:
+    """The types the user may pick: the bank's, narrowed by the session's `account_types`."""
+    wanted = options.get("account_types")
+    return [t for t in bank.account_types if not wanted or t.value in wanted]
+
+
+def approach(bank: Bank, account_type: str | None) -> ScaApproach:
+    kind = AccountType(account_type) if account_type else None
+    return preferred_source(bank).sca_for(kind)
+
+
+def at_bank_page(bank: Bank, account_type: str | None) -> bool:
+    """Where credentials are typed: the bank's own page for a webauth source or redirect SCA."""
+    source = preferred_source(bank)
+    return source.auth is AuthMechanism.WEBAUTH or approach(bank, account_type) is (
+        ScaApproach.REDIRECT
+    )
+
+
+def login_step(bank: Bank, account_type: str | None) -> str:
+    return "bank_login" if at_bank_page(bank, account_type) else "credentials"
+
+
+def landing(bank: Bank, options: Mapping[str, Any]) -> dict[str, Any]:
+    """The flow's progress once `bank` is chosen: its account-type choice when it offers several
+    of the types asked for, else straight to where the login is typed."""
+    types = account_types(bank, options)
+    if not types:
+        raise InvalidInput(
+            f"{bank.name} offers none of the account types asked for",
+            details={"bank_id": bank.id},
+        )
+    if len(types) > 1:
+        return {"step": "account_type", "bank_id": bank.id, "account_type": None}
+    chosen = types[0].value
+    return {"step": login_step(bank, chosen), "bank_id": bank.id, "account_type": chosen}

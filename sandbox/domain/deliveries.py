@@ -1,0 +1,174 @@
+"""Webhook deliveries as a test sees them, and events fired on demand.
+
+A fired event is built by the same catalogue function as the real one (`events.py`), from the
+bank login's data as it is now, so an integrator's handler can be tested against the exact
+payload shape without staging the situation. Firing records nothing on the consent: the real
+`consent.expiring` still comes when its time does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy.engine import Connection
+
+from sandbox.domain import events
+from sandbox.domain.bank_logins import expired_state, find_bank_login
+from sandbox.domain.events import EVENT_TYPES, AccountRef, Event, EventType, LoginRef
+from sandbox.domain.states import LoginState
+from sandbox.domain.tenants import Tenant
+from sandbox.domain.users import find_user
+from sandbox.errors import Conflict, InvalidInput
+from sandbox.store import accounts as account_rows
+from sandbox.store import webhooks as rows
+from sandbox.store.database import Database
+
+FIRED_DETAIL = "Fired through the control API."
+
+
+@dataclass(frozen=True)
+class Attempt:
+    at: datetime
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+
+@dataclass(frozen=True)
+class Delivery:
+    event_id: str
+    type: str
+    status: str  # pending | delivered | failed | skipped
+    attempts: tuple[Attempt, ...]
+    created_at: datetime  # the tenant's virtual time, as in the payload
+    delivered_at: datetime | None  # real time, like the attempts
+    next_attempt_at: datetime | None  # real time; None unless pending
+    payload: dict[str, Any]
+
+
+def _delivery(row: Any, attempts: list[Any]) -> Delivery:
+    return Delivery(
+        event_id=row["event_id"],
+        type=row["event_type"],
+        status=row["status"],
+        attempts=tuple(
+            Attempt(a["at"], a["status_code"], a["error"], a["duration_ms"]) for a in attempts
+        ),
+        created_at=row["created_at"],
+        delivered_at=row["delivered_at"],
+        next_attempt_at=row["next_attempt_at"] if row["status"] == "pending" else None,
+        payload=orjson.loads(row["payload"]),
+    )
+
+
+def list_deliveries(db: Database, tenant: Tenant, limit: int) -> list[Delivery]:
+    """The tenant's events, newest first, each with its delivery attempts."""
+    with db.connect() as conn:
+        found = rows.list_events(conn, tenant.id, limit)
+        attempts = rows.attempts_of(conn, (row["id"] for row in found))
+    return [_delivery(row, attempts[row["id"]]) for row in found]
+
+
+def get_delivery(db: Database, tenant: Tenant, event_id: str) -> Delivery:
+    with db.connect() as conn:
+        row = rows.event_by_id(conn, tenant.id, event_id)
+        assert row is not None
+        return _delivery(row, rows.attempts_of(conn, [row["id"]])[row["id"]])
+
+
+class UnknownEvent(InvalidInput):
+    code = "unknown_event"
+
+    def __init__(self, given: str) -> None:
+        super().__init__(
+            f"unknown event {given!r}; known: {', '.join(EVENT_TYPES)}",
+            details=[{"field": "event", "message": "unknown event", "known": list(EVENT_TYPES)}],
+        )
+
+
+def fire(
+    db: Database,
+    tenant: Tenant,
+    event: str,
+    *,
+    bank_login_id: int | None = None,
+    user_id: str | None = None,
+) -> Delivery:
+    """Emit `event` now, about this bank login (or, for `user.created`, this user)."""
+    if event not in EVENT_TYPES:
+        raise UnknownEvent(event)
+    event_type = EventType(event)
+    with db.begin() as conn:
+        if event_type is EventType.USER_CREATED:
+            emitted = events.user_created(
+                conn, tenant, _user_id(conn, tenant, user_id, bank_login_id)
+            )
+        else:
+            if bank_login_id is None:
+                raise InvalidInput(
+                    f"`{event}` is about a bank login: give `bank_login_id`",
+                    details=[{"field": "bank_login_id", "message": "required for this event"}],
+                )
+            emitted = _fire_about_login(conn, tenant, event_type, bank_login_id)
+    return get_delivery(db, tenant, emitted.id)
+
+
+def _user_id(
+    conn: Connection, tenant: Tenant, user_id: str | None, bank_login_id: int | None
+) -> str:
+    if user_id is not None:
+        return find_user(conn, tenant, user_id).external_id
+    if bank_login_id is not None:
+        return find_bank_login(conn, tenant, bank_login_id).external_user_id
+    raise InvalidInput(
+        "`user.created` is about a user: give `user_id` or `bank_login_id`",
+        details=[{"field": "user_id", "message": "give user_id or bank_login_id"}],
+    )
+
+
+def _fire_about_login(
+    conn: Connection, tenant: Tenant, event_type: EventType, bank_login_id: int
+) -> Event:
+    login = find_bank_login(conn, tenant, bank_login_id)
+    ref = LoginRef(login.external_user_id, login.id, login.bank_id)
+    if event_type is EventType.BANK_LOGIN_SYNCED:
+        return events.bank_login_synced(
+            conn, tenant, ref, new_accounts=0, new_transactions=0, deleted_accounts=0
+        )
+    if event_type is EventType.BANK_LOGIN_SYNC_FAILED:
+        # A connected login has no failure to report: a generic one stands in.
+        failed = login.state is not LoginState.CONNECTED
+        return events.bank_login_sync_failed(
+            conn,
+            tenant,
+            ref,
+            state=login.state.value if failed else LoginState.ERROR.value,
+            state_detail=login.state_detail if failed else FIRED_DETAIL,
+            state_until=login.state_until,
+        )
+    if event_type in (EventType.CONSENT_EXPIRING, EventType.CONSENT_EXPIRED):
+        consent = login.consent
+        if consent is None:
+            raise Conflict("the bank login has no consent", details={"bank_login_id": login.id})
+        if event_type is EventType.CONSENT_EXPIRING:
+            return events.consent_expiring(
+                conn, tenant, ref, consent.granted_at, consent.expires_at
+            )
+        state = login.state
+        if state is LoginState.CONNECTED:  # what it will read once the consent is over
+            state = expired_state(tenant.scenario.bank(login.bank_id))
+        return events.consent_expired(
+            conn, tenant, ref, consent.granted_at, consent.expires_at, state.value
+        )
+    accounts = account_rows.list_accounts(
+        conn, tenant.id, bank_login_id=login.id, include_deleted=True
+    )
+    if not accounts:
+        raise Conflict("the bank login has no account", details={"bank_login_id": login.id})
+    account = AccountRef.from_row(accounts[0])
+    if event_type is EventType.ACCOUNT_DISCOVERED:
+        return events.account_discovered(conn, tenant, ref, account)
+    return events.account_deleted(conn, tenant, ref, account)

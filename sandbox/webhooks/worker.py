@@ -1,0 +1,202 @@
+"""The delivery worker: the one piece of background work in the sandbox (DESIGN rule 3), an
+asyncio task that the app's lifespan starts and stops.
+
+Every `poll` seconds it claims the events that are due, posts each once, and writes back the
+outcome; every few seconds it also lets the domain announce consents that time has brought
+near or past their expiry (`domain/consents.py`). Any number of server processes may share one
+database:
+
+- a claim holds a row for twice the delivery timeout plus a second (`locked_until`): the
+  attempt takes at most the timeout, the rest is room to write its outcome. So two processes
+  never send one row at once, and a process that dies mid-attempt leaves a claim that simply
+  runs out: the event is sent again, with the same id and body (at least once);
+- a clean stop interrupts attempts in flight and hands their claims back at once;
+- retries wait on real time, base × 2^(n−1) seconds after the n-th failure (at most an hour),
+  with no jitter so tests can predict them; after the last attempt the event is `failed`.
+
+Database calls run in threads (they may wait for a lock) and are never interrupted half-way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, TypeVar
+
+import httpx
+import orjson
+
+from sandbox.clock import monotonic, system_now
+from sandbox.domain import consents
+from sandbox.settings import Settings
+from sandbox.store import webhooks as rows
+from sandbox.store.database import Database
+from sandbox.store.webhooks import Claimed
+from sandbox.webhooks.delivery import Outcome, attempt
+
+log = logging.getLogger("sandbox.webhooks")
+
+BATCH = 20
+MAX_GAP_SECONDS = 3600.0
+CONSENT_WATCH_SECONDS = 2.0
+
+T = TypeVar("T")
+
+
+def retry_gap(failed_attempts: int, base_seconds: float) -> timedelta:
+    """How long to wait after the n-th failed attempt before the next one."""
+    return timedelta(seconds=min(base_seconds * 2 ** (failed_attempts - 1), MAX_GAP_SECONDS))
+
+
+class WebhookWorker:
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db = db
+        self.base = settings.webhook_retry_base_seconds
+        self.max_attempts = settings.webhook_max_attempts
+        self.timeout = settings.webhook_timeout_seconds
+        self.poll = settings.webhook_poll_seconds
+        self._task: asyncio.Task[None] | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._in_flight: set[int] = set()
+        self._next_watch = 0.0
+
+    async def start(self) -> None:
+        # trust_env=False: no proxy from the environment ever sees a tenant's events.
+        self._client = httpx.AsyncClient(
+            timeout=self.timeout, follow_redirects=False, trust_env=False
+        )
+        self._task = asyncio.create_task(self._run(), name="webhook-worker")
+
+    async def stop(self) -> None:
+        """Interrupt attempts in flight, hand their claims back, and close the HTTP client."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def _run(self) -> None:
+        while True:
+            busy = False
+            try:
+                if monotonic() >= self._next_watch:
+                    self._next_watch = monotonic() + CONSENT_WATCH_SECONDS
+                    await self._db(consents.watch, self.db)
+                busy = await self.deliver_due() == BATCH
+            except Exception as error:  # a database hiccup must not end delivery for good
+                self._log({"worker_error": f"{type(error).__name__}: {error}"[:300]})
+            if not busy:
+                await asyncio.sleep(self.poll)
+
+    async def deliver_due(self) -> int:
+        """One pass: claim what is due and attempt each once, side by side; returns how many."""
+        try:
+            claimed = await self._db(self._claim)
+            results = await asyncio.gather(
+                *(self._deliver(event) for event in claimed), return_exceptions=True
+            )
+            for result in results:
+                if isinstance(result, Exception):
+                    self._log({"worker_error": f"{type(result).__name__}: {result}"[:300]})
+            return len(claimed)
+        except asyncio.CancelledError:
+            await self._db(self._release)
+            raise
+
+    def _claim(self) -> list[Claimed]:
+        now = system_now()
+        lock_until = now + timedelta(seconds=2 * self.timeout + 1)
+        with self.db.begin() as conn:
+            claimed = rows.claim_due(conn, now, lock_until, BATCH)
+        self._in_flight.update(event.outbox_id for event in claimed)
+        return claimed
+
+    def _release(self) -> None:
+        if self._in_flight:
+            with self.db.begin() as conn:
+                rows.release(conn, list(self._in_flight))
+            self._in_flight.clear()
+
+    async def _deliver(self, event: Claimed) -> None:
+        if not event.url or not event.secret:
+            # The tenant removed its webhook since the event was made.
+            await self._db(self._settle, event, None)
+            return
+        assert self._client is not None
+        outcome = await attempt(
+            self._client,
+            url=event.url,
+            secret=event.secret,
+            event_id=event.event_id,
+            event_type=event.event_type,
+            body=event.payload.encode(),
+            timeout=self.timeout,
+        )
+        await self._db(self._settle, event, outcome)
+
+    def _settle(self, event: Claimed, outcome: Outcome | None) -> None:
+        try:
+            self._write_outcome(event, outcome)
+        finally:
+            self._in_flight.discard(event.outbox_id)
+
+    def _write_outcome(self, event: Claimed, outcome: Outcome | None) -> None:
+        now = system_now()
+        if outcome is None:
+            with self.db.begin() as conn:
+                rows.settle(conn, event, status="skipped", attempts=event.attempts)
+            return
+        attempts = event.attempts + 1
+        if outcome.delivered:
+            status, changes = "delivered", {"delivered_at": now}
+        elif outcome.permanent or attempts >= self.max_attempts:
+            status, changes = "failed", {}
+        else:
+            status, changes = "pending", {"next_attempt_at": now + retry_gap(attempts, self.base)}
+        with self.db.begin() as conn:
+            if not rows.settle(conn, event, status=status, attempts=attempts, **changes):
+                return  # the tenant was deleted or reset meanwhile: nothing left to record
+            rows.record_attempt(
+                conn,
+                event,
+                at=now,
+                status_code=outcome.status_code,
+                error=outcome.error,
+                duration_ms=outcome.duration_ms,
+            )
+        self._log(
+            {
+                "webhook": event.event_id,
+                "type": event.event_type,
+                "tenant_id": event.tenant_id,
+                "attempt": attempts,
+                "status_code": outcome.status_code,
+                "error": outcome.error,
+                "ms": outcome.duration_ms,
+                "outcome": "retry" if status == "pending" else status,
+            }
+        )
+
+    async def _db(self, function: Callable[..., T], *args: Any) -> T:
+        """Run a database call in a thread and let it finish even when the worker is being
+        stopped, so no write is cut off and no thread touches the database after `stop`."""
+        future = asyncio.ensure_future(asyncio.to_thread(function, *args))
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            await future
+            raise
+
+    @staticmethod
+    def _log(line: dict[str, Any]) -> None:
+        # The URL is left out (its query may hold a token), and the secret never gets here.
+        if log.isEnabledFor(logging.INFO):
+            log.info(
+                orjson.dumps(
+                    {"at": system_now().isoformat(timespec="milliseconds"), **line}
+                ).decode()
+            )

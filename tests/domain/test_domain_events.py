@@ -1,0 +1,190 @@
+"""Domain events: written to the outbox in the transaction of the change they describe, each
+with the payload the README documents; consent notices once each as the clock passes them."""
+
+from __future__ import annotations
+
+import pytest
+
+from sandbox.domain import connections, consents, deliveries, events, tenants, users
+from sandbox.domain.bank_logins import find_bank_login
+from sandbox.domain.fakebank import BankRefusal
+from sandbox.domain.states import LoginState
+from sandbox.errors import NotFound
+
+
+def outbox(world) -> list[dict]:
+    """The tenant's event payloads, oldest first."""
+    found = deliveries.list_deliveries(world.db, world.tenant, limit=500)
+    return [delivery.payload for delivery in reversed(found)]
+
+
+def types(world) -> list[str]:
+    return [event["type"] for event in outbox(world)]
+
+
+def connected(world, login: str = "good", bank: str = "rheinwert-bank", user: str = "u1"):
+    bank_login, result = connections.connect_directly(
+        world.db, world.tenant, external_user_id=user, bank_id=bank, login=login
+    )
+    return bank_login, result
+
+
+def test_a_connection_announces_the_user_its_accounts_and_the_sync(world):
+    login, result = connected(world, "account-closed-on-sync-2", bank="nordlicht-sparbank")
+    assert types(world) == [
+        "user.created",
+        "account.discovered",
+        "account.discovered",
+        "bank_login.synced",
+    ]
+    user, main, savings, synced = outbox(world)
+    subject = {"user_id": "u1", "bank_login_id": login.id, "bank_id": "nordlicht-sparbank"}
+    assert user["data"] == {"user_id": "u1"}
+    assert synced["data"] == {
+        **subject,
+        "state": "connected",
+        "new_accounts": 2,
+        "new_transactions": result.new_transactions,
+        "deleted_accounts": 0,
+    }
+    assert main["data"]["account"]["type"] == "checking"
+    assert savings["data"] == {
+        **subject,
+        "account": {
+            "id": savings["data"]["account"]["id"],
+            "type": "savings",
+            "name": savings["data"]["account"]["name"],
+            "currency": "EUR",
+            "disabled": False,
+        },
+    }
+    for event in outbox(world):
+        assert event["id"].startswith("evt_")
+        assert event["tenant_id"] == world.tenant.id
+        assert event["created_at"] == "2026-01-15T09:00:00+00:00"  # the tenant's frozen clock
+
+
+def test_a_user_is_announced_once(world):
+    connected(world, user="u1")
+    connected(world, user="u1", bank="nordlicht-sparbank")
+    assert types(world).count("user.created") == 1
+
+
+def test_an_event_exists_only_if_its_transaction_commits(world):
+    with pytest.raises(RuntimeError), world.db.begin() as conn:
+        users.user_for(conn, world.tenant, "rolled-back")
+        raise RuntimeError("the change fails after the event was written")
+    assert outbox(world) == []
+    with pytest.raises(NotFound):
+        users.get_user(world.db, world.tenant, "rolled-back")
+
+
+def test_a_refresh_announces_new_and_deleted_accounts_and_the_counts(world):
+    appears, _ = connected(world, "new-account-on-sync-2", bank="nordlicht-sparbank")
+    closes, _ = connected(world, "account-closed-on-sync-2", bank="nordlicht-sparbank", user="u2")
+    before = len(outbox(world))
+    world.advance(days=1)
+    _, found = connections.refresh(world.db, world.tenant, appears.id)
+    _, gone = connections.refresh(world.db, world.tenant, closes.id)
+    new = outbox(world)[before:]
+    assert [event["type"] for event in new] == [
+        "account.discovered",
+        "bank_login.synced",
+        "account.deleted",
+        "bank_login.synced",
+    ]
+    assert new[0]["data"]["account"]["type"] == "savings"
+    assert new[1]["data"]["new_accounts"] == 1
+    assert new[1]["data"]["new_transactions"] == found.new_transactions
+    assert new[2]["data"]["bank_login_id"] == closes.id
+    assert new[2]["data"]["account"]["type"] == "savings"
+    assert new[3]["data"]["deleted_accounts"] == 1 == gone.deleted_accounts
+
+
+def test_a_refused_refresh_announces_the_failure_with_the_state(world):
+    login, _ = connected(world, "bank-down-on-sync-2")
+    with pytest.raises(BankRefusal):
+        connections.refresh(world.db, world.tenant, login.id)
+    failed = outbox(world)[-1]
+    assert failed["type"] == "bank_login.sync_failed"
+    assert failed["data"]["state"] == "bank_unavailable"
+    assert failed["data"]["state_until"] == "2026-01-16T09:00:00+00:00"
+    assert failed["data"]["bank_login_id"] == login.id
+
+
+def test_wrong_credentials_at_a_refresh_are_announced(world):
+    login, _ = connected(world, "wrongpass-on-sync-2")
+    with pytest.raises(BankRefusal):
+        connections.refresh(world.db, world.tenant, login.id)
+    assert outbox(world)[-1]["data"]["state"] == LoginState.WRONG_CREDENTIALS.value
+
+
+def test_consent_notices_come_seven_days_before_and_after_expiry_once_each(world):
+    login, _ = connected(world)
+    world.advance(days=172)
+    assert consents.watch(world.db, world.tenant.id) == []
+    world.advance(days=1)  # 7 days left
+    (expiring,) = consents.watch(world.db, world.tenant.id)
+    assert consents.watch(world.db, world.tenant.id) == []
+    world.advance(days=6, hours=23)
+    assert consents.watch(world.db) == []
+    world.advance(hours=1)  # 180 days: over
+    (expired,) = consents.watch(world.db)
+    assert consents.watch(world.db) == []
+    assert types(world)[-2:] == ["consent.expiring", "consent.expired"]
+    consent = {
+        "granted_at": "2026-01-15T09:00:00+00:00",
+        "expires_at": "2026-07-14T09:00:00+00:00",
+    }
+    subject = {"user_id": "u1", "bank_login_id": login.id, "bank_id": "rheinwert-bank"}
+    assert expiring.envelope()["data"] == {**subject, "consent": consent}
+    assert expired.envelope()["data"] == {**subject, "consent": consent, "state": "sca_required"}
+    assert expired.envelope()["created_at"] == "2026-07-14T09:00:00+00:00"
+
+
+def test_a_clock_that_jumps_past_the_expiry_announces_only_that_it_expired(world):
+    connected(world)
+    world.advance(days=181)
+    assert [e.type for e in consents.watch(world.db, world.tenant.id)] == ["consent.expired"]
+    world.advance(days=30)
+    assert consents.watch(world.db, world.tenant.id) == []
+
+
+def test_a_renewed_login_is_announced_for_its_new_consent_only(world):
+    login, _ = connected(world)
+    world.advance(days=175)
+    consents.watch(world.db, world.tenant.id)
+    with world.db.begin() as conn:
+        connections.renew(conn, world.tenant, find_bank_login(conn, world.tenant, login.id), None)
+    world.advance(days=10)  # the old consent is over, the new one has 170 days left
+    assert consents.watch(world.db, world.tenant.id) == []
+    world.advance(days=164)
+    assert [e.type for e in consents.watch(world.db, world.tenant.id)] == ["consent.expiring"]
+
+
+def test_consents_are_watched_per_tenant_clock(world, platform):
+    connected(world)
+    other = tenants.create_tenant(platform.db, world.tenant.scenario, "frozen")
+    connections.connect_directly(
+        platform.db, other, external_user_id="u1", bank_id="rheinwert-bank", login="good"
+    )
+    world.advance(days=175)
+    emitted = consents.watch(world.db)
+    assert [(e.tenant_id, e.type) for e in emitted] == [(world.tenant.id, "consent.expiring")]
+
+
+def test_events_wait_for_delivery_only_where_a_webhook_is_set(world, platform):
+    connected(world)
+    assert {d.status for d in deliveries.list_deliveries(world.db, world.tenant, 50)} == {"skipped"}
+    hooked = tenants.create_tenant(
+        platform.db,
+        world.tenant.scenario,
+        "frozen",
+        tenants.TenantOptions(webhook_url="http://127.0.0.1:9/hook"),
+    )
+    with platform.db.begin() as conn:
+        event = events.user_created(conn, hooked, "u9")
+    (delivery,) = deliveries.list_deliveries(platform.db, hooked, 50)
+    assert (delivery.event_id, delivery.status, delivery.attempts) == (event.id, "pending", ())
+    assert delivery.next_attempt_at is not None
+    assert delivery.created_at == hooked.now()  # its frozen virtual time
