@@ -3,6 +3,10 @@ external id of the user who holds it.
 
 A deleted account (gone from the bank at a later sync) is left out of listings unless asked
 for, but stays readable by id, as Powens and Kontomatik keep it.
+
+GDPR (Powens' bank guide): an account found at an unattended sync is added disabled, with its
+name and type only, until the user activates it; activating imports its balance and history at
+once, deactivating deletes its balance and transactions. Only bank accounts have this switch.
 """
 
 from __future__ import annotations
@@ -14,11 +18,14 @@ from sqlalchemy.engine import Connection
 
 from sandbox.domain.bank_logins import find_bank_login
 from sandbox.domain.records import Account
+from sandbox.domain.states import LoginState
+from sandbox.domain.sync import import_account
 from sandbox.domain.tenants import Tenant
 from sandbox.domain.users import find_user
-from sandbox.errors import NotFound
+from sandbox.errors import Conflict, NotFound
 from sandbox.store import accounts as rows
 from sandbox.store import bank_logins as login_rows
+from sandbox.store import transactions as transaction_rows
 from sandbox.store import users as user_rows
 from sandbox.store.database import Database
 
@@ -71,6 +78,54 @@ def get_account(db: Database, tenant: Tenant, account_id: int) -> OwnedAccount:
         account = find_account(conn, tenant, account_id)
         holder = external_ids(conn, tenant, {account.user_id})[account.user_id]
     return OwnedAccount(account, holder)
+
+
+def activate_account(db: Database, tenant: Tenant, account_id: int) -> OwnedAccount:
+    """The user shares the account: it is enabled and, while its bank login is connected, its
+    balance and the consent's history window are imported at once (else at the next sync).
+    A deleted account cannot be activated (409)."""
+    with db.begin() as conn:
+        account = _bank_account(conn, tenant, account_id)
+        if account.deleted_at is not None:
+            raise Conflict(
+                f"account {account_id} is gone from the bank and cannot be activated",
+                details={"account_id": account_id, "deleted_at": account.deleted_at.isoformat()},
+            )
+        if account.disabled:
+            now = tenant.now()
+            rows.update_account(conn, account.id, disabled=False, activated_at=now)
+            assert account.bank_login_id is not None and account.bank_key is not None
+            login = find_bank_login(conn, tenant, account.bank_login_id)
+            if login.state is LoginState.CONNECTED:
+                bank = tenant.scenario.bank(login.bank_id)
+                persona = tenant.scenario.persona(bank.id, login.persona_login)
+                assert persona is not None
+                history_days = login.consent.history_days if login.consent else bank.history_days
+                import_account(
+                    conn, tenant, account.user_id, account.id, bank, persona,
+                    account.bank_key, history_days, now,
+                )  # fmt: skip
+    return get_account(db, tenant, account_id)
+
+
+def deactivate_account(db: Database, tenant: Tenant, account_id: int) -> OwnedAccount:
+    """The user stops sharing the account: it stays listed, disabled, without its balance and
+    transactions (deleted, not hidden)."""
+    with db.begin() as conn:
+        account = _bank_account(conn, tenant, account_id)
+        rows.update_account(conn, account.id, disabled=True, activated_at=None, balance_minor=None)
+        transaction_rows.delete_account_transactions(conn, account.id)
+    return get_account(db, tenant, account_id)
+
+
+def _bank_account(conn: Connection, tenant: Tenant, account_id: int) -> Account:
+    account = find_account(conn, tenant, account_id)
+    if account.origin != "bank" or account.bank_login_id is None:
+        raise Conflict(
+            f"account {account_id} was not imported from a bank: it has no sharing to switch",
+            details={"account_id": account_id, "origin": account.origin},
+        )
+    return account
 
 
 def external_ids(conn: Connection, tenant: Tenant, user_ids: Iterable[int]) -> dict[int, str]:

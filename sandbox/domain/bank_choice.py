@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sandbox.domain.bank_logins import preferred_source
+from sandbox.domain.records import BankLogin
 from sandbox.domain.tenants import Tenant
 from sandbox.errors import InvalidInput, NotFound
 from sandbox.scenario.model import AccountType, AuthMechanism, Bank, ScaApproach
@@ -66,3 +67,17 @@ def landing(bank: Bank, options: Mapping[str, Any]) -> dict[str, Any]:
         return {"step": "account_type", "bank_id": bank.id, "account_type": None}
     chosen = types[0].value
     return {"step": login_step(bank, chosen), "bank_id": bank.id, "account_type": chosen}
+
+
+def renewal_start(bank: Bank, login: BankLogin) -> dict[str, Any]:
+    """The flow's progress when it renews `login`: where its login is typed, with the persona's
+    login name fixed (a renewal must authenticate the same customer)."""
+    return {
+        "step": login_step(bank, login.account_type),
+        "bank_id": bank.id,
+        "account_type": login.account_type,
+        "renew_login_id": login.id,
+        "renew_login": login.persona_login,
+        "persona_login": None,
+        "challenge_id": None,
+    }

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from sandbox.domain.records import BankLogin, Consent
+from sandbox.domain.records import BankLogin, Consent, LoginSource
 from sandbox.domain.states import LoginState
 from sandbox.domain.tenants import Tenant
 from sandbox.errors import InvalidInput, NotFound
@@ -36,7 +36,26 @@ def expired_state(bank: Bank) -> LoginState:
     return LoginState.WEBAUTH_REQUIRED if webauth else LoginState.SCA_REQUIRED
 
 
-def bank_login_from_row(row: Any, tenant: Tenant, now: datetime | None = None) -> BankLogin:
+def login_sources(bank: Bank | None, rows_: list[Any]) -> tuple[LoginSource, ...]:
+    """The login's sources as stored, each `disabled` as the bank declares it now."""
+    enabled = {s.kind.value for s in bank.sources if not s.disabled} if bank else set()
+    return tuple(
+        LoginSource(
+            kind=row["kind"],
+            priority=row["priority"],
+            disabled=row["kind"] not in enabled,
+            state=row["state"],
+            last_update=row["last_update"],
+        )
+        for row in rows_
+    )
+
+
+def bank_login_from_row(
+    row: Any, tenant: Tenant, now: datetime | None = None, sources: list[Any] | None = None
+) -> BankLogin:
+    """`state_until` lifts a passing state lazily: once the clock passes it (a bank outage, a
+    rate limit, a state forced until then) the login reads connected again, consent allowing."""
     now = now or tenant.now()
     consent = None
     if row["consent_granted_at"] is not None:
@@ -49,8 +68,11 @@ def bank_login_from_row(row: Any, tenant: Tenant, now: datetime | None = None) -
     if state is LoginState.CONNECTED and (consent is None or now >= consent.expires_at):
         state = expired_state(tenant.scenario.bank(row["bank_id"]))
     until = row["state_until"]
-    if state is LoginState.BANK_UNAVAILABLE and until is not None and now >= until:
-        state = LoginState.CONNECTED if consent and now < consent.expires_at else state
+    if state is not LoginState.CONNECTED and until is not None and now >= until:
+        if consent is not None and now < consent.expires_at:
+            state, until = LoginState.CONNECTED, None
+        elif consent is not None:
+            state, until = expired_state(tenant.scenario.bank(row["bank_id"])), None
     return BankLogin(
         id=row["id"],
         tenant_id=row["tenant_id"],
@@ -61,20 +83,29 @@ def bank_login_from_row(row: Any, tenant: Tenant, now: datetime | None = None) -
         account_type=row["account_type"],
         state=state,
         state_detail=row["state_detail"] if state.value == row["state"] else None,
-        state_until=until if state is LoginState.BANK_UNAVAILABLE else None,
+        state_until=until if state.value == row["state"] else None,
         consent=consent,
         sync_count=row["sync_count"],
         last_sync_at=row["last_sync_at"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        sources=login_sources(_bank_or_none(tenant, row["bank_id"]), sources or []),
     )
+
+
+def _bank_or_none(tenant: Tenant, bank_id: str) -> Bank | None:
+    try:
+        return tenant.scenario.bank(bank_id)
+    except KeyError:
+        return None
 
 
 def find_bank_login(conn: Connection, tenant: Tenant, bank_login_id: int) -> BankLogin:
     row = rows.bank_login_by_id(conn, tenant.id, bank_login_id)
     if row is None:
         raise NotFound(f"no bank login {bank_login_id}", details={"bank_login_id": bank_login_id})
-    return bank_login_from_row(row, tenant)
+    sources = rows.sources_of(conn, [bank_login_id]).get(bank_login_id, [])
+    return bank_login_from_row(row, tenant, sources=sources)
 
 
 def get_bank_login(db: Database, tenant: Tenant, bank_login_id: int) -> BankLogin:
@@ -85,10 +116,9 @@ def get_bank_login(db: Database, tenant: Tenant, bank_login_id: int) -> BankLogi
 def list_bank_logins(db: Database, tenant: Tenant, user_id: int | None = None) -> list[BankLogin]:
     now = tenant.now()
     with db.connect() as conn:
-        return [
-            bank_login_from_row(row, tenant, now)
-            for row in rows.list_bank_logins(conn, tenant.id, user_id)
-        ]
+        found = rows.list_bank_logins(conn, tenant.id, user_id)
+        sources = rows.sources_of(conn, [row["id"] for row in found])
+        return [bank_login_from_row(row, tenant, now, sources.get(row["id"], [])) for row in found]
 
 
 def delete_bank_login(db: Database, tenant: Tenant, bank_login_id: int) -> None:

@@ -9,10 +9,11 @@ from datetime import timedelta
 
 from sqlalchemy.engine import Connection
 
-from sandbox.domain import events
-from sandbox.domain.bank_logins import find_bank_login, preferred_source
+from sandbox.domain import events, sources
+from sandbox.domain.bank_logins import find_bank_login
 from sandbox.domain.events import LoginRef
 from sandbox.domain.fakebank import BankRefusal, Moment, check_access, sca_on_every_sync
+from sandbox.domain.limits import RateLimited, check_unattended
 from sandbox.domain.records import BankLogin, User
 from sandbox.domain.states import NEEDS_USER, LoginState
 from sandbox.domain.sync import SyncResult, import_from_bank
@@ -61,8 +62,11 @@ def establish(
     account_type: str | None,
     activate: set[str] | None,
 ) -> tuple[int, SyncResult]:
-    """A new connected bank login with a fresh consent and its first sync (sync 1)."""
+    """A new connected bank login with a fresh consent and its first sync (sync 1). When every
+    source of the bank is down, the login is made but reads `bank_unavailable`."""
     now = tenant.now()
+    choice = sources.choose(bank, persona, Moment(1, now))
+    refusal = choice.refusal() if choice.used is None else None
     bank_login_id = rows.insert_bank_login(
         conn,
         tenant_id=tenant.id,
@@ -70,9 +74,11 @@ def establish(
         bank_id=bank.id,
         persona_login=persona.login,
         account_type=account_type,
-        state=LoginState.CONNECTED.value,
+        state=(refusal.state if refusal else LoginState.CONNECTED).value,
+        state_detail=refusal.detail if refusal else None,
+        state_until=refusal.until if refusal else None,
         sync_count=1,
-        last_sync_at=now,
+        last_sync_at=None if refusal else now,
         last_attempt_at=now,
         created_at=now,
         updated_at=now,
@@ -80,7 +86,16 @@ def establish(
     rows.insert_sources(
         conn, tenant.id, bank_login_id, [(s.kind.value, s.priority) for s in bank.sources]
     )
+    sources.record(conn, bank_login_id, choice, now)
     _grant_consent(conn, tenant, bank, bank_login_id)
+    ref = LoginRef(user.external_id, bank_login_id, bank.id)
+    if refusal is not None:
+        rows.insert_sync_attempt(conn, tenant.id, bank_login_id, now, False, refusal.state.value)
+        events.bank_login_sync_failed(
+            conn, tenant, ref,
+            state=refusal.state.value, state_detail=refusal.detail, state_until=refusal.until,
+        )  # fmt: skip
+        return bank_login_id, SyncResult(0, 0, 0)
     rows.insert_sync_attempt(conn, tenant.id, bank_login_id, now, False, "ok")
     result = import_from_bank(
         conn,
@@ -94,7 +109,7 @@ def establish(
         moment=Moment(1, now),
         activate=activate,
     )
-    _announce_sync(conn, tenant, LoginRef(user.external_id, bank_login_id, bank.id), result)
+    _announce_sync(conn, tenant, ref, result)
     return bank_login_id, result
 
 
@@ -118,7 +133,7 @@ def renew(
     rows.update_bank_login(
         conn, login.id, state=LoginState.CONNECTED.value, state_detail=None, state_until=None
     )
-    return _sync(conn, tenant, login, bank, unattended=False, activate=activate)
+    return _sync(conn, tenant, login, bank, user_present=True, counted=False, activate=activate)
 
 
 def _grant_consent(conn: Connection, tenant: Tenant, bank: Bank, bank_login_id: int) -> None:
@@ -134,18 +149,39 @@ def _grant_consent(conn: Connection, tenant: Tenant, bank: Bank, bank_login_id: 
 
 
 def refresh(db: Database, tenant: Tenant, bank_login_id: int) -> tuple[BankLogin, SyncResult]:
-    """Sync now without the user (the API's refresh): refused while the user must act; a
-    bank refusal is recorded as the login's new state."""
-    refusal: BankRefusal | None = None
+    """Sync now without the user (the API's refresh): refused while the user must act, and
+    over the bank's daily count of unattended syncs (the login reads `rate_limited` until the
+    next one is allowed); a bank refusal is recorded as the login's new state. Accounts found
+    now come in disabled: the user has not chosen to share them."""
+    return _sync_without_user(db, tenant, bank_login_id, counted=True)
+
+
+def sync_now(db: Database, tenant: Tenant, bank_login_id: int) -> tuple[BankLogin, SyncResult]:
+    """The control API's sync: like a refresh, bank refusals included, but outside the daily
+    limit and not counted toward it."""
+    return _sync_without_user(db, tenant, bank_login_id, counted=False)
+
+
+def _sync_without_user(
+    db: Database, tenant: Tenant, bank_login_id: int, *, counted: bool
+) -> tuple[BankLogin, SyncResult]:
+    refusal: SandboxError | None = None
     with db.begin() as conn:
         login = find_bank_login(conn, tenant, bank_login_id)
         if login.state in NEEDS_USER:
             raise LoginNotUsable(login)
         bank = bank_of(tenant, login.bank_id)
         try:
-            result = _sync(conn, tenant, login, bank, unattended=True, activate=None)
-        except BankRefusal as error:  # the bank checks before anything is written
-            _record_refusal(conn, tenant, login, error)
+            if counted:
+                check_unattended(conn, bank, login.id, tenant.now())
+            result = _sync(
+                conn, tenant, login, bank, user_present=False, counted=counted, activate=set()
+            )
+        except RateLimited as error:  # refused before the bank is asked: not an attempt
+            _record_rate_limit(conn, tenant, login, error)
+            refusal = error
+        except BankRefusal as error:  # the bank checks before any data is written
+            _record_refusal(conn, tenant, login, error, counted=counted)
             refusal = error
     if refusal is not None:
         raise refusal
@@ -163,16 +199,21 @@ def _sync(
     login: BankLogin,
     bank: Bank,
     *,
-    unattended: bool,
+    user_present: bool,
+    counted: bool,
     activate: set[str] | None,
 ) -> SyncResult:
+    """`counted`: the attempt counts toward the bank's daily limit of unattended syncs."""
     persona = persona_for(tenant, bank, login.persona_login)
     moment = moment_of(conn, tenant, login)
     check_access(persona, moment)
-    if unattended and sca_on_every_sync(persona, moment):
+    if not user_present and sca_on_every_sync(persona, moment):
         raise BankRefusal(LoginState.SCA_REQUIRED, "The bank asks for SCA on every sync.")
     now = moment.now
-    preferred_source(bank)
+    choice = sources.choose(bank, persona, moment)
+    sources.record(conn, login.id, choice, now)
+    if choice.used is None:
+        raise choice.refusal()
     result = import_from_bank(
         conn,
         tenant,
@@ -188,12 +229,15 @@ def _sync(
     rows.update_bank_login(
         conn,
         login.id,
+        state=LoginState.CONNECTED.value,
+        state_detail=None,
+        state_until=None,
         sync_count=login.sync_count + 1,
         last_sync_at=now,
         last_attempt_at=now,
         updated_at=now,
     )
-    rows.insert_sync_attempt(conn, tenant.id, login.id, now, unattended, "ok")
+    rows.insert_sync_attempt(conn, tenant.id, login.id, now, counted, "ok")
     _announce_sync(conn, tenant, _ref(login), result)
     return result
 
@@ -208,7 +252,7 @@ def moment_of(conn: Connection, tenant: Tenant, login: BankLogin) -> Moment:
 
 
 def _record_refusal(
-    conn: Connection, tenant: Tenant, login: BankLogin, refusal: BankRefusal
+    conn: Connection, tenant: Tenant, login: BankLogin, refusal: BankRefusal, *, counted: bool
 ) -> None:
     now = tenant.now()
     rows.update_bank_login(
@@ -221,7 +265,7 @@ def _record_refusal(
         last_attempt_at=now,
         updated_at=now,
     )
-    rows.insert_sync_attempt(conn, tenant.id, login.id, now, True, refusal.state.value)
+    rows.insert_sync_attempt(conn, tenant.id, login.id, now, counted, refusal.state.value)
     events.bank_login_sync_failed(
         conn,
         tenant,
@@ -229,6 +273,31 @@ def _record_refusal(
         state=refusal.state.value,
         state_detail=refusal.detail,
         state_until=refusal.until,
+    )
+
+
+def _record_rate_limit(
+    conn: Connection, tenant: Tenant, login: BankLogin, limited: RateLimited
+) -> None:
+    """The login reads `rate_limited` until the next sync is allowed. A bank that allows no
+    unattended sync at all leaves the state alone: there is no time to wait for."""
+    if limited.retry_at is None:
+        return
+    rows.update_bank_login(
+        conn,
+        login.id,
+        state=LoginState.RATE_LIMITED.value,
+        state_detail=None,
+        state_until=limited.retry_at,
+        updated_at=tenant.now(),
+    )
+    events.bank_login_sync_failed(
+        conn,
+        tenant,
+        _ref(login),
+        state=LoginState.RATE_LIMITED.value,
+        state_detail=None,
+        state_until=limited.retry_at,
     )
 
 

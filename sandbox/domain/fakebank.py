@@ -12,7 +12,15 @@ from datetime import datetime, timedelta
 
 from sandbox.domain.states import LoginState
 from sandbox.errors import SandboxError
-from sandbox.scenario.model import Bank, Behaviour, BehaviourEvent, Persona, Scenario
+from sandbox.scenario.model import (
+    Bank,
+    Behaviour,
+    BehaviourEvent,
+    Persona,
+    Scenario,
+    Source,
+    SourceKind,
+)
 
 DEFAULT_DOWNTIME = timedelta(hours=1)
 DEFAULT_DECOUPLED_DELAY = timedelta(minutes=2)
@@ -169,3 +177,28 @@ def decoupled_outcome(persona: Persona, moment: Moment) -> tuple[str, timedelta]
 
 def sca_on_every_sync(persona: Persona, moment: Moment) -> bool:
     return active(persona, BehaviourEvent.SCA_EVERY_SYNC, moment) is not None
+
+
+def sources_in_order(bank: Bank) -> list[Source]:
+    """The bank's enabled sources, the one a sync tries first at the front."""
+    return sorted((s for s in bank.sources if not s.disabled), key=lambda s: s.priority)
+
+
+def source_outage(
+    persona: Persona, bank: Bank, source: Source, moment: Moment
+) -> tuple[bool, datetime | None]:
+    """Whether `source` is unreachable at `moment` (a `source_down` behaviour), and until when
+    (None: for good). A behaviour without `source` names the first source tried."""
+    first = sources_in_order(bank)[:1]
+    default_kind: SourceKind | None = first[0].kind if first else None
+    for behaviour in persona.behaviours:
+        if behaviour.event is not BehaviourEvent.SOURCE_DOWN or not fired(behaviour, moment):
+            continue
+        if (behaviour.source or default_kind) is not source.kind:
+            continue
+        if behaviour.duration is None:
+            return True, None
+        until = _downtime_end(behaviour, moment)
+        if until is None or moment.now < until:
+            return True, until
+    return False, None

@@ -72,6 +72,7 @@ def fresh(conn: Connection, flow: Flow, step: str) -> Flow:
     return advance(
         conn, flow, step=step, bank_id=None, account_type=None, renew_login_id=None,
         renew_login=None, persona_login=None, challenge_id=None, error=None,
+        extend_login_id=None, history_days=None,
     )  # fmt: skip
 
 
@@ -102,9 +103,11 @@ def current_challenge(conn: Connection, flow: Flow) -> Challenge | None:
 
 
 def after_sca(conn: Connection, flow: Flow, challenge: Challenge) -> Flow:
-    """On to the consent once the challenge is approved; failed once it is decided otherwise."""
+    """On to the consent once the challenge is approved (for a history extension, to its own
+    short confirmation, `history`); failed once it is decided otherwise."""
     if challenge.status is ScaStatus.APPROVED:
-        return advance(conn, flow, step="consent")
+        extending = flow.session.progress.get("extend_login_id") is not None
+        return advance(conn, flow, step="history" if extending else "consent")
     if challenge.status in SCA_FAILURES:
         return fail(conn, flow, f"sca_{challenge.status.value}", SCA_FAILURES[challenge.status])
     return flow

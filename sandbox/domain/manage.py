@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Connection
 
-from sandbox.domain.bank_choice import login_step
+from sandbox.domain.bank_choice import renewal_start
 from sandbox.domain.bank_logins import find_bank_login, list_bank_logins
 from sandbox.domain.connections import bank_of
 from sandbox.domain.flow import Flow, advance, at, fresh, session_user
@@ -72,12 +72,7 @@ def start_renewal(db: Database, session_id: str, bank_login_id: int) -> Flow:
     """Renew from the management list: log in and pass SCA again, then consent anew."""
     with at(db, session_id, "manage") as (conn, flow):
         login = _own_login(conn, flow, bank_login_id)
-        bank = bank_of(flow.tenant, login.bank_id)
-        return advance(
-            conn, flow, step=login_step(bank, login.account_type), bank_id=bank.id,
-            account_type=login.account_type, renew_login_id=login.id,
-            renew_login=login.persona_login, persona_login=None, challenge_id=None,
-        )  # fmt: skip
+        return advance(conn, flow, **renewal_start(bank_of(flow.tenant, login.bank_id), login))
 
 
 def remove_bank_login(db: Database, session_id: str, bank_login_id: int) -> Flow:

@@ -68,6 +68,18 @@ class Consent:
 
 
 @dataclass(frozen=True)
+class LoginSource:
+    """One of the bank's sources as this login used it: `state` is `ok` or the failure of the
+    last sync that tried it (None: never tried), `last_update` its last successful sync."""
+
+    kind: str
+    priority: int
+    disabled: bool
+    state: str | None
+    last_update: datetime | None
+
+
+@dataclass(frozen=True)
 class BankLogin:
     id: int
     tenant_id: str
@@ -84,6 +96,7 @@ class BankLogin:
     last_sync_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    sources: tuple[LoginSource, ...] = ()
 
 
 @dataclass(frozen=True)

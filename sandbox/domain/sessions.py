@@ -2,7 +2,8 @@
 
 A session lives 15 minutes of the tenant's virtual time and serves one flow: once the user is
 sent back to the client it is used, and opening it again shows an error. A connect session that
-names a bank (`bank_id`) starts at that bank, where choosing it in the bank list would lead.
+names a bank (`bank_id`) starts at that bank, where choosing it in the bank list would lead; a
+renewal session (`POST /bank-logins/{id}/renew`) starts at the login of the bank login it renews.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from sqlalchemy.engine import Connection
 
-from sandbox.domain.bank_choice import landing
+from sandbox.domain.bank_choice import find_bank, landing, renewal_start
+from sandbox.domain.bank_logins import find_bank_login
 from sandbox.domain.records import ConnectSession
 from sandbox.domain.tenants import Tenant, get_tenant
 from sandbox.domain.users import find_user, user_for
@@ -54,28 +56,64 @@ def create_session(
     """A connect session creates the user when new; a management session needs one."""
     check_redirect_uri(tenant, redirect_uri)
     progress = _start(tenant, kind, options)
-    now = tenant.now()
-    session_id = secrets.token_urlsafe(24)
     with db.begin() as conn:
         if kind == "connect":
             user = user_for(conn, tenant, external_user_id)
         else:
             user = find_user(conn, tenant, external_user_id)
-        rows.insert_session(
-            conn,
-            id=session_id,
-            tenant_id=tenant.id,
-            user_id=user.id,
-            kind=kind,
-            redirect_uri=redirect_uri,
-            state=state,
-            options=options,
-            progress=progress,
-            csrf_token=secrets.token_urlsafe(24),
-            created_at=now,
-            expires_at=now + SESSION_TTL,
-        )
-        return ConnectSession.from_row(rows.session_by_id(conn, session_id))
+        return insert_session(
+            conn, tenant, user_id=user.id, kind=kind, redirect_uri=redirect_uri, state=state,
+            options=options, progress=progress,
+        )  # fmt: skip
+
+
+def create_renewal_session(
+    db: Database, tenant: Tenant, *, bank_login_id: int, redirect_uri: str, state: str | None
+) -> ConnectSession:
+    """A link straight into the renewal of one bank login: its login (at the bank's page or the
+    platform's form, as the bank requires), SCA and a new consent, then back to the client."""
+    with db.begin() as conn:
+        login = find_bank_login(conn, tenant, bank_login_id)
+        check_redirect_uri(tenant, redirect_uri)
+        bank = find_bank(tenant, login.bank_id)
+        return insert_session(
+            conn, tenant, user_id=login.user_id, kind="connect", redirect_uri=redirect_uri,
+            state=state, options={"renew_bank_login_id": login.id},
+            progress={**renewal_start(bank, login), "bank_login_ids": []},
+            bank_login_id=login.id,
+        )  # fmt: skip
+
+
+def insert_session(
+    conn: Connection,
+    tenant: Tenant,
+    *,
+    user_id: int,
+    kind: str,
+    redirect_uri: str,
+    state: str | None,
+    options: dict[str, Any],
+    progress: dict[str, Any],
+    bank_login_id: int | None = None,
+) -> ConnectSession:
+    now = tenant.now()
+    session_id = secrets.token_urlsafe(24)
+    rows.insert_session(
+        conn,
+        id=session_id,
+        tenant_id=tenant.id,
+        user_id=user_id,
+        kind=kind,
+        redirect_uri=redirect_uri,
+        state=state,
+        options=options,
+        progress=progress,
+        csrf_token=secrets.token_urlsafe(24),
+        created_at=now,
+        expires_at=now + SESSION_TTL,
+        bank_login_id=bank_login_id,
+    )
+    return ConnectSession.from_row(rows.session_by_id(conn, session_id))
 
 
 def _start(tenant: Tenant, kind: str, options: dict[str, Any]) -> dict[str, Any]:

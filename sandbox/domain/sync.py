@@ -1,14 +1,15 @@
 """Sync: copy what the fake bank has now into the platform's tables, as a real aggregator does.
 
 Bank truth is computed (sandbox/bankdata); a sync imports the accounts the bank shows at this
-moment and every transaction booked up to today in the consent's history window that is not
-imported yet, so two syncs with no time passing change nothing.
+moment and every transaction booked up to today in the consent's history window (or since the
+newest one already imported, if older) that is not imported yet, so two syncs with no time
+passing change nothing and a long pause leaves no gap.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.engine import Connection
 
@@ -48,8 +49,6 @@ def import_from_bank(
     share (new accounts outside it are added disabled); None activates every new account.
     Each account found or gone is announced (`account.discovered`, `account.deleted`)."""
     scenario, now = tenant.scenario, moment.now
-    today = now.date()
-    history_from = today - timedelta(days=history_days)
     at_bank = {a.account_id: a for a in bankdata.accounts(scenario, persona, bank)}
     present = [
         account_id
@@ -89,20 +88,8 @@ def import_from_bank(
                 account_rows.update_account(conn, row_id, deleted_at=None)
         if not enabled:
             continue
-        balance = bankdata.balance_at(scenario, persona, bank, account_id, today)
-        account_rows.update_account(
-            conn, row_id, balance_minor=to_minor(balance, truth.currency), last_update=now
-        )
-        new_transactions += _import_transactions(
-            conn,
-            tenant,
-            user_id,
-            row_id,
-            bank,
-            persona,
-            account_id,
-            max(history_from, truth.opened),
-            today,
+        new_transactions += import_account(
+            conn, tenant, user_id, row_id, bank, persona, account_id, history_days, now
         )
     for bank_key, row in stored.items():
         if bank_key not in present and row["deleted_at"] is None:
@@ -110,6 +97,35 @@ def import_from_bank(
             deleted += 1
             events.account_deleted(conn, tenant, login, AccountRef.from_row(row))
     return SyncResult(new_accounts, new_transactions, deleted)
+
+
+def import_account(
+    conn: Connection,
+    tenant: Tenant,
+    user_id: int,
+    row_id: int,
+    bank: Bank,
+    persona: Persona,
+    account_id: str,
+    history_days: int,
+    now: datetime,
+) -> int:
+    """One enabled account's balance now and its transactions in the history window that are
+    not imported yet; returns how many were new."""
+    truth = bankdata.account(tenant.scenario, persona, bank, account_id)
+    today = now.date()
+    balance = bankdata.balance_at(tenant.scenario, persona, bank, account_id, today)
+    account_rows.update_account(
+        conn, row_id, balance_minor=to_minor(balance, truth.currency), last_update=now
+    )
+    # The history window, stretched back to the newest transaction already imported so a
+    # long pause between syncs leaves no gap.
+    start = today - timedelta(days=history_days)
+    last = transaction_rows.last_booked_on(conn, row_id)
+    start = max(min(start, last) if last else start, truth.opened)
+    return _import_transactions(
+        conn, tenant, user_id, row_id, bank, persona, account_id, start, today
+    )
 
 
 def _login_ref(

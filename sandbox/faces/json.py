@@ -6,6 +6,7 @@ refuse unknown fields, and every problem is named in `details` as `{"field", "me
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -18,6 +19,7 @@ from starlette.responses import Response
 from sandbox.clock import ClockError
 from sandbox.domain.connections import LoginNotUsable
 from sandbox.domain.fakebank import BankRefusal
+from sandbox.domain.limits import RateLimited
 from sandbox.domain.records import BankLogin
 from sandbox.errors import Conflict, InvalidInput, NotFound, SandboxError, TooLarge, Unauthorized
 
@@ -30,6 +32,7 @@ STATUS = {
     ClockError: 409,
     BankRefusal: 409,
     LoginNotUsable: 409,
+    RateLimited: 429,
     Unauthorized: 401,
     TooLarge: 413,
 }
@@ -54,7 +57,17 @@ def sandbox_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, SandboxError)
     status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
     headers = {"WWW-Authenticate": 'Bearer realm="bank-sandbox"'} if status == 401 else None
-    return error_response(status, error.code, error.message, error.details, headers)
+    return error_response(
+        status, error.code, error.message, error.details, headers or retry_after(error)
+    )
+
+
+def retry_after(error: SandboxError) -> dict[str, str] | None:
+    """`Retry-After` in whole seconds (at least 1) for a limit that names its end."""
+    if not isinstance(error, RateLimited) or error.retry_at is None:
+        return None
+    seconds = math.ceil((error.retry_at - error.now).total_seconds())
+    return {"Retry-After": str(max(seconds, 1))}
 
 
 def http_error(request: Request, error: Exception) -> JSONResponse:
@@ -137,4 +150,14 @@ def bank_login_json(login: BankLogin) -> dict[str, Any]:
         "sync_count": login.sync_count,
         "last_sync_at": _iso(login.last_sync_at),
         "created_at": login.created_at.isoformat(),
+        "sources": [
+            {
+                "kind": source.kind,
+                "priority": source.priority,
+                "disabled": source.disabled,
+                "state": source.state,
+                "last_update": _iso(source.last_update),
+            }
+            for source in login.sources
+        ],
     }

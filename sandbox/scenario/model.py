@@ -101,6 +101,7 @@ class BehaviourEvent(StrEnum):
     DECOUPLED_SLOW = "decoupled_slow"
     LOCKED = "locked"
     PASSWORD_EXPIRED = "password_expired"
+    SOURCE_DOWN = "source_down"
 
 
 _DURATION = re.compile(
@@ -275,6 +276,7 @@ class Behaviour(Strict):
     on: Trigger = Trigger(sync=1)
     event: BehaviourEvent
     account: Id | None = None
+    source: SourceKind | None = None  # for source_down: which source (default: the first tried)
     duration: timedelta | None = None
     delay: timedelta | None = None
 

@@ -54,6 +54,33 @@ def insert_sources(conn: Connection, tenant_id: str, bank_login_id: int, sources
         conn.execute(sa.insert(bank_login_sources), rows)
 
 
+def sources_of(conn: Connection, bank_login_ids: Iterable[int]) -> dict[int, list[RowMapping]]:
+    """Each login's sources in priority order, in one query."""
+    ids = sorted(set(bank_login_ids))
+    if not ids:
+        return {}
+    c = bank_login_sources.c
+    query = (
+        sa.select(bank_login_sources)
+        .where(c.bank_login_id.in_(ids))
+        .order_by(c.bank_login_id, c.priority, c.id)
+    )
+    found: dict[int, list[RowMapping]] = {}
+    for row in conn.execute(query).mappings():
+        found.setdefault(row["bank_login_id"], []).append(row)
+    return found
+
+
+def update_source(conn: Connection, bank_login_id: int, kind: str, **values: Any) -> None:
+    c = bank_login_sources.c
+    statement = (
+        sa.update(bank_login_sources)
+        .where(c.bank_login_id == bank_login_id, c.kind == kind)
+        .values(**values)
+    )
+    conn.execute(statement)
+
+
 def bank_login_by_id(conn: Connection, tenant_id: str, bank_login_id: int) -> RowMapping | None:
     query = _WITH_USER_AND_CONSENT.where(
         bank_logins.c.tenant_id == tenant_id, bank_logins.c.id == bank_login_id
@@ -110,6 +137,30 @@ def sync_times(conn: Connection, bank_login_id: int) -> tuple[datetime, ...]:
         .order_by(sync_attempts.c.at, sync_attempts.c.id)
     )
     return tuple(conn.execute(query).scalars())
+
+
+def unattended_sync_times(conn: Connection, bank_login_id: int, since: datetime) -> list[datetime]:
+    """When the login's unattended syncs after `since` happened, oldest first."""
+    c = sync_attempts.c
+    query = (
+        sa.select(c.at)
+        .where(c.bank_login_id == bank_login_id, c.unattended.is_(True), c.at > since)
+        .order_by(c.at, c.id)
+    )
+    return list(conn.execute(query).scalars())
+
+
+def expire_consent(conn: Connection, bank_login_id: int, at: datetime) -> bool:
+    """End the login's current consent at `at`; False when it has none."""
+    current = (
+        sa.select(consents.c.id)
+        .where(consents.c.bank_login_id == bank_login_id, consents.c.revoked_at.is_(None))
+        .order_by(consents.c.granted_at.desc(), consents.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    statement = sa.update(consents).where(consents.c.id == current).values(expires_at=at)
+    return conn.execute(statement).rowcount == 1
 
 
 def bank_login_counts(conn: Connection, tenant_id: str, user_ids: Iterable[int]) -> dict[int, int]:

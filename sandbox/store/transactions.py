@@ -21,6 +21,14 @@ def known_refs(conn: Connection, account_id: int, start: date, end: date) -> set
     return set(conn.execute(query).scalars())
 
 
+def last_booked_on(conn: Connection, account_id: int) -> date | None:
+    """The booking date of the account's newest imported transaction."""
+    query = sa.select(sa.func.max(transactions.c.booked_on)).where(
+        transactions.c.account_id == account_id
+    )
+    return conn.execute(query).scalar_one_or_none()
+
+
 def insert_transactions(conn: Connection, rows: list[dict]) -> int:
     if rows:
         conn.execute(sa.insert(transactions), rows)

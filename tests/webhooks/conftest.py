@@ -15,7 +15,7 @@ SECRET = "whsec-test-secret"
 FAST = {
     "webhook_retry_base_seconds": 0.1,
     "webhook_max_attempts": 4,
-    "webhook_timeout_seconds": 0.5,
+    "webhook_timeout_seconds": 2.0,  # generous: a busy 2-core CI machine must not time out
     "webhook_poll_seconds": 0.02,
 }
 

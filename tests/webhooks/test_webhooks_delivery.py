@@ -190,6 +190,10 @@ def test_each_attempt_is_logged_without_the_url_or_the_secret(client, tenant, re
         logger.propagate = saved[0]
         logger.setLevel(saved[1])
     lines = [orjson.loads(r.getMessage()) for r in caplog.records if r.name == logger.name]
-    assert sorted(line["outcome"] for line in lines) == ["delivered"] * 3 + ["retry"]
+    outcomes = [line["outcome"] for line in lines]
+    # One line per attempt: the failed first try and three deliveries (a busy machine may add a
+    # retry after a slow answer timed out, never a delivery).
+    assert outcomes.count("delivered") == 3 and outcomes.count("retry") >= 1
+    assert set(outcomes) == {"delivered", "retry"}
     assert {line["tenant_id"] for line in lines} == {tenant["tenant_id"]}
     assert receiver.url not in caplog.text and tenant["webhook_secret"] not in caplog.text

@@ -19,8 +19,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sandbox.domain import connections, consents, deliveries, sca, tenants
+from sandbox.domain import connections, consents, control, deliveries, sca, tenants
 from sandbox.domain.platform import Platform
+from sandbox.domain.states import LoginState
 from sandbox.domain.transactions import BadQuery
 from sandbox.errors import InvalidInput, NotFound, Unauthorized
 from sandbox.faces.json import (
@@ -77,6 +78,19 @@ class NewBankLogin(Body):
     bank_id: str = Field(min_length=1, max_length=64)
     login: str = Field(min_length=1, max_length=64)
     account_type: str | None = Field(default=None, max_length=32)
+
+
+class ForcedState(Body):
+    state: LoginState
+    detail: str | None = Field(default=None, min_length=1, max_length=200)
+    until: datetime | None = None
+
+    @field_validator("until")
+    @classmethod
+    def _zoned(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("give `until` a time zone, for example 2026-03-01T09:00:00Z")
+        return value
 
 
 def _no_nul(value: str) -> str:
@@ -223,6 +237,39 @@ async def create_bank_login(request: Request) -> Response:
     return JSONResponse(payload, status_code=201)
 
 
+async def force_bank_login_state(request: Request) -> Response:
+    """Put the bank login in any state (lifting by itself at `until`, when given)."""
+    body = await read_model(request, ForcedState)
+    db = _platform(request).db
+    tenant = tenants.get_tenant(db, request.path_params["tenant_id"])
+    bank_login_id = _int_param(request, "bank_login_id")
+    login = control.force_state(db, tenant, bank_login_id, body.state, body.detail, body.until)
+    return JSONResponse(bank_login_json(login))
+
+
+async def expire_bank_login_consent(request: Request) -> Response:
+    """End the bank login's consent now; the consent notices go out at once."""
+    db = _platform(request).db
+    tenant = tenants.get_tenant(db, request.path_params["tenant_id"])
+    login = control.expire_consent(db, tenant, _int_param(request, "bank_login_id"))
+    consents.watch(db, tenant.id)
+    return JSONResponse(bank_login_json(login))
+
+
+async def sync_bank_login(request: Request) -> Response:
+    """A sync now, outside the daily limit; the bank's refusals still apply (409)."""
+    db = _platform(request).db
+    tenant = tenants.get_tenant(db, request.path_params["tenant_id"])
+    login, result = connections.sync_now(db, tenant, _int_param(request, "bank_login_id"))
+    return JSONResponse(
+        {
+            **bank_login_json(login),
+            "new_accounts": result.new_accounts,
+            "new_transactions": result.new_transactions,
+        }
+    )
+
+
 async def approve_sca(request: Request) -> Response:
     return await _decide_sca(request, approve=True)
 
@@ -332,6 +379,14 @@ def control_app(platform: Platform) -> Starlette:
         resource("/tenants/{tenant_id}/reset", post=reset_tenant),
         resource("/tenants/{tenant_id}/clock", get=get_clock, post=move_clock),
         resource("/tenants/{tenant_id}/bank-logins", post=create_bank_login),
+        resource(
+            "/tenants/{tenant_id}/bank-logins/{bank_login_id}/state", post=force_bank_login_state
+        ),
+        resource(
+            "/tenants/{tenant_id}/bank-logins/{bank_login_id}/expire-consent",
+            post=expire_bank_login_consent,
+        ),
+        resource("/tenants/{tenant_id}/bank-logins/{bank_login_id}/sync", post=sync_bank_login),
         resource("/tenants/{tenant_id}/sca/{challenge_id}/approve", post=approve_sca),
         resource("/tenants/{tenant_id}/sca/{challenge_id}/reject", post=reject_sca),
         resource("/tenants/{tenant_id}/webhooks", get=list_webhooks),

@@ -1,5 +1,6 @@
 """Errors of `/api/v1` in the native format: the shared status table, plus what only the data
-API raises (a bad query, a bank login the user must act on, a bank that refused)."""
+API raises (a bad query, a bank login the user must act on, a bank that refused); a rate limit
+is a 429 with `Retry-After`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sandbox.domain.fakebank import BankRefusal
 from sandbox.domain.transactions import BadQuery
 from sandbox.errors import SandboxError
 from sandbox.faces import json
-from sandbox.faces.json import JSONResponse, error_response
+from sandbox.faces.json import JSONResponse, error_response, retry_after
 from sandbox.faces.native.auth import CHALLENGE
 
 # First match wins, so the data API's own errors come before the shared table.
@@ -20,7 +21,7 @@ STATUS = {BadQuery: 400, LoginNotUsable: 409, BankRefusal: 409, **json.STATUS}
 def native_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, SandboxError)
     status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
-    headers = {"WWW-Authenticate": CHALLENGE} if status == 401 else None
+    headers = {"WWW-Authenticate": CHALLENGE} if status == 401 else retry_after(error)
     return error_response(status, error.code, error.message, error.details, headers)
 
 

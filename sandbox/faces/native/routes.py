@@ -18,7 +18,7 @@ from sandbox.domain.records import ConnectSession
 from sandbox.domain.tenants import Tenant
 from sandbox.errors import NotFound
 from sandbox.faces.json import JSONResponse, bank_login_json, read_model
-from sandbox.faces.native import render
+from sandbox.faces.native import render, renewal
 from sandbox.faces.native.auth import tenant_of
 from sandbox.faces.native.bodies import AccountTypeName, NewConnectSession, NewManagementSession
 from sandbox.faces.native.errors import EXCEPTION_HANDLERS
@@ -190,7 +190,8 @@ async def delete_bank_login(request: Request) -> Response:
 
 
 async def refresh_bank_login(request: Request) -> Response:
-    """Sync now, without the user: 409 while the user must act or when the bank refuses."""
+    """Sync now, without the user: 409 while the user must act or when the bank refuses, 429
+    over the bank's daily count of unattended syncs."""
     tenant, _ = _caller(request)
     bank_login_id = path_id(request, "bank_login_id", "bank login")
     login, result = connections.refresh(_platform(request).db, tenant, bank_login_id)
@@ -222,6 +223,22 @@ async def get_account(request: Request) -> Response:
     tenant, _ = _caller(request)
     account_id = path_id(request, "account_id", "account")
     owned = accounts.get_account(_platform(request).db, tenant, account_id)
+    return JSONResponse(render.account_json(owned))
+
+
+async def activate_account(request: Request) -> Response:
+    """The user shares the account: its balance and history are imported at once."""
+    tenant, _ = _caller(request)
+    account_id = path_id(request, "account_id", "account")
+    owned = accounts.activate_account(_platform(request).db, tenant, account_id)
+    return JSONResponse(render.account_json(owned))
+
+
+async def deactivate_account(request: Request) -> Response:
+    """The user stops sharing the account: its balance and transactions are deleted."""
+    tenant, _ = _caller(request)
+    account_id = path_id(request, "account_id", "account")
+    owned = accounts.deactivate_account(_platform(request).db, tenant, account_id)
     return JSONResponse(render.account_json(owned))
 
 
@@ -264,8 +281,12 @@ def native_app(platform: Platform) -> Starlette:
         resource("/users/{user_id}/bank-logins", get=list_user_bank_logins),
         resource("/bank-logins/{bank_login_id}", get=get_bank_login, delete=delete_bank_login),
         resource("/bank-logins/{bank_login_id}/refresh", post=refresh_bank_login),
+        resource("/bank-logins/{bank_login_id}/renew", post=renewal.renew_bank_login),
+        resource("/bank-logins/{bank_login_id}/extend-history", post=renewal.extend_history),
         resource("/accounts", get=list_accounts),
         resource("/accounts/{account_id}", get=get_account),
+        resource("/accounts/{account_id}/activate", post=activate_account),
+        resource("/accounts/{account_id}/deactivate", post=deactivate_account),
         resource("/transactions", get=list_transactions),
     ]
     app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)

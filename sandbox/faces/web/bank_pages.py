@@ -52,6 +52,12 @@ def _session_query(request: Request) -> str:
     return request.query_params.get("session", "")
 
 
+def _history_days(flow: Flow) -> int:
+    """The history the approval covers: the bank's default, or what an extension asks for."""
+    assert flow.bank is not None
+    return flow.session.progress.get("history_days") or flow.bank.history_days
+
+
 def _at_page(request: Request, page_name: str) -> Flow:
     flow = bank_site.bank_page(_db(request), _session_query(request), _bank_id(request), page_name)
     request.state.tenant = flow.tenant
@@ -109,7 +115,7 @@ async def approve_page(request: Request) -> Response:
         **_bank_context(flow),
         scope=[
             "Your accounts and their balances",
-            f"Your transactions of the last {flow.bank.history_days} days",
+            f"Your transactions of the last {_history_days(flow)} days",
             "Your name and address",
         ],
         approve_url=bank_url(flow.bank.id, "approve", flow.session.id),
@@ -135,6 +141,12 @@ async def cancel(request: Request) -> Response:
 # --- The bank's app -------------------------------------------------------------------------------
 
 
+def _app_request(flow: Flow, challenge: Challenge) -> str:
+    if challenge.purpose == "extend_history":
+        return f"to read {_history_days(flow)} days of your transaction history"
+    return "to log in to your accounts"
+
+
 def _app_page(flow: Flow, challenge: Challenge) -> Response:
     bank = flow.bank
     assert bank is not None
@@ -147,7 +159,7 @@ def _app_page(flow: Flow, challenge: Challenge) -> Response:
         bank=bank_view(bank),
         tenant_name=tenant_name,
         status=APP_STATUS[challenge.status],
-        request_text=f"{tenant_name} asks to log in to your accounts. "
+        request_text=f"{tenant_name} asks {_app_request(flow, challenge)}. "
         f"Request from {clock_time(challenge.created_at)}.",
         approve_url=app_url(bank.id, sid, "approve"),
         reject_url=app_url(bank.id, sid, "reject"),

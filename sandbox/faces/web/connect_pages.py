@@ -11,7 +11,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sandbox.domain import connect, manage, sca, sessions
+from sandbox.domain import connect, history, manage, sca, sessions
 from sandbox.domain.fakebank import BankRefusal
 from sandbox.domain.flow import Flow, load
 from sandbox.domain.platform import Platform
@@ -31,6 +31,7 @@ from sandbox.faces.web.views import (
     connect_url,
     date_time,
     day,
+    day_of,
     flow_context,
     json,
     method_label,
@@ -198,6 +199,22 @@ def consent_page(request: Request, flow: Flow) -> Response:
     )
 
 
+def history_page(request: Request, flow: Flow) -> Response:
+    """The short confirmation of a history extension, after its SCA."""
+    bank = flow.bank
+    assert bank is not None
+    offer = history.history_offer(_db(request), flow)
+    return page(
+        "connect/history.html",
+        **flow_context(flow),
+        bank=bank_view(bank),
+        days=offer.days,
+        since=day_of(offer.since),
+        current_days=offer.current_days,
+        action_url=connect_url(flow.session.id, "history"),
+    )
+
+
 def manage_page(request: Request, flow: Flow) -> Response:
     sid = flow.session.id
     logins = manage.managed_logins(_db(request), flow)
@@ -260,6 +277,8 @@ def step_page(request: Request, flow: Flow) -> Response:
         return see_other(bank_url(flow.bank.id, "authorize", sid))
     if flow.step == "consent":
         return consent_page(request, flow)
+    if flow.step == "history":
+        return history_page(request, flow)
     if flow.step == "manage":
         return manage_page(request, flow)
     if flow.step == "failed":
@@ -351,6 +370,12 @@ async def sca_status(request: Request) -> Response:
 async def grant_consent(request: Request) -> Response:
     _flow, form = await _posted(request)
     _flow, url = connect.grant_consent(_db(request), _sid(request), form.getlist("accounts"))
+    return see_other(url or connect_url(_sid(request)))
+
+
+async def share_history(request: Request) -> Response:
+    await _posted(request)
+    _flow, url = history.share_history(_db(request), _sid(request))
     return see_other(url or connect_url(_sid(request)))
 
 

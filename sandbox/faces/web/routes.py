@@ -31,6 +31,7 @@ CONNECT_ROUTES = [
     resource("/{session_id}/sca/otp", post=connect_pages.enter_otp),
     resource("/{session_id}/sca/status", get=connect_pages.sca_status),
     resource("/{session_id}/consent", post=connect_pages.grant_consent),
+    resource("/{session_id}/history", post=connect_pages.share_history),
     resource("/{session_id}/cancel", post=connect_pages.cancel),
     resource("/{session_id}/leave", post=connect_pages.leave),
     resource("/{session_id}/manage/{bank_login_id}/renew", post=connect_pages.renew),

@@ -5,7 +5,7 @@ each state, type and method (one table each), and the HTML, redirect and JSON an
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -154,6 +154,10 @@ def date_time(moment: datetime | None) -> str | None:
 
 def day(moment: datetime | None) -> str | None:
     return None if moment is None else f"{moment.day} {moment:%b %Y}"
+
+
+def day_of(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
 
 
 def fold(text: str) -> str:

@@ -31,6 +31,15 @@ def test_a_connected_bank_login(api):
         "sync_count": 1,
         "last_sync_at": "2026-01-15T09:00:00+00:00",
         "created_at": "2026-01-15T09:00:00+00:00",
+        "sources": [
+            {
+                "kind": "api",
+                "priority": 1,
+                "disabled": False,
+                "state": "ok",
+                "last_update": "2026-01-15T09:00:00+00:00",
+            }
+        ],
     }
 
 

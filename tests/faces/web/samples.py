@@ -224,6 +224,19 @@ SAMPLES = [
         ),
     ),
     Sample(
+        "connect-history",
+        "connect/history.html",
+        _page(
+            bank=NORDLICHT,
+            tenant_name="Demo Finance",
+            days=3650,
+            since="24 Nov 2016",
+            current_days=90,
+            action_url=f"{SESSION}/history",
+            cancel_url=f"{SESSION}/cancel",
+        ),
+    ),
+    Sample(
         "manage-list",
         "manage/list.html",
         _page(

@@ -1,0 +1,62 @@
+"""What the control API may do to a bank login that no user or bank could: force it into any
+state, end its consent now. Syncing now is `connections.sync_now`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sandbox.domain.bank_logins import find_bank_login
+from sandbox.domain.records import BankLogin
+from sandbox.domain.states import LoginState
+from sandbox.domain.tenants import Tenant
+from sandbox.errors import Conflict
+from sandbox.store import bank_logins as rows
+from sandbox.store.database import Database
+
+
+def force_state(
+    db: Database,
+    tenant: Tenant,
+    bank_login_id: int,
+    state: LoginState,
+    detail: str | None = None,
+    until: datetime | None = None,
+) -> BankLogin:
+    """Set the login's state as if the bank or the user had left it there. With `until` the
+    state lifts by itself once the clock passes it. `connected` is refused while the consent
+    is over: the consent, not the test, decides that (renew it, or move the clock back)."""
+    with db.begin() as conn:
+        login = find_bank_login(conn, tenant, bank_login_id)
+        now = tenant.now()
+        if state is LoginState.CONNECTED and (
+            login.consent is None or now >= login.consent.expires_at
+        ):
+            raise Conflict(
+                "the consent of this bank login is over: it cannot read connected",
+                details={
+                    "state": login.state.value,
+                    "expires_at": None
+                    if login.consent is None
+                    else login.consent.expires_at.isoformat(),
+                },
+            )
+        rows.update_bank_login(
+            conn,
+            login.id,
+            state=state.value,
+            state_detail=detail,
+            state_until=None if state is LoginState.CONNECTED else until,
+            updated_at=now,
+        )
+        return find_bank_login(conn, tenant, bank_login_id)
+
+
+def expire_consent(db: Database, tenant: Tenant, bank_login_id: int) -> BankLogin:
+    """End the consent now: a connected login then reads sca_required (webauth_required where
+    the bank authenticates in the browser)."""
+    with db.begin() as conn:
+        login = find_bank_login(conn, tenant, bank_login_id)
+        if not rows.expire_consent(conn, login.id, tenant.now()):
+            raise Conflict("this bank login has no consent", details={"state": login.state.value})
+        return find_bank_login(conn, tenant, bank_login_id)

@@ -1,0 +1,139 @@
+"""Renewing an expired consent and sharing a deeper history in a real browser, starting from
+the links `POST /api/v1/bank-logins/{id}/renew` and `/extend-history` hand out (made here
+through the domain, as the API does). Every page is saved as
+test-output/screenshots/<test>-<step>.png.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from playwright.sync_api import Page, expect
+
+from sandbox.domain import connections, history, sessions
+from sandbox.domain.states import LoginState
+
+CALLBACK = "http://127.0.0.1:3000/callback"
+Shot = Callable[[Page, str], object]
+
+
+# The same steps as test_e2e_connect_flow.py walks (test modules do not import each other).
+def heading(page: Page):
+    return page.get_by_role("heading", level=1)
+
+
+def log_in(page: Page, shot: Shot, login: str = "good", password: str = "pass") -> None:
+    expect(heading(page)).to_have_text("Log in to your bank")
+    shot(page, "credentials")
+    page.locator("#login").fill(login)
+    page.locator("#password").fill(password)
+    page.get_by_role("button", name="Log in securely").click()
+
+
+def pass_embedded_sca(page: Page, shot: Shot, code: str = "123456") -> None:
+    expect(heading(page)).to_have_text("Enter your code")
+    shot(page, "sca-otp")
+    page.get_by_label("One-time code").fill(code)
+    page.get_by_role("button", name="Confirm").click()
+
+
+def allow(page: Page, shot: Shot) -> None:
+    expect(heading(page)).to_have_text("Allow Demo Finance to access your accounts")
+    shot(page, "consent")
+    page.get_by_role("button", name="Allow", exact=True).click()
+
+
+def open_bank_app(page: Page, shot: Shot) -> Page:
+    expect(heading(page)).to_have_text("Approve in your Nordlicht Sparbank app")
+    shot(page, "sca-wait")
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="Open the bank app").click()
+    app = opened.value
+    expect(heading(app)).to_have_text("Approve login for Demo Finance?")
+    shot(app, "bank-app")
+    return app
+
+
+def test_an_expired_consent_is_renewed_through_the_apis_link(
+    live, page: Page, screenshot, callback
+) -> None:
+    tenant = live.new_tenant()
+    login, _ = connections.connect_directly(
+        live.platform.db, tenant, external_user_id=live.user(), bank_id="rheinwert-bank",
+        login="good",
+    )  # fmt: skip
+    tenant = live.advance(tenant, days=181)
+    assert connections.get_login(live.platform.db, tenant, login.id).state is (
+        LoginState.SCA_REQUIRED
+    )
+    made = sessions.create_renewal_session(
+        live.platform.db, tenant, bank_login_id=login.id, redirect_uri=CALLBACK, state="st-renew"
+    )
+    page.goto(f"{live.url}/connect/{made.id}")
+    expect(page.locator("#login")).to_have_value("good")  # the login it renews, filled in
+    log_in(page, screenshot)
+    pass_embedded_sca(page, screenshot)
+    allow(page, screenshot)
+    query = callback()
+    screenshot(page, "callback")
+    assert query["status"] == "success" and query["state"] == "st-renew"
+    assert query["bank_login_id"] == str(login.id)
+    renewed = connections.get_login(live.platform.db, tenant, login.id)
+    assert renewed.state is LoginState.CONNECTED
+
+
+def test_ten_years_of_history_approved_in_the_bank_app(
+    live, page: Page, screenshot, callback
+) -> None:
+    tenant = live.new_tenant()
+    login, _ = connections.connect_directly(
+        live.platform.db, tenant, external_user_id=live.user(), bank_id="nordlicht-sparbank",
+        login="ten-years-history",
+    )  # fmt: skip
+    made = history.create_history_session(
+        live.platform.db, tenant, bank_login_id=login.id, days=3650, redirect_uri=CALLBACK,
+        state="st-history",
+    )  # fmt: skip
+    page.goto(f"{live.url}/connect/{made.id}")
+    app = open_bank_app(page, screenshot)
+    expect(app.get_by_text("to read 3650 days of your transaction history")).to_be_visible()
+    app.get_by_role("button", name="Approve").click()
+    expect(heading(app)).to_have_text("Approved")
+    screenshot(app, "bank-app-approved")
+    app.close()
+    expect(heading(page)).to_have_text("Share 3650 days of history with Demo Finance")
+    screenshot(page, "history")
+    page.get_by_role("button", name="Share history").click()
+    query = callback()
+    screenshot(page, "callback")
+    assert query["status"] == "success" and query["state"] == "st-history"
+    assert query["bank_login_id"] == str(login.id)
+    extended = connections.get_login(live.platform.db, tenant, login.id)
+    assert extended.consent is not None and extended.consent.history_days == 3650
+
+
+def test_more_history_at_a_redirect_bank_is_approved_on_its_page(
+    live, page: Page, screenshot, callback
+) -> None:
+    tenant = live.new_tenant()
+    login, _ = connections.connect_directly(
+        live.platform.db, tenant, external_user_id=live.user(), bank_id="banque-lumiere",
+        login="good",
+    )  # fmt: skip
+    made = history.create_history_session(
+        live.platform.db, tenant, bank_login_id=login.id, days=1460, redirect_uri=CALLBACK,
+        state="st-history",
+    )  # fmt: skip
+    page.goto(f"{live.url}/connect/{made.id}")
+    expect(heading(page)).to_have_text("Allow Demo Finance to read your accounts?")
+    expect(page.get_by_text("Your transactions of the last 1460 days")).to_be_visible()
+    screenshot(page, "bank-approve")
+    page.get_by_role("button", name="Allow access").click()
+    expect(heading(page)).to_have_text("Share 1460 days of history with Demo Finance")
+    screenshot(page, "history")
+    page.get_by_role("button", name="Don't share").click()
+    query = callback()
+    screenshot(page, "callback")
+    assert query["status"] == "cancelled"
+    unchanged = connections.get_login(live.platform.db, tenant, login.id)
+    assert unchanged.consent is not None and unchanged.consent.history_days == 90
