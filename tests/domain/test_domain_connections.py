@@ -101,3 +101,11 @@ def test_the_consent_expires_on_the_clock(world):
     assert connections.get_login(world.db, world.tenant, login.id).state is LoginState.SCA_REQUIRED
     with pytest.raises(LoginNotUsable):
         connections.refresh(world.db, world.tenant, login.id)
+
+
+def test_a_bank_that_authenticates_in_the_browser_reads_webauth_required(world):
+    login = connected(world, "good", bank="banque-lumiere")
+    world.advance(days=181)
+    assert connections.get_login(world.db, world.tenant, login.id).state is (
+        LoginState.WEBAUTH_REQUIRED
+    )

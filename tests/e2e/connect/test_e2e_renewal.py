@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from sandbox.domain import connections, history, sessions
+from sandbox.domain.connections import LoginNotUsable
 from sandbox.domain.states import LoginState
+from sandbox.store.schema import accounts, transactions
 
 CALLBACK = "http://127.0.0.1:3000/callback"
 Shot = Callable[[Page, str], object]
@@ -62,10 +66,14 @@ def test_an_expired_consent_is_renewed_through_the_apis_link(
         live.platform.db, tenant, external_user_id=live.user(), bank_id="rheinwert-bank",
         login="good",
     )  # fmt: skip
+    imported_before = _transactions_of(live, login.id)
     tenant = live.advance(tenant, days=181)
     assert connections.get_login(live.platform.db, tenant, login.id).state is (
         LoginState.SCA_REQUIRED
     )
+    with pytest.raises(LoginNotUsable) as refused:
+        connections.refresh(live.platform.db, tenant, login.id)
+    assert refused.value.state is LoginState.SCA_REQUIRED
     made = sessions.create_renewal_session(
         live.platform.db, tenant, bank_login_id=login.id, redirect_uri=CALLBACK, state="st-renew"
     )
@@ -80,6 +88,17 @@ def test_an_expired_consent_is_renewed_through_the_apis_link(
     assert query["bank_login_id"] == str(login.id)
     renewed = connections.get_login(live.platform.db, tenant, login.id)
     assert renewed.state is LoginState.CONNECTED
+    # The 181 days the consent was away arrive with the renewal's sync.
+    assert _transactions_of(live, login.id) > imported_before
+
+
+def _transactions_of(live, bank_login_id: int) -> int:
+    with live.platform.db.connect() as conn:
+        return conn.execute(
+            sa.select(sa.func.count())
+            .select_from(transactions.join(accounts))
+            .where(accounts.c.bank_login_id == bank_login_id)
+        ).scalar_one()
 
 
 def test_ten_years_of_history_approved_in_the_bank_app(
