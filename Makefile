@@ -35,3 +35,4 @@ test: lint browser
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/bankdata_speed.py
+	$(BIN)/python bench/http_speed.py

@@ -1,0 +1,434 @@
+"""HTTP throughput of `GET /api/v1/transactions?limit=50` against the baseline B0 (issue 5).
+
+The server under test is pinned to core 0 (`taskset -c 0`), the load generator `wrk` to core 1.
+B0 is a bare Starlette app returning a pre-serialized ~12 KB JSON body of 50 transactions under
+the same uvicorn settings as `bank-sandbox serve`. Rounds alternate B0 and the targets in the
+same run (B0, T1, T2, B0, T1, T2, ...). For each run: requests/s, p50 and p99 latency from wrk,
+and server CPU per request from /proc/<pid>/stat (utime + stime before and after).
+
+Targets:
+  T1  SQLite, one account with 10,000 transactions, 32 connections: >= 0.5 x B0 requests/s,
+      p99 <= 3 x B0's p99;
+  T2  the same with 1,000,000 transactions across 100 tenants: >= 0.45 x B0 requests/s.
+
+Seeded databases are cached under `.sandbox/bench/`, keyed by SEED_VERSION and the schema
+version; each run works on a fresh copy so nothing the server writes leaks into the next run.
+Run: `.venv/bin/python bench/http_speed.py` (or `make bench`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from sandbox.testing.server import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / ".sandbox" / "bench"
+SEED_VERSION = 1
+API_KEY = "demo-api-key-0001"
+PATH = "/api/v1/transactions?limit=50"
+CONNECTIONS = 32
+SERVER_CORE, LOAD_CORE = "0", "1"
+CLOCK_TICK = os.sysconf("SC_CLK_TCK")
+
+BARE = """
+import sys, uvicorn
+from starlette.applications import Starlette
+from starlette.responses import Response
+from starlette.routing import Route
+BODY = open(sys.argv[2], "rb").read()
+async def transactions(request):
+    return Response(BODY, media_type="application/json")
+async def healthz(request):
+    return Response(b'{"status":"ok"}', media_type="application/json")
+app = Starlette(routes=[Route("/api/v1/transactions", transactions), Route("/healthz", healthz)])
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), loop="uvloop", http="httptools",
+            access_log=False, log_level="warning")
+"""
+
+MERCHANTS = [
+    ("REWE Markt GmbH", "groceries", "REWE SAGT DANKE 4471"),
+    ("Deutsche Bahn Fernverkehr", "transport", "DB Vertrieb GmbH Ticket 9F2K"),
+    ("Stadtwerke Muenchen", "utilities", "Abschlag Strom Gas Kundennr 20931"),
+    ("Amazon EU S.a r.l.", "shopping", "AMZN Mktp DE 302-1182739-88"),
+    ("Acme Consulting GmbH", "income", "Gehalt Lohn Monat"),
+    ("Spotify AB", "subscriptions", "Spotify P1A2B3C4D5 Premium"),
+]
+
+
+# --- B0 body --------------------------------------------------------------------------------
+
+
+def bare_body() -> bytes:
+    """50 transactions shaped like the native API's, pre-serialized, about 12 KB."""
+    items = []
+    for n in range(50):
+        name, category, text = MERCHANTS[n % len(MERCHANTS)]
+        day = (date(2026, 11, 20) - timedelta(days=n // 2)).isoformat()
+        items.append(
+            {
+                "id": 10_000 - n,
+                "account_id": 1,
+                "booked_on": day,
+                "value_on": day,
+                "amount": f"-{12 + n * 7 % 90}.{n * 13 % 100:02d}",
+                "currency": "EUR",
+                "counterparty": {
+                    "name": name[:10],
+                    "iban": None if n % 4 else f"DE893704004405{n:08d}",
+                },
+                "description": text[:5],
+                "category": category[:5],
+                "status": "booked",
+                "balance_after": f"{2400 + n * 31 % 1000}.{n * 17 % 100:02d}",
+            }
+        )
+    cursor = "eyJiIjoiMjAyNi0xMC0wMSIsImkiOjk5NTB9"
+    body = json.dumps({"transactions": items, "next_cursor": cursor}, separators=(",", ":"))
+    return body.encode()
+
+
+# --- seeding --------------------------------------------------------------------------------
+
+
+def seeded(tenants: int, per_tenant: int) -> Path:
+    """The cached SQLite file with `tenants` tenants (the first is `demo`), each with one user,
+    one connected bank login and one account holding `per_tenant` transactions."""
+    from sandbox.store.schema import SCHEMA_VERSION
+
+    schema = re.sub(r"[^A-Za-z0-9_.-]", "_", str(SCHEMA_VERSION))
+    path = CACHE / f"tx-v{SEED_VERSION}-s{schema}-{tenants}x{per_tenant}.db"
+    if path.exists():
+        return path
+    CACHE.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    for leftover in CACHE.glob(partial.name + "*"):
+        leftover.unlink()
+    started = time.perf_counter()
+    _seed(f"sqlite:///{partial}", tenants, per_tenant)
+    partial.rename(path)
+    total = tenants * per_tenant
+    print(f"seeded {total:,} transactions in {time.perf_counter() - started:.1f} s: {path}")
+    return path
+
+
+def _seed(url: str, tenants: int, per_tenant: int) -> None:
+    import sqlalchemy as sa
+
+    from sandbox.domain.platform import Platform
+    from sandbox.domain.tenants import TenantOptions, create_tenant
+    from sandbox.settings import Settings
+    from sandbox.store import schema as s
+
+    platform = Platform.open(Settings(database_url=url))  # creates the scenario's `demo` tenant
+    db = platform.db
+    ids = ["demo"]
+    for n in range(1, tenants):
+        tenant = create_tenant(
+            db, platform.scenario, platform.scenario_name, TenantOptions(tenant_id=f"bench{n:03d}")
+        )
+        ids.append(tenant.id)
+    bank = platform.scenario.banks[0]
+    now = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    newest = date(2026, 11, 20)
+    with db.begin() as conn:
+        for number, tenant_id in enumerate(ids):
+            user_id = conn.execute(
+                sa.insert(s.users).values(
+                    tenant_id=tenant_id, external_id="bench-user", created_at=now
+                )
+            ).inserted_primary_key[0]
+            login_id = conn.execute(
+                sa.insert(s.bank_logins).values(
+                    tenant_id=tenant_id,
+                    user_id=user_id,
+                    bank_id=bank.id,
+                    persona_login="bench",
+                    account_type=None,
+                    state="connected",
+                    sync_count=1,
+                    last_sync_at=now,
+                    last_attempt_at=now,
+                    created_at=now,
+                    updated_at=now,
+                )
+            ).inserted_primary_key[0]
+            account_id = conn.execute(
+                sa.insert(s.accounts).values(
+                    tenant_id=tenant_id,
+                    user_id=user_id,
+                    bank_login_id=login_id,
+                    bank_key="checking-1",
+                    origin="bank",
+                    type="checking",
+                    name="Girokonto",
+                    currency="EUR",
+                    iban=f"DE8937040044{number:010d}",
+                    balance_minor=240_000,
+                    disabled=False,
+                    discovered_at=now,
+                    activated_at=now,
+                    last_update=now,
+                )
+            ).inserted_primary_key[0]
+            rows = []
+            balance = 240_000
+            for n in range(per_tenant):
+                name, category, text = MERCHANTS[n % len(MERCHANTS)]
+                day = newest - timedelta(days=n // 3)  # three a day, newest first
+                amount = 250_000 if category == "income" else -(500 + (n * 7919) % 12_000)
+                rows.append(
+                    {
+                        "tenant_id": tenant_id,
+                        "user_id": user_id,
+                        "account_id": account_id,
+                        "bank_ref": f"ref-{n:08d}",
+                        "origin": "bank",
+                        "booked_on": day,
+                        "value_on": day,
+                        "amount_minor": amount,
+                        "currency": "EUR",
+                        "counterparty_name": name,
+                        "counterparty_iban": f"DE89370400440532{n % 1_000_000:06d}",
+                        "description": f"{text} {n:06d} SEPA-LASTSCHRIFT",
+                        "category": category,
+                        "status": "booked",
+                        "balance_after_minor": balance,
+                        "imported_at": now,
+                    }
+                )
+                balance -= amount
+            conn.execute(sa.insert(s.transactions), rows)
+    with db.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    platform.close()
+
+
+# --- processes and measurement ----------------------------------------------------------------
+
+
+def ensure_tools() -> None:
+    if os.cpu_count() is None or os.cpu_count() < 2:
+        sys.exit("bench/http_speed.py needs two cores: the server on core 0, wrk on core 1")
+    if shutil.which("taskset") is None:
+        sys.exit("taskset is missing: install util-linux (apt-get install util-linux)")
+    if shutil.which("wrk") is not None:
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("wrk is missing: installing it with apt-get", file=sys.stderr)
+        install = ["apt-get", "install", "-y", "-q", "wrk"]
+        if subprocess.run(install, stdout=subprocess.DEVNULL).returncode != 0:
+            subprocess.run(["apt-get", "update", "-q"], stdout=subprocess.DEVNULL, check=True)
+            subprocess.run(install, stdout=subprocess.DEVNULL, check=True)
+        return
+    sys.exit("wrk is missing: install it with `sudo apt-get install wrk` (Debian/Ubuntu)")
+
+
+class Server:
+    def __init__(self, name: str, command: list[str], port: int, env: dict[str, str]) -> None:
+        self.name = name
+        self.port = port
+        self.log = tempfile.TemporaryFile(mode="w+t")  # noqa: SIM115 (lives with the process)
+        self.process = subprocess.Popen(
+            ["taskset", "-c", SERVER_CORE, *command],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            if self.process.poll() is not None:
+                self.log.seek(0)
+                raise RuntimeError(f"{name} exited: {self.log.read()}")
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+            if time.monotonic() > deadline:
+                self.stop()
+                raise TimeoutError(f"{name} did not answer")
+        reply = httpx.get(f"http://127.0.0.1:{port}{PATH}", headers=AUTH, timeout=10)
+        if reply.status_code != 200 or len(reply.json()["transactions"]) != 50:
+            self.stop()
+            raise RuntimeError(f"{name}: {PATH} gave {reply.status_code}: {reply.text[:300]}")
+        self.body_bytes = len(reply.content)
+
+    def cpu_seconds(self) -> float:
+        stat = Path(f"/proc/{self.process.pid}/stat").read_text()
+        fields = stat[stat.rindex(")") + 2 :].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICK  # utime, stime (14, 15)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+AUTH = {"Authorization": f"Bearer {API_KEY}"}
+
+
+@dataclass
+class Sample:
+    rps: float
+    p50: float  # seconds
+    p99: float
+    cpu_per_request: float  # seconds
+    requests: int
+
+
+_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
+
+
+def _duration(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * _UNITS[unit]
+
+
+def parse_wrk(output: str) -> tuple[float, float, float, int]:
+    """requests/s, p50 and p99 in seconds, and the request count from `wrk --latency`."""
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise RuntimeError(f"wrk saw {errors.group(1)} non-2xx responses:\n{output}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = _duration(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
+    p99 = _duration(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    return rps, p50, p99, requests
+
+
+def wrk(server: Server, seconds: int) -> Sample:
+    command = [
+        "taskset", "-c", LOAD_CORE, "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s",
+        "--latency", "-H", f"Authorization: Bearer {API_KEY}",
+        f"http://127.0.0.1:{server.port}{PATH}",
+    ]  # fmt: skip
+    before = server.cpu_seconds()
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    after = server.cpu_seconds()
+    rps, p50, p99, requests = parse_wrk(output)
+    return Sample(rps, p50, p99, (after - before) / max(requests, 1), requests)
+
+
+# --- the run --------------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    label: str
+    tenants: int
+    per_tenant: int
+    min_ratio: float
+    max_p99_ratio: float | None
+
+
+TARGETS = [
+    Target("T1 10k tx, 1 account", 1, 10_000, 0.5, 3.0),
+    Target("T2 1M tx, 100 tenants", 100, 10_000, 0.45, None),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per run")
+    parser.add_argument("--warmup", type=int, default=2, help="wrk seconds before the rounds")
+    args = parser.parse_args()
+    ensure_tools()
+    files = [seeded(t.tenants, t.per_tenant) for t in TARGETS]
+    python = str(ROOT / ".venv" / "bin" / "python")
+    if not Path(python).exists():
+        python = sys.executable
+    env = {"SANDBOX_LOG_LEVEL": "warning"}
+    servers: list[Server] = []
+    with tempfile.TemporaryDirectory() as folder:
+        body = Path(folder) / "body.json"
+        body.write_bytes(bare_body())
+        try:
+            port = free_port()
+            servers.append(
+                Server("B0 bare Starlette, 12 KB", [python, "-c", BARE, str(port), str(body)],
+                       port, env)
+            )  # fmt: skip
+            for target, cached in zip(TARGETS, files, strict=True):
+                copy = Path(folder) / cached.name
+                shutil.copyfile(cached, copy)
+                port = free_port()
+                serve = [python, "-m", "sandbox", "serve", "--port", str(port), "--database"]
+                servers.append(Server(target.label, [*serve, f"sqlite:///{copy}"], port, env))
+            for server in servers:
+                wrk(server, args.warmup)
+            samples: dict[str, list[Sample]] = {s.name: [] for s in servers}
+            for round_ in range(args.rounds):
+                for server in servers:
+                    sample = wrk(server, args.seconds)
+                    samples[server.name].append(sample)
+                    print(
+                        f"  round {round_ + 1} {server.name:<26} {sample.rps:>9,.0f} req/s "
+                        f"p50 {sample.p50 * 1e3:6.2f} ms p99 {sample.p99 * 1e3:6.2f} ms",
+                        file=sys.stderr,
+                    )
+        finally:
+            for server in servers:
+                server.stop()
+    report(servers, samples, args)
+
+
+def report(
+    servers: list[Server], samples: dict[str, list[Sample]], args: argparse.Namespace
+) -> None:
+    def med(name: str, field: str) -> float:
+        return statistics.median(getattr(s, field) for s in samples[name])
+
+    b0 = servers[0].name
+    print(
+        f"GET {PATH}, wrk -t1 -c{CONNECTIONS} -d{args.seconds}s, server on core {SERVER_CORE}, "
+        f"wrk on core {LOAD_CORE}; medians of {args.rounds} alternating rounds"
+    )
+    header = (
+        f"{'run':<28}{'body B':>8}{'req/s':>9}{'p50 ms':>8}{'p99 ms':>8}"
+        f"{'CPU µs/req':>11}{'x B0 req/s':>11}{'x B0 p99':>9}"
+    )
+    print(header)
+    for server in servers:
+        name = server.name
+        print(
+            f"{name:<28}{server.body_bytes:>8,}{med(name, 'rps'):>9,.0f}"
+            f"{med(name, 'p50') * 1e3:>8.2f}{med(name, 'p99') * 1e3:>8.2f}"
+            f"{med(name, 'cpu_per_request') * 1e6:>11.0f}"
+            f"{med(name, 'rps') / med(b0, 'rps'):>11.2f}{med(name, 'p99') / med(b0, 'p99'):>9.2f}"
+        )
+    for target, server in zip(TARGETS, servers[1:], strict=True):
+        ratio = med(server.name, "rps") / med(b0, "rps")
+        verdicts = [f"req/s {ratio:.2f} x B0 (target >= {target.min_ratio})"]
+        met = ratio >= target.min_ratio
+        if target.max_p99_ratio is not None:
+            p99 = med(server.name, "p99") / med(b0, "p99")
+            verdicts.append(f"p99 {p99:.2f} x B0 (target <= {target.max_p99_ratio})")
+            met = met and p99 <= target.max_p99_ratio
+        print(f"{target.label}: {'met' if met else 'MISSED'}: {'; '.join(verdicts)}")
+
+
+if __name__ == "__main__":
+    main()
