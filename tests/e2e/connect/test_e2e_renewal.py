@@ -6,10 +6,9 @@ test-output/screenshots/<test>-<step>.png.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 import sqlalchemy as sa
+from connect_steps import allow, heading, log_in, open_bank_app, pass_embedded_sca
 from playwright.sync_api import Page, expect
 
 from sandbox.domain import connections, history, sessions
@@ -18,44 +17,6 @@ from sandbox.domain.states import LoginState
 from sandbox.store.schema import accounts, transactions
 
 CALLBACK = "http://127.0.0.1:3000/callback"
-Shot = Callable[[Page, str], object]
-
-
-# The same steps as test_e2e_connect_flow.py walks (test modules do not import each other).
-def heading(page: Page):
-    return page.get_by_role("heading", level=1)
-
-
-def log_in(page: Page, shot: Shot, login: str = "good", password: str = "pass") -> None:
-    expect(heading(page)).to_have_text("Log in to your bank")
-    shot(page, "credentials")
-    page.locator("#login").fill(login)
-    page.locator("#password").fill(password)
-    page.get_by_role("button", name="Log in securely").click()
-
-
-def pass_embedded_sca(page: Page, shot: Shot, code: str = "123456") -> None:
-    expect(heading(page)).to_have_text("Enter your code")
-    shot(page, "sca-otp")
-    page.get_by_label("One-time code").fill(code)
-    page.get_by_role("button", name="Confirm").click()
-
-
-def allow(page: Page, shot: Shot) -> None:
-    expect(heading(page)).to_have_text("Allow Demo Finance to access your accounts")
-    shot(page, "consent")
-    page.get_by_role("button", name="Allow", exact=True).click()
-
-
-def open_bank_app(page: Page, shot: Shot) -> Page:
-    expect(heading(page)).to_have_text("Approve in your Nordlicht Sparbank app")
-    shot(page, "sca-wait")
-    with page.context.expect_page() as opened:
-        page.get_by_role("link", name="Open the bank app").click()
-    app = opened.value
-    expect(heading(app)).to_have_text("Approve login for Demo Finance?")
-    shot(app, "bank-app")
-    return app
 
 
 def test_an_expired_consent_is_renewed_through_the_apis_link(
