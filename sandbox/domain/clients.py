@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hmac
 
-from sandbox.domain.tenants import Tenant, get_tenant
+from sandbox.domain.tenants import Tenant, tenant_from_row
 from sandbox.errors import Unauthorized
 from sandbox.store import tenants as rows
 from sandbox.store.database import Database
@@ -35,7 +35,7 @@ def by_client_credentials(db: Database, client_id: str, client_secret: str) -> T
     matches = _same(client_secret, row.client_secret if row else _NOBODY)
     if row is None or not matches:
         raise BadCredentials("the client id and secret do not match any client")
-    return get_tenant(db, row.id)
+    return tenant_from_row(row)
 
 
 def by_api_key(db: Database, api_key: str) -> Tenant:
@@ -44,4 +44,4 @@ def by_api_key(db: Database, api_key: str) -> Tenant:
         row = rows.tenant_by_api_key(conn, api_key)
     if row is None or not _same(api_key, row.api_key):
         raise BadCredentials("the API key does not match any client")
-    return get_tenant(db, row.id)
+    return tenant_from_row(row)

@@ -5,16 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any, Self
 
 from sandbox.domain.states import LoginState, ScaStatus
 from sandbox.money import from_minor
 
 
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """Looked up once per class: `fields()` on every row was a hot spot of list endpoints."""
+    return tuple(f.name for f in fields(kind))
+
+
 class FromRow:
     @classmethod
     def from_row(cls, row: Any) -> Self:
-        return cls(**{f.name: row[f.name] for f in fields(cls)})  # type: ignore[arg-type]
+        return cls(**{name: row[name] for name in _field_names(cls)})  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

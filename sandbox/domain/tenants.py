@@ -57,7 +57,7 @@ def _scenario_from_json(text: str) -> Scenario:
     return Scenario.model_validate_json(text)
 
 
-def _from_row(row: TenantRow) -> Tenant:
+def tenant_from_row(row: TenantRow) -> Tenant:
     return Tenant(
         id=row.id,
         name=row.name,
@@ -119,11 +119,11 @@ def ensure_scenario_tenants(db: Database, scenario: Scenario, scenario_name: str
                 clock = _start_clock(scenario)
                 rows.insert_tenant(conn, _row(scenario, scenario_name, spec, clock, system_now()))
             else:
-                clock = _from_row(existing).clock
+                clock = tenant_from_row(existing).clock
                 rows.update_tenant(
                     conn, _row(scenario, scenario_name, spec, clock, existing.created_at)
                 )
-        return [_from_row(rows.get_tenant(conn, spec.id)) for spec in scenario.tenants]
+        return [tenant_from_row(rows.get_tenant(conn, spec.id)) for spec in scenario.tenants]
 
 
 def create_tenant(
@@ -166,12 +166,12 @@ def get_tenant(db: Database, tenant_id: str) -> Tenant:
         row = rows.get_tenant(conn, tenant_id)
     if row is None:
         raise NotFound(f"no tenant {tenant_id!r}", details={"tenant_id": tenant_id})
-    return _from_row(row)
+    return tenant_from_row(row)
 
 
 def list_tenants(db: Database) -> list[Tenant]:
     with db.connect() as conn:
-        return [_from_row(row) for row in rows.list_tenants(conn)]
+        return [tenant_from_row(row) for row in rows.list_tenants(conn)]
 
 
 def delete_tenant(db: Database, tenant_id: str) -> None:
