@@ -47,10 +47,11 @@ def create_app(platform: Platform) -> Starlette:
 
     app = Starlette(
         routes=[
+            # First: the data API is the busiest, and no other route shares its prefix.
+            Mount("/api/v1", app=native_app(platform)),
             resource("/healthz", get=healthz),
             resource("/openapi.yaml", get=openapi_spec),
             Mount("/_sandbox", app=control_app(platform)),
-            Mount("/api/v1", app=native_app(platform)),
             *web_routes(platform),
         ],
         middleware=[

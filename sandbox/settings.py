@@ -22,6 +22,8 @@ class Settings:
     reset: bool = False
     log_level: str = "info"
     max_body_bytes: int = 1024 * 1024
+    # Answers of /api/v1 reads kept until the next write (sandbox/faces/native/cache.py); 0: none.
+    read_cache_mb: int = 32
     # Webhook delivery (sandbox/webhooks): the gap after the n-th failed attempt is
     # retry_base × 2^(n−1) seconds of real time; after max_attempts the event is `failed`.
     webhook_retry_base_seconds: float = 2.0
@@ -35,6 +37,8 @@ class Settings:
             value = getattr(self, name)
             if not (math.isfinite(value) and 0 < value <= 86_400):
                 raise ValueError(f"SANDBOX_{name.upper()} must be more than 0 and at most 86400")
+        if not 0 <= self.read_cache_mb <= 65_536:
+            raise ValueError("SANDBOX_READ_CACHE_MB must be from 0 (no cache) to 65536")
         if not 1 <= self.webhook_max_attempts <= 100:
             raise ValueError("SANDBOX_WEBHOOK_MAX_ATTEMPTS must be from 1 to 100")
 
@@ -50,6 +54,7 @@ class Settings:
             admin_token=env.get("SANDBOX_ADMIN_TOKEN") or None,
             log_level=env.get("SANDBOX_LOG_LEVEL", "info"),
             max_body_bytes=int(env.get("SANDBOX_MAX_BODY_BYTES", str(1024 * 1024))),
+            read_cache_mb=int(_number(env, "SANDBOX_READ_CACHE_MB", 32, whole=True)),
             webhook_retry_base_seconds=_number(env, "SANDBOX_WEBHOOK_RETRY_BASE_SECONDS", 2.0),
             webhook_max_attempts=int(_number(env, "SANDBOX_WEBHOOK_MAX_ATTEMPTS", 8, whole=True)),
             webhook_timeout_seconds=_number(env, "SANDBOX_WEBHOOK_TIMEOUT_SECONDS", 10.0),

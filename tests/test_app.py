@@ -16,6 +16,7 @@ def test_healthz(client):
 def test_every_response_carries_a_request_id(client):
     made = client.get("/healthz").headers["x-request-id"]
     assert len(made) == 32
+    assert client.get("/healthz").headers["x-request-id"] != made
     echoed = client.get("/healthz", headers={"X-Request-Id": "ci-run-42.step-7"})
     assert echoed.headers["x-request-id"] == "ci-run-42.step-7"
     insane = client.get("/healthz", headers={"X-Request-Id": "x" * 300})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sandbox.errors import TooLarge
+from sandbox.middleware.scope import header
 
 
 class BodyLimit:
@@ -18,7 +19,7 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length", b"")
+        declared = header(scope, b"content-length")
         limit, seen = self.max_bytes, 0
 
         def too_large() -> TooLarge:

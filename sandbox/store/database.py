@@ -8,7 +8,7 @@ sandbox state is disposable and a silently misread table is worse than starting 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,12 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.pool import StaticPool
 
 from sandbox.store.schema import SCHEMA_VERSION, meta, metadata
+from sandbox.store.versions import (
+    ChangeCount,
+    DataVersion,
+    PostgresSnapshot,
+    SqliteFileVersion,
+)
 
 DEFAULT_DATABASE_URL = "sqlite:///.sandbox/state.db"
 SCHEMA_VERSION_KEY = "schema_version"
@@ -121,6 +127,7 @@ class Database:
         except BaseException:
             self.engine.dispose()
             raise
+        self._versions = self._data_versions()
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
@@ -143,14 +150,28 @@ class Database:
             self._drop_all(conn)
             self._create(conn)
 
+    def data_version(self) -> Hashable:
+        """A stamp that differs once any write has been committed since it was read, here or
+        by another process; read it before the data it vouches for (`sandbox.store.versions`)."""
+        return self._versions.read()
+
     def close(self) -> None:
         """Close every pooled connection (a :memory: database is gone after this)."""
+        self._versions.close()
         self.engine.dispose()
 
     @property
     def display_url(self) -> str:
         """The URL with any password masked, for messages and logs."""
         return self._url.render_as_string(hide_password=True)
+
+    def _data_versions(self) -> DataVersion:
+        if not self._sqlite:
+            return PostgresSnapshot(self.engine)
+        if _is_memory(self._url):
+            return ChangeCount(self.engine, self._lock)
+        assert self._url.database is not None
+        return SqliteFileVersion(self._url.database)
 
     def _open(self) -> None:
         with self.begin() as conn:

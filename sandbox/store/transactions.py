@@ -88,4 +88,4 @@ def page_of_transactions(
             sa.or_(c.booked_on < booked, sa.and_(c.booked_on == booked, c.id < last_id))
         )
     query = query.order_by(c.booked_on.desc(), c.id.desc()).limit(limit)
-    return list(conn.execute(query).mappings())
+    return conn.execute(query).mappings().all()

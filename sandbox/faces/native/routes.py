@@ -11,6 +11,7 @@ from typing import Any, get_args
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp
 
 from sandbox.domain import accounts, bank_logins, connections, sessions, transactions, users
 from sandbox.domain.platform import Platform
@@ -21,6 +22,7 @@ from sandbox.faces.json import JSONResponse, bank_login_json, read_model
 from sandbox.faces.native import render, renewal
 from sandbox.faces.native.auth import tenant_of
 from sandbox.faces.native.bodies import AccountTypeName, NewConnectSession, NewManagementSession
+from sandbox.faces.native.cache import ReadCache, ServeKept, cached
 from sandbox.faces.native.errors import EXCEPTION_HANDLERS
 from sandbox.faces.native.params import (
     BIC,
@@ -97,6 +99,7 @@ async def create_management_session(request: Request) -> Response:
 # --- banks ----------------------------------------------------------------------------------
 
 
+@cached
 async def list_banks(request: Request) -> Response:
     tenant, query = _caller(request, "name", "country", "bic", "account_types")
     name = query.text("name")
@@ -120,6 +123,7 @@ def _same_bic(bank: Bank, bic: str) -> bool:
     return own == bic.upper() or (len(bic) == 8 and own[:8] == bic.upper())
 
 
+@cached
 async def get_bank(request: Request) -> Response:
     tenant, _ = _caller(request)
     bank_id = request.path_params["bank_id"]
@@ -133,6 +137,7 @@ async def get_bank(request: Request) -> Response:
 # --- users ----------------------------------------------------------------------------------
 
 
+@cached
 async def list_users(request: Request) -> Response:
     tenant, query = _caller(request, "limit", "cursor")
     limit = query.limit(USERS_PAGE)
@@ -150,6 +155,7 @@ async def list_users(request: Request) -> Response:
     )
 
 
+@cached
 async def get_user(request: Request) -> Response:
     tenant, _ = _caller(request)
     db = _platform(request).db
@@ -207,6 +213,7 @@ async def refresh_bank_login(request: Request) -> Response:
 # --- accounts and transactions --------------------------------------------------------------
 
 
+@cached
 async def list_accounts(request: Request) -> Response:
     tenant, query = _caller(request, "user_id", "bank_login_id", "include_deleted")
     found = accounts.list_accounts(
@@ -219,6 +226,7 @@ async def list_accounts(request: Request) -> Response:
     return JSONResponse({"accounts": [render.account_json(owned) for owned in found]})
 
 
+@cached
 async def get_account(request: Request) -> Response:
     tenant, _ = _caller(request)
     account_id = path_id(request, "account_id", "account")
@@ -242,6 +250,7 @@ async def deactivate_account(request: Request) -> Response:
     return JSONResponse(render.account_json(owned))
 
 
+@cached
 async def list_transactions(request: Request) -> Response:
     tenant, query = _caller(
         request,
@@ -270,7 +279,7 @@ async def list_transactions(request: Request) -> Response:
     )
 
 
-def native_app(platform: Platform) -> Starlette:
+def native_app(platform: Platform) -> ASGIApp:
     routes = [
         resource("/connect-sessions", post=create_connect_session),
         resource("/management-sessions", post=create_management_session),
@@ -291,4 +300,7 @@ def native_app(platform: Platform) -> Starlette:
     ]
     app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)
     app.state.platform = platform
-    return app
+    cache_bytes = platform.settings.read_cache_mb * 1024 * 1024
+    if not cache_bytes:
+        return app
+    return ServeKept(app, ReadCache(platform.db.data_version, cache_bytes))
