@@ -36,3 +36,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/bankdata_speed.py
 	$(BIN)/python bench/http_speed.py
+	$(BIN)/python bench/memory.py

@@ -23,7 +23,7 @@ class Settings:
     log_level: str = "info"
     max_body_bytes: int = 1024 * 1024
     # Answers of /api/v1 reads kept until the next write (sandbox/faces/native/cache.py); 0: none.
-    read_cache_mb: int = 32
+    read_cache_mb: int = 16
     # Webhook delivery (sandbox/webhooks): the gap after the n-th failed attempt is
     # retry_base × 2^(n−1) seconds of real time; after max_attempts the event is `failed`.
     webhook_retry_base_seconds: float = 2.0
@@ -54,7 +54,7 @@ class Settings:
             admin_token=env.get("SANDBOX_ADMIN_TOKEN") or None,
             log_level=env.get("SANDBOX_LOG_LEVEL", "info"),
             max_body_bytes=int(env.get("SANDBOX_MAX_BODY_BYTES", str(1024 * 1024))),
-            read_cache_mb=int(_number(env, "SANDBOX_READ_CACHE_MB", 32, whole=True)),
+            read_cache_mb=int(_number(env, "SANDBOX_READ_CACHE_MB", 16, whole=True)),
             webhook_retry_base_seconds=_number(env, "SANDBOX_WEBHOOK_RETRY_BASE_SECONDS", 2.0),
             webhook_max_attempts=int(_number(env, "SANDBOX_WEBHOOK_MAX_ATTEMPTS", 8, whole=True)),
             webhook_timeout_seconds=_number(env, "SANDBOX_WEBHOOK_TIMEOUT_SECONDS", 10.0),

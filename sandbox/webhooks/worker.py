@@ -23,9 +23,8 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import httpx
 import orjson
 
 from sandbox.clock import monotonic, system_now
@@ -35,6 +34,9 @@ from sandbox.store import webhooks as rows
 from sandbox.store.database import Database
 from sandbox.store.webhooks import Claimed
 from sandbox.webhooks.delivery import Outcome, attempt
+
+if TYPE_CHECKING:  # imported with the first delivery: httpx costs startup 0.1 s
+    import httpx
 
 log = logging.getLogger("sandbox.webhooks")
 
@@ -63,10 +65,6 @@ class WebhookWorker:
         self._next_watch = 0.0
 
     async def start(self) -> None:
-        # trust_env=False: no proxy from the environment ever sees a tenant's events.
-        self._client = httpx.AsyncClient(
-            timeout=self.timeout, follow_redirects=False, trust_env=False
-        )
         self._task = asyncio.create_task(self._run(), name="webhook-worker")
 
     async def stop(self) -> None:
@@ -107,6 +105,17 @@ class WebhookWorker:
             await self._db(self._release)
             raise
 
+    def _http(self) -> httpx.AsyncClient:
+        """The HTTP client, made for the first delivery."""
+        if self._client is None:
+            import httpx  # here, not at the top: see TYPE_CHECKING above
+
+            # trust_env=False: no proxy from the environment ever sees a tenant's events.
+            self._client = httpx.AsyncClient(
+                timeout=self.timeout, follow_redirects=False, trust_env=False
+            )
+        return self._client
+
     def _claim(self) -> list[Claimed]:
         now = system_now()
         lock_until = now + timedelta(seconds=2 * self.timeout + 1)
@@ -126,9 +135,8 @@ class WebhookWorker:
             # The tenant removed its webhook since the event was made.
             await self._db(self._settle, event, None)
             return
-        assert self._client is not None
         outcome = await attempt(
-            self._client,
+            self._http(),
             url=event.url,
             secret=event.secret,
             event_id=event.event_id,

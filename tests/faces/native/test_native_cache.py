@@ -148,7 +148,7 @@ def test_a_write_by_another_process_is_seen_by_the_next_read(api, truth, setting
 
 
 def test_the_cache_is_sized_or_turned_off_by_an_environment_variable():
-    assert Settings.from_env({}).read_cache_mb == 32
+    assert Settings.from_env({}).read_cache_mb == 16
     assert Settings.from_env({"SANDBOX_READ_CACHE_MB": "0"}).read_cache_mb == 0
     with pytest.raises(ValueError, match="SANDBOX_READ_CACHE_MB"):
         Settings.from_env({"SANDBOX_READ_CACHE_MB": "-1"})
