@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable, Hashable
 
 from starlette.requests import Request
 
 from sandbox.domain import clients
-from sandbox.domain.platform import Platform
 from sandbox.domain.tenants import Tenant
 from sandbox.errors import Unauthorized
+from sandbox.store.database import Database
 
 # Sent with every 401: the two schemes a client may answer with.
 CHALLENGE = 'Basic realm="bank-sandbox", Bearer realm="bank-sandbox"'
@@ -22,21 +23,47 @@ class NoCredentials(Unauthorized):
     code = "unauthorized"
 
 
+class KnownCallers:
+    """Credentials already checked, with the tenant they name, kept while the database's data
+    version holds: a tenant (its keys, scenario, clock) changes only by a committed write."""
+
+    LIMIT = 1024
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._known: dict[str, tuple[Hashable, Tenant]] = {}
+
+    def tenant(self, header: str, check: Callable[[], Tenant]) -> Tenant:
+        version = self.db.data_version()  # before the check: a later write is a miss
+        known = self._known.get(header)
+        if known is not None and known[0] == version:
+            return known[1]
+        tenant = check()
+        if len(self._known) >= self.LIMIT:
+            self._known.clear()
+        self._known[header] = (version, tenant)
+        return tenant
+
+
 def tenant_of(request: Request) -> Tenant:
     """The tenant whose credentials the request carries; Unauthorized otherwise."""
-    platform: Platform = request.app.state.platform
+    known: KnownCallers = request.app.state.known_callers
     headers = request.headers.getlist("authorization")
     if not headers:
         raise NoCredentials(f"no credentials: {HOW}")
     if len(headers) > 1:
         raise NoCredentials(f"more than one Authorization header: {HOW}")
-    scheme, _, value = headers[0].strip().partition(" ")
+    return known.tenant(headers[0], lambda: _check(known.db, headers[0]))
+
+
+def _check(db: Database, header: str) -> Tenant:
+    scheme, _, value = header.strip().partition(" ")
     value = value.strip()
     if scheme.lower() == "bearer" and value:
-        return clients.by_api_key(platform.db, value)
+        return clients.by_api_key(db, value)
     if scheme.lower() == "basic" and value:
         client_id, secret = _basic(value)
-        return clients.by_client_credentials(platform.db, client_id, secret)
+        return clients.by_client_credentials(db, client_id, secret)
     raise NoCredentials(f"unsupported Authorization header: {HOW}")
 
 

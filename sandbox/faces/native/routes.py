@@ -20,7 +20,7 @@ from sandbox.domain.tenants import Tenant
 from sandbox.errors import NotFound
 from sandbox.faces.json import JSONResponse, bank_login_json, read_model
 from sandbox.faces.native import render, renewal
-from sandbox.faces.native.auth import tenant_of
+from sandbox.faces.native.auth import KnownCallers, tenant_of
 from sandbox.faces.native.bodies import AccountTypeName, NewConnectSession, NewManagementSession
 from sandbox.faces.native.cache import ReadCache, ServeKept, cached
 from sandbox.faces.native.errors import EXCEPTION_HANDLERS
@@ -300,6 +300,7 @@ def native_app(platform: Platform) -> ASGIApp:
     ]
     app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)
     app.state.platform = platform
+    app.state.known_callers = KnownCallers(platform.db)
     cache_bytes = platform.settings.read_cache_mb * 1024 * 1024
     if not cache_bytes:
         return app
