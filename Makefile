@@ -32,8 +32,12 @@ browser:
 test: lint browser
 	$(BIN)/pytest
 
+# Each script prints its own table and records its verdicts; summary.py prints them all.
 bench: $(STAMP)
+	rm -f .sandbox/bench/results.json
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/bankdata_speed.py
 	$(BIN)/python bench/http_speed.py
+	$(BIN)/python bench/connect_flows.py
 	$(BIN)/python bench/memory.py
+	$(BIN)/python bench/summary.py

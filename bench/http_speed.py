@@ -33,17 +33,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from harness import LOAD_CORE, ROOT, SERVER_CORE, ensure_cores, free_port
+from harness import Server as PinnedServer
+from targets import record
 
-from sandbox.testing.server import free_port
-
-ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".sandbox" / "bench"
 SEED_VERSION = 1
 API_KEY = "demo-api-key-0001"
 PATH = "/api/v1/transactions?limit=50"
 CONNECTIONS = 32
-SERVER_CORE, LOAD_CORE = "0", "1"
-CLOCK_TICK = os.sysconf("SC_CLK_TCK")
 
 BARE = """
 import sys, uvicorn
@@ -222,10 +220,7 @@ def _seed(url: str, tenants: int, per_tenant: int) -> None:
 
 
 def ensure_tools() -> None:
-    if os.cpu_count() is None or os.cpu_count() < 2:
-        sys.exit("bench/http_speed.py needs two cores: the server on core 0, wrk on core 1")
-    if shutil.which("taskset") is None:
-        sys.exit("taskset is missing: install util-linux (apt-get install util-linux)")
+    ensure_cores("bench/http_speed.py needs two cores: the server on core 0, wrk on core 1")
     if shutil.which("wrk") is not None:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
@@ -238,52 +233,16 @@ def ensure_tools() -> None:
     sys.exit("wrk is missing: install it with `sudo apt-get install wrk` (Debian/Ubuntu)")
 
 
-class Server:
+class Server(PinnedServer):
+    """A server that also answers PATH with 50 transactions; `body_bytes` is that body's size."""
+
     def __init__(self, name: str, command: list[str], port: int, env: dict[str, str]) -> None:
-        self.name = name
-        self.port = port
-        self.log = tempfile.TemporaryFile(mode="w+t")  # noqa: SIM115 (lives with the process)
-        self.process = subprocess.Popen(
-            ["taskset", "-c", SERVER_CORE, *command],
-            cwd=ROOT,
-            env={**os.environ, **env},
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            if self.process.poll() is not None:
-                self.log.seek(0)
-                raise RuntimeError(f"{name} exited: {self.log.read()}")
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
-            if time.monotonic() > deadline:
-                self.stop()
-                raise TimeoutError(f"{name} did not answer")
+        super().__init__(name, command, port, env)
         reply = httpx.get(f"http://127.0.0.1:{port}{PATH}", headers=AUTH, timeout=10)
         if reply.status_code != 200 or len(reply.json()["transactions"]) != 50:
             self.stop()
             raise RuntimeError(f"{name}: {PATH} gave {reply.status_code}: {reply.text[:300]}")
         self.body_bytes = len(reply.content)
-
-    def cpu_seconds(self) -> float:
-        stat = Path(f"/proc/{self.process.pid}/stat").read_text()
-        fields = stat[stat.rindex(")") + 2 :].split()
-        return (int(fields[11]) + int(fields[12])) / CLOCK_TICK  # utime, stime (14, 15)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
 
 
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
@@ -419,14 +378,24 @@ def report(
             f"{med(name, 'cpu_per_request') * 1e6:>11.0f}"
             f"{med(name, 'rps') / med(b0, 'rps'):>11.2f}{med(name, 'p99') / med(b0, 'p99'):>9.2f}"
         )
-    for target, server in zip(TARGETS, servers[1:], strict=True):
-        ratio = med(server.name, "rps") / med(b0, "rps")
+    for number, (target, server) in enumerate(zip(TARGETS, servers[1:], strict=True), 1):
+        rps = med(server.name, "rps")
+        ratio = rps / med(b0, "rps")
         verdicts = [f"req/s {ratio:.2f} x B0 (target >= {target.min_ratio})"]
         met = ratio >= target.min_ratio
+        what = f"GET {PATH.split('/v1')[1]}, {target.label[3:]}"
+        measured = f"{ratio:.2f} x B0 ({rps:,.0f}/s)"
+        record(f"T{number} req/s", number, what, measured, f">= {target.min_ratio} x B0", met)
         if target.max_p99_ratio is not None:
             p99 = med(server.name, "p99") / med(b0, "p99")
             verdicts.append(f"p99 {p99:.2f} x B0 (target <= {target.max_p99_ratio})")
-            met = met and p99 <= target.max_p99_ratio
+            p99_met = p99 <= target.max_p99_ratio
+            what = f"  p99 latency at {CONNECTIONS} connections"
+            measured = f"{p99:.2f} x B0 ({med(server.name, 'p99') * 1e3:.1f} ms)"
+            record(
+                f"T{number} p99", number, what, measured, f"<= {target.max_p99_ratio} x B0", p99_met
+            )
+            met = met and p99_met
         print(f"{target.label}: {'met' if met else 'MISSED'}: {'; '.join(verdicts)}")
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import httpx
 from harness import LOAD_CORE, Server, ensure_cores, free_port, python
 from http_speed import BARE, bare_body
+from targets import record
 
 REQUESTS = 10_000
 TARGET_MB = 120
@@ -80,7 +81,9 @@ def serve(client_requests, server: Server) -> list[tuple[str, float, float]]:
             readings.append(("3 bank logins connected", *resident_mb(server)))
         for response in itertools.islice(client_requests(client), REQUESTS):
             if response.status_code >= 400:
-                raise RuntimeError(f"{response.request.url}: {response.status_code} {response.text}")
+                raise RuntimeError(
+                    f"{response.request.url}: {response.status_code} {response.text}"
+                )
     readings.append((f"after {REQUESTS:,} requests", *resident_mb(server)))
     return readings
 
@@ -114,6 +117,9 @@ def main() -> None:
             print(f"{name:<34}{when:<28}{rss:>8.1f}{peak:>9.1f}{rss / b0:>7.2f}")
     final = measured[-1][1]
     print(f"target {'met' if final <= TARGET_MB else 'MISSED'}: {final:.1f} MB")
+    what = f"RSS after default scenario + {REQUESTS:,} requests"
+    measured_text = f"{final:.0f} MB ({final / b0:.1f} x B0)"
+    record("rss", 5, what, measured_text, f"<= {TARGET_MB} MB", final <= TARGET_MB)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,14 @@ Every value is a pure function of (scenario seed, persona, bank, account, dates)
 
 from sandbox.bankdata.records import BankAccount, BankOwner, BankTransaction
 from sandbox.bankdata.report import generate_report
-from sandbox.bankdata.truth import account, accounts, balance_at, owner, transactions
+from sandbox.bankdata.truth import (
+    account,
+    accounts,
+    balance_at,
+    owner,
+    transactions,
+    transactions_minor,
+)
 
 __all__ = [
     "BankAccount",
@@ -18,4 +25,5 @@ __all__ = [
     "generate_report",
     "owner",
     "transactions",
+    "transactions_minor",
 ]

@@ -9,6 +9,7 @@ and call no Faker; this is the hot path of the sandbox.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Context, Decimal
 from operator import itemgetter
 
@@ -22,6 +23,8 @@ from sandbox.bankdata.rng import random_for
 # An event is a transaction before it has a reference and a balance:
 # (day, amount in minor units, counterparty name, counterparty IBAN, description, category, lag)
 Event = tuple[int, int, str, str | None, str, str, int]
+# A BankTransaction's fields in its order, the amount and the balance after in minor units.
+MinorTransaction = tuple[str, date, date, int, str, str, str | None, str, str, int]
 _DAY = itemgetter(0)
 _SUFFIXES = tuple(f"-{n:04d}" for n in range(10000))
 _EXACT = Context(prec=40)  # wide enough for any balance in minor units: nothing rounds
@@ -54,6 +57,39 @@ def transactions(plan: Plan, month: int) -> list[BankTransaction]:
                 days[day],
                 days[value_day if value_day >= first_day else first_day],
                 value,
+                currency,
+                name,
+                iban,
+                text,
+                category,
+                balance,
+            )
+        )
+    return out
+
+
+def transactions_minor(plan: Plan, month: int) -> list[MinorTransaction]:
+    """`transactions` with amounts and balances in minor units, as plain tuples: what a sync
+    stores, without a Decimal built for each amount and balance only to be converted back."""
+    if month < plan.first:
+        return []
+    md = month_days(month)
+    balance, events = events_of(plan, md)
+    currency = plan.currency
+    days = md.days
+    first_day = plan.first_day if month == plan.first else 1
+    label = md.label
+    out: list[MinorTransaction] = []
+    append = out.append
+    for index, (day, amount, name, iban, text, category, lag) in enumerate(events, 1):
+        balance += amount
+        value_day = day - lag
+        append(
+            (
+                label + _SUFFIXES[index] if index < 10000 else f"{label}-{index}",
+                days[day],
+                days[value_day if value_day >= first_day else first_day],
+                amount,
                 currency,
                 name,
                 iban,

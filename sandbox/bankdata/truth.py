@@ -7,15 +7,20 @@ that day's month (the month's opening balance is closed form, balances.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from sandbox.bankdata import months
 from sandbox.bankdata.dates import month_days, month_of
+from sandbox.bankdata.months import MinorTransaction
 from sandbox.bankdata.plans import Plan, book
 from sandbox.bankdata.records import BankAccount, BankOwner, BankTransaction
 from sandbox.money import from_minor
 from sandbox.scenario.model import Bank, Persona, Scenario
+
+Row = TypeVar("Row", BankTransaction, MinorTransaction)
 
 
 def owner(scenario: Scenario, persona: Persona, bank: Bank) -> BankOwner:
@@ -42,6 +47,15 @@ def transactions(
     return window(plan, start, end)
 
 
+def transactions_minor(
+    scenario: Scenario, persona: Persona, bank: Bank, account_id: str, start: date, end: date
+) -> list[MinorTransaction]:
+    """`transactions`, each as a tuple of BankTransaction's fields with the amount and the
+    balance after in minor units: what an import stores."""
+    plan = _plan(scenario, persona, bank, account_id)
+    return window(plan, start, end, months.transactions_minor)
+
+
 def balance_at(
     scenario: Scenario, persona: Persona, bank: Bank, account_id: str, day: date
 ) -> Decimal:
@@ -50,16 +64,22 @@ def balance_at(
     return from_minor(balance_minor(plan, day), plan.currency)
 
 
-def window(plan: Plan, start: date, end: date) -> list[BankTransaction]:
-    """Transactions of `plan` booked in [start, end], generating only the months touched."""
+def window(
+    plan: Plan,
+    start: date,
+    end: date,
+    month_of_transactions: Callable[[Plan, int], list[Row]] = months.transactions,
+) -> list[Row]:
+    """Transactions of `plan` booked in [start, end], generating only the months touched
+    (each as `month_of_transactions` gives them; the booking date comes second)."""
     if end < start or end < plan.opened:
         return []
-    out: list[BankTransaction] = []
+    out: list[Row] = []
     first, last = max(month_of(start), plan.first), month_of(end)
     for month in range(first, last + 1):
-        batch = months.transactions(plan, month)
+        batch = month_of_transactions(plan, month)
         if month in (first, last):
-            batch = [t for t in batch if start <= t.booked_on <= end]
+            batch = [t for t in batch if start <= t[1] <= end]
         out.extend(batch)
     return out
 

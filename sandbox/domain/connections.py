@@ -83,10 +83,13 @@ def establish(
         created_at=now,
         updated_at=now,
     )
+    tried = sources.outcomes(choice, now)
     rows.insert_sources(
-        conn, tenant.id, bank_login_id, [(s.kind.value, s.priority) for s in bank.sources]
+        conn,
+        tenant.id,
+        bank_login_id,
+        [(s.kind.value, s.priority, *tried.get(s.kind.value, (None, None))) for s in bank.sources],
     )
-    sources.record(conn, bank_login_id, choice, now)
     _grant_consent(conn, tenant, bank, bank_login_id)
     ref = LoginRef(user.external_id, bank_login_id, bank.id)
     if refusal is not None:
@@ -102,12 +105,14 @@ def establish(
         tenant,
         bank_login_id=bank_login_id,
         user_id=user.id,
+        external_user_id=user.external_id,
         bank=bank,
         persona=persona,
         account_type=account_type,
         history_days=bank.history_days,
         moment=Moment(1, now),
         activate=activate,
+        first_sync=True,
     )
     _announce_sync(conn, tenant, ref, result)
     return bank_login_id, result
@@ -219,6 +224,7 @@ def _sync(
         tenant,
         bank_login_id=login.id,
         user_id=login.user_id,
+        external_user_id=login.external_user_id,
         bank=bank,
         persona=persona,
         account_type=login.account_type,

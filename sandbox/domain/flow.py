@@ -17,7 +17,13 @@ from sqlalchemy.engine import Connection
 from sandbox.domain import sca
 from sandbox.domain.connections import bank_of
 from sandbox.domain.records import Challenge, ConnectSession, User
-from sandbox.domain.sessions import client_redirect, mark_used, open_session, save_progress
+from sandbox.domain.sessions import (
+    client_redirect,
+    mark_used,
+    open_session,
+    save_progress,
+    usable_session,
+)
 from sandbox.domain.states import ScaStatus
 from sandbox.domain.tenants import Tenant
 from sandbox.errors import Conflict
@@ -55,11 +61,12 @@ def load(db: Database, session_id: str) -> Flow:
 
 @contextmanager
 def at(db: Database, session_id: str, *steps: str) -> Iterator[tuple[Connection, Flow]]:
-    """The flow in a transaction, if it is at one of `steps` (any step when none is named)."""
-    tenant, session = open_session(db, session_id)
-    if steps and session.progress["step"] not in steps:
-        raise WrongStep(f"the flow is at {session.progress['step']!r}")
+    """The flow in a transaction, if it is at one of `steps` (any step when none is named).
+    The session is read inside the transaction, so no other request moves it on in between."""
     with db.begin() as conn:
+        tenant, session = usable_session(conn, session_id)
+        if steps and session.progress["step"] not in steps:
+            raise WrongStep(f"the flow is at {session.progress['step']!r}")
         yield conn, Flow(tenant, session)
 
 

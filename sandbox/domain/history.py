@@ -171,6 +171,7 @@ def extend(conn: Connection, tenant: Tenant, login: BankLogin, days: int) -> Syn
         tenant,
         bank_login_id=login.id,
         user_id=login.user_id,
+        external_user_id=login.external_user_id,
         bank=bank,
         persona=persona,
         account_type=login.account_type,

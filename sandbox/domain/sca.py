@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
 
 from sandbox.domain.fakebank import Moment, decoupled_outcome
 from sandbox.domain.records import Challenge
@@ -61,7 +62,7 @@ def start_challenge(
     elif approach is ScaApproach.DECOUPLED:
         ttl = bank.decoupled_timeout
         method = next((m.value for m in methods if m in APP_METHODS), ScaMethodKind.APP.value)
-    challenge_id = rows.insert_challenge(
+    row = rows.insert_challenge(
         conn,
         tenant_id=tenant.id,
         bank_login_id=bank_login_id,
@@ -76,7 +77,7 @@ def start_challenge(
         created_at=now,
         expires_at=now + ttl,
     )
-    return read_challenge(conn, tenant, challenge_id)
+    return _as_of_now(conn, tenant, _challenge(row))
 
 
 def persona_of(tenant: Tenant, challenge: Challenge) -> Persona:
@@ -108,7 +109,23 @@ def read_challenge(conn: Connection, tenant: Tenant, challenge_id: int) -> Chall
     row = rows.challenge_by_id(conn, tenant.id, challenge_id)
     if row is None:
         raise NotFound(f"no SCA challenge {challenge_id}", details={"challenge_id": challenge_id})
-    challenge = Challenge.from_row({**row, "status": ScaStatus(row["status"])})
+    return _as_of_now(conn, tenant, _challenge(row))
+
+
+def _challenge(row: RowMapping) -> Challenge:
+    return Challenge.from_row({**row, "status": ScaStatus(row["status"])})
+
+
+def _saved(conn: Connection, tenant: Tenant, challenge: Challenge, **changes: Any) -> Challenge:
+    """The challenge with `changes` written, as reading it back would give it now."""
+    rows.update_challenge(conn, challenge.id, **changes)
+    if "status" in changes:
+        changes["status"] = ScaStatus(changes["status"])
+    return _as_of_now(conn, tenant, replace(challenge, **changes))
+
+
+def _as_of_now(conn: Connection, tenant: Tenant, challenge: Challenge) -> Challenge:
+    """The challenge with the status the clock gives it now (saved when that changed it)."""
     now = tenant.now()
     status = status_at(challenge, persona_of(tenant, challenge), now)
     if status is not challenge.status:
@@ -130,8 +147,7 @@ def choose_method(conn: Connection, tenant: Tenant, challenge: Challenge, method
     offered = [m.method.value for m in typed_methods(persona_of(tenant, challenge))]
     if method not in offered:
         raise InvalidInput(f"choose one of {', '.join(offered)}", details={"method": method})
-    rows.update_challenge(conn, challenge.id, method=method, status=ScaStatus.PENDING.value)
-    return read_challenge(conn, tenant, challenge.id)
+    return _saved(conn, tenant, challenge, method=method, status=ScaStatus.PENDING.value)
 
 
 def submit_otp(conn: Connection, tenant: Tenant, challenge: Challenge, otp: str) -> Challenge:
@@ -142,20 +158,19 @@ def submit_otp(conn: Connection, tenant: Tenant, challenge: Challenge, otp: str)
     persona = persona_of(tenant, challenge)
     expected = next(m.otp for m in persona.sca_methods if m.method.value == challenge.method)
     if otp.strip() == expected:
-        rows.update_challenge(
-            conn, challenge.id, status=ScaStatus.APPROVED.value, decided_at=tenant.now()
+        return _saved(
+            conn, tenant, challenge, status=ScaStatus.APPROVED.value, decided_at=tenant.now()
         )
-    else:
-        attempts = challenge.attempts + 1
-        failed = attempts >= MAX_OTP_ATTEMPTS
-        rows.update_challenge(
-            conn,
-            challenge.id,
-            attempts=attempts,
-            status=(ScaStatus.FAILED if failed else ScaStatus.PENDING).value,
-            decided_at=tenant.now() if failed else None,
-        )
-    return read_challenge(conn, tenant, challenge.id)
+    attempts = challenge.attempts + 1
+    failed = attempts >= MAX_OTP_ATTEMPTS
+    return _saved(
+        conn,
+        tenant,
+        challenge,
+        attempts=attempts,
+        status=(ScaStatus.FAILED if failed else ScaStatus.PENDING).value,
+        decided_at=tenant.now() if failed else None,
+    )
 
 
 def decide(conn: Connection, tenant: Tenant, challenge: Challenge, approve: bool) -> Challenge:
@@ -165,8 +180,7 @@ def decide(conn: Connection, tenant: Tenant, challenge: Challenge, approve: bool
     if challenge.approach == ScaApproach.EMBEDDED.value:
         raise Conflict("an embedded challenge is passed with its one-time code")
     status = ScaStatus.APPROVED if approve else ScaStatus.REJECTED
-    rows.update_challenge(conn, challenge.id, status=status.value, decided_at=tenant.now())
-    return read_challenge(conn, tenant, challenge.id)
+    return _saved(conn, tenant, challenge, status=status.value, decided_at=tenant.now())
 
 
 def attempts_left(challenge: Challenge) -> int:

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from sandbox.domain.bank_choice import find_bank, landing, renewal_start
 from sandbox.domain.bank_logins import find_bank_login
 from sandbox.domain.records import ConnectSession
-from sandbox.domain.tenants import Tenant, get_tenant
+from sandbox.domain.tenants import Tenant, get_tenant, tenant_from_row
 from sandbox.domain.users import find_user, user_for
 from sandbox.errors import Conflict, InvalidInput, NotFound, SandboxError
 from sandbox.store import sessions as rows
@@ -98,7 +98,7 @@ def insert_session(
 ) -> ConnectSession:
     now = tenant.now()
     session_id = secrets.token_urlsafe(24)
-    rows.insert_session(
+    row = rows.insert_session(
         conn,
         id=session_id,
         tenant_id=tenant.id,
@@ -113,7 +113,7 @@ def insert_session(
         expires_at=now + SESSION_TTL,
         bank_login_id=bank_login_id,
     )
-    return ConnectSession.from_row(rows.session_by_id(conn, session_id))
+    return ConnectSession.from_row(row)
 
 
 def _start(tenant: Tenant, kind: str, options: dict[str, Any]) -> dict[str, Any]:
@@ -134,10 +134,16 @@ def _start(tenant: Tenant, kind: str, options: dict[str, Any]) -> dict[str, Any]
 def open_session(db: Database, session_id: str) -> tuple[Tenant, ConnectSession]:
     """The session behind a hosted-UI link, if it may still be used."""
     with db.connect() as conn:
-        row = rows.session_by_id(conn, session_id)
-    if row is None:
+        return usable_session(conn, session_id)
+
+
+def usable_session(conn: Connection, session_id: str) -> tuple[Tenant, ConnectSession]:
+    """`open_session` on a connection the caller holds (a write transaction, say)."""
+    found = rows.session_with_tenant(conn, session_id)
+    if found is None:
         raise SessionGone("This link is not valid. Ask the app that sent you here for a new one.")
-    tenant = get_tenant(db, row["tenant_id"])
+    row, tenant_row = found
+    tenant = tenant_from_row(tenant_row)
     session = ConnectSession.from_row(row)
     if session.used_at is not None:
         raise SessionGone("This link has already been used. Start again from the app.")

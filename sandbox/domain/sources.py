@@ -52,11 +52,19 @@ def choose(bank: Bank, persona: Persona, moment: Moment) -> SourceChoice:
     return SourceChoice(None, tuple(down))
 
 
-def record(conn: Connection, bank_login_id: int, choice: SourceChoice, now: datetime) -> None:
-    """Write each tried source's outcome on the login."""
-    for source, _ in choice.down:
-        rows.update_source(
-            conn, bank_login_id, source.kind.value, state=LoginState.BANK_UNAVAILABLE.value
-        )
+def outcomes(choice: SourceChoice, now: datetime) -> dict[str, tuple[str, datetime | None]]:
+    """Each tried source's outcome by kind: its state, and when it last succeeded if now."""
+    down = LoginState.BANK_UNAVAILABLE.value
+    tried: dict[str, tuple[str, datetime | None]] = {
+        source.kind.value: (down, None) for source, _ in choice.down
+    }
     if choice.used is not None:
-        rows.update_source(conn, bank_login_id, choice.used.kind.value, state=OK, last_update=now)
+        tried[choice.used.kind.value] = (OK, now)
+    return tried
+
+
+def record(conn: Connection, bank_login_id: int, choice: SourceChoice, now: datetime) -> None:
+    """Write each tried source's outcome on the login (a failure keeps its last success)."""
+    for kind, (state, succeeded) in outcomes(choice, now).items():
+        changes = {"state": state} if succeeded is None else {"state": state, "last_update": now}
+        rows.update_source(conn, bank_login_id, kind, **changes)

@@ -22,7 +22,6 @@ from sandbox.money import to_minor
 from sandbox.scenario.model import Bank, Persona
 from sandbox.store import accounts as account_rows
 from sandbox.store import transactions as transaction_rows
-from sandbox.store import users as user_rows
 
 
 @dataclass(frozen=True)
@@ -38,15 +37,18 @@ def import_from_bank(
     *,
     bank_login_id: int,
     user_id: int,
+    external_user_id: str,
     bank: Bank,
     persona: Persona,
     account_type: str | None,
     history_days: int,
     moment: Moment,
     activate: set[str] | None = None,
+    first_sync: bool = False,
 ) -> SyncResult:
     """Import accounts and transactions. `activate`: the bank account ids the user chose to
     share (new accounts outside it are added disabled); None activates every new account.
+    `first_sync`: the login was made in this transaction, so it has no accounts yet.
     Each account found or gone is announced (`account.discovered`, `account.deleted`)."""
     scenario, now = tenant.scenario, moment.now
     at_bank = {a.account_id: a for a in bankdata.accounts(scenario, persona, bank)}
@@ -55,14 +57,22 @@ def import_from_bank(
         for account_id in account_ids_at(persona, moment)
         if account_type is None or at_bank[account_id].type.value == account_type
     ]
-    stored = {row["bank_key"]: row for row in account_rows.accounts_of_login(conn, bank_login_id)}
+    stored = {}
+    if not first_sync:
+        stored = {r["bank_key"]: r for r in account_rows.accounts_of_login(conn, bank_login_id)}
     new_accounts = new_transactions = deleted = 0
-    login = _login_ref(conn, tenant, bank_login_id, user_id, bank)
+    login = LoginRef(external_user_id, bank_login_id, bank.id)
     for account_id in present:
         truth = at_bank[account_id]
         row = stored.get(account_id)
         if row is None:
             enabled = activate is None or account_id in activate
+            # A new shared account is stored with its balance, and its history window is
+            # imported whole: an account made in this transaction has no transactions yet.
+            shared = {"balance_minor": None, "activated_at": None, "last_update": None}
+            if enabled:
+                balance = _balance_minor(tenant, persona, bank, account_id, now)
+                shared = {"balance_minor": balance, "activated_at": now, "last_update": now}
             row_id = account_rows.insert_account(
                 conn,
                 tenant_id=tenant.id,
@@ -77,15 +87,21 @@ def import_from_bank(
                 masked_pan=truth.masked_pan,
                 disabled=not enabled,
                 discovered_at=now,
-                activated_at=now if enabled else None,
+                **shared,
             )
             new_accounts += 1
             found = AccountRef(row_id, truth.type.value, truth.name, truth.currency, not enabled)
             events.account_discovered(conn, tenant, login, found)
-        else:
-            row_id, enabled = row["id"], not row["disabled"]
-            if row["deleted_at"] is not None:
-                account_rows.update_account(conn, row_id, deleted_at=None)
+            if enabled:
+                start = max(now.date() - timedelta(days=history_days), truth.opened)
+                new_transactions += _import_transactions(
+                    conn, tenant, user_id, row_id, bank, persona, account_id, start, now.date(),
+                    known=set(),
+                )  # fmt: skip
+            continue
+        row_id, enabled = row["id"], not row["disabled"]
+        if row["deleted_at"] is not None:
+            account_rows.update_account(conn, row_id, deleted_at=None)
         if not enabled:
             continue
         new_transactions += import_account(
@@ -114,10 +130,8 @@ def import_account(
     not imported yet; returns how many were new."""
     truth = bankdata.account(tenant.scenario, persona, bank, account_id)
     today = now.date()
-    balance = bankdata.balance_at(tenant.scenario, persona, bank, account_id, today)
-    account_rows.update_account(
-        conn, row_id, balance_minor=to_minor(balance, truth.currency), last_update=now
-    )
+    balance = _balance_minor(tenant, persona, bank, account_id, now)
+    account_rows.update_account(conn, row_id, balance_minor=balance, last_update=now)
     # The history window, stretched back to the newest transaction already imported so a
     # long pause between syncs leaves no gap.
     start = today - timedelta(days=history_days)
@@ -128,12 +142,13 @@ def import_account(
     )
 
 
-def _login_ref(
-    conn: Connection, tenant: Tenant, bank_login_id: int, user_id: int, bank: Bank
-) -> LoginRef:
-    user = user_rows.user_by_id(conn, tenant.id, user_id)
-    assert user is not None
-    return LoginRef(user["external_id"], bank_login_id, bank.id)
+def _balance_minor(
+    tenant: Tenant, persona: Persona, bank: Bank, account_id: str, now: datetime
+) -> int:
+    """The account's balance at the bank at the end of today, in minor units."""
+    truth = bankdata.account(tenant.scenario, persona, bank, account_id)
+    balance = bankdata.balance_at(tenant.scenario, persona, bank, account_id, now.date())
+    return to_minor(balance, truth.currency)
 
 
 def _import_transactions(
@@ -146,31 +161,20 @@ def _import_transactions(
     account_id: str,
     start: date,
     end: date,
+    known: set[str] | None = None,
 ) -> int:
+    """The bank's transactions of the window that are not imported yet (`known`: the refs
+    already stored in the window, looked up when not given)."""
     if start > end:
         return 0
-    known = transaction_rows.known_refs(conn, account_row_id, start, end)
-    now = tenant.now()
-    rows = [
-        {
-            "tenant_id": tenant.id,
-            "user_id": user_id,
-            "account_id": account_row_id,
-            "bank_ref": t.ref,
-            "origin": "bank",
-            "booked_on": t.booked_on,
-            "value_on": t.value_on,
-            "amount_minor": to_minor(t.amount, t.currency),
-            "currency": t.currency,
-            "counterparty_name": t.counterparty_name,
-            "counterparty_iban": t.counterparty_iban,
-            "description": t.description,
-            "category": t.category,
-            "status": "booked",
-            "balance_after_minor": to_minor(t.balance_after, t.currency),
-            "imported_at": now,
-        }
-        for t in bankdata.transactions(tenant.scenario, persona, bank, account_id, start, end)
-        if t.ref not in known
-    ]
-    return transaction_rows.insert_transactions(conn, rows)
+    if known is None:
+        known = transaction_rows.known_refs(conn, account_row_id, start, end)
+    found = bankdata.transactions_minor(tenant.scenario, persona, bank, account_id, start, end)
+    return transaction_rows.insert_imported(
+        conn,
+        tenant_id=tenant.id,
+        user_id=user_id,
+        account_id=account_row_id,
+        imported_at=tenant.now(),
+        rows=[t for t in found if t[0] not in known] if known else found,
+    )

@@ -9,18 +9,26 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from sandbox.store.schema import accounts
 
+# Built once: the statements of every sync. An update's SET clause is the keys it is given.
+_OF_LOGIN = (
+    sa.select(accounts)
+    .where(accounts.c.bank_login_id == sa.bindparam("login_id"))
+    .order_by(accounts.c.id)
+)
+_INSERT = sa.insert(accounts).returning(accounts.c.id)
+_UPDATE = sa.update(accounts).where(accounts.c.id == sa.bindparam("row_id"))
+
 
 def accounts_of_login(conn: Connection, bank_login_id: int) -> list[RowMapping]:
-    query = sa.select(accounts).where(accounts.c.bank_login_id == bank_login_id)
-    return list(conn.execute(query.order_by(accounts.c.id)).mappings())
+    return list(conn.execute(_OF_LOGIN, {"login_id": bank_login_id}).mappings())
 
 
 def insert_account(conn: Connection, **values: Any) -> int:
-    return conn.execute(sa.insert(accounts).values(**values).returning(accounts.c.id)).scalar_one()
+    return conn.execute(_INSERT, values).scalar_one()
 
 
 def update_account(conn: Connection, account_id: int, **values: Any) -> None:
-    conn.execute(sa.update(accounts).where(accounts.c.id == account_id).values(**values))
+    conn.execute(_UPDATE, {"row_id": account_id, **values})
 
 
 def account_by_id(conn: Connection, tenant_id: str, account_id: int) -> RowMapping | None:

@@ -40,18 +40,38 @@ _WITH_USER_AND_CONSENT = (
 )
 
 
+# Built once: the writes of every connection and sync. An update's SET clause is the keys it
+# is given.
+_INSERT_LOGIN = sa.insert(bank_logins).returning(bank_logins.c.id)
+_UPDATE_LOGIN = sa.update(bank_logins).where(bank_logins.c.id == sa.bindparam("row_id"))
+_INSERT_SOURCES = sa.insert(bank_login_sources)
+_UPDATE_SOURCE = sa.update(bank_login_sources).where(
+    bank_login_sources.c.bank_login_id == sa.bindparam("login_id"),
+    bank_login_sources.c.kind == sa.bindparam("source_kind"),
+)
+_INSERT_CONSENT = sa.insert(consents)
+_INSERT_SYNC_ATTEMPT = sa.insert(sync_attempts)
+
+
 def insert_bank_login(conn: Connection, **values: Any) -> int:
-    result = conn.execute(sa.insert(bank_logins).values(**values).returning(bank_logins.c.id))
-    return result.scalar_one()
+    return conn.execute(_INSERT_LOGIN, values).scalar_one()
 
 
 def insert_sources(conn: Connection, tenant_id: str, bank_login_id: int, sources: list) -> None:
+    """The login's sources, each (kind, priority, state, last_update)."""
     rows = [
-        {"tenant_id": tenant_id, "bank_login_id": bank_login_id, "kind": kind, "priority": priority}
-        for kind, priority in sources
+        {
+            "tenant_id": tenant_id,
+            "bank_login_id": bank_login_id,
+            "kind": kind,
+            "priority": priority,
+            "state": state,
+            "last_update": last_update,
+        }
+        for kind, priority, state, last_update in sources
     ]
     if rows:
-        conn.execute(sa.insert(bank_login_sources), rows)
+        conn.execute(_INSERT_SOURCES, rows)
 
 
 def sources_of(conn: Connection, bank_login_ids: Iterable[int]) -> dict[int, list[RowMapping]]:
@@ -72,13 +92,7 @@ def sources_of(conn: Connection, bank_login_ids: Iterable[int]) -> dict[int, lis
 
 
 def update_source(conn: Connection, bank_login_id: int, kind: str, **values: Any) -> None:
-    c = bank_login_sources.c
-    statement = (
-        sa.update(bank_login_sources)
-        .where(c.bank_login_id == bank_login_id, c.kind == kind)
-        .values(**values)
-    )
-    conn.execute(statement)
+    conn.execute(_UPDATE_SOURCE, {"login_id": bank_login_id, "source_kind": kind, **values})
 
 
 def bank_login_by_id(conn: Connection, tenant_id: str, bank_login_id: int) -> RowMapping | None:
@@ -96,7 +110,7 @@ def list_bank_logins(conn: Connection, tenant_id: str, user_id: int | None) -> l
 
 
 def update_bank_login(conn: Connection, bank_login_id: int, **values: Any) -> None:
-    conn.execute(sa.update(bank_logins).where(bank_logins.c.id == bank_login_id).values(**values))
+    conn.execute(_UPDATE_LOGIN, {"row_id": bank_login_id, **values})
 
 
 def delete_bank_login(conn: Connection, tenant_id: str, bank_login_id: int) -> bool:
@@ -107,7 +121,7 @@ def delete_bank_login(conn: Connection, tenant_id: str, bank_login_id: int) -> b
 
 
 def insert_consent(conn: Connection, **values: Any) -> None:
-    conn.execute(sa.insert(consents).values(**values))
+    conn.execute(_INSERT_CONSENT, values)
 
 
 def insert_sync_attempt(
@@ -119,13 +133,14 @@ def insert_sync_attempt(
     outcome: str,
 ) -> None:
     conn.execute(
-        sa.insert(sync_attempts).values(
-            tenant_id=tenant_id,
-            bank_login_id=bank_login_id,
-            at=at,
-            unattended=unattended,
-            outcome=outcome,
-        )
+        _INSERT_SYNC_ATTEMPT,
+        {
+            "tenant_id": tenant_id,
+            "bank_login_id": bank_login_id,
+            "at": at,
+            "unattended": unattended,
+            "outcome": outcome,
+        },
     )
 
 

@@ -1,4 +1,8 @@
-"""Connect and management sessions of the hosted UI."""
+"""Connect and management sessions of the hosted UI.
+
+Every page and form of a flow reads its session, so the lookups are built once, here, with
+bound parameters: a statement object built per call costs more than the query itself.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,44 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from sandbox.store.schema import connect_sessions
+from sandbox.store.schema import connect_sessions, tenants
+from sandbox.store.tenants import TenantRow, tenant_row
+
+_COLUMNS = tuple(connect_sessions.c.keys())
+_TENANT_COLUMNS = tuple(tenants.c.keys())
+
+_BY_ID = sa.select(connect_sessions).where(connect_sessions.c.id == sa.bindparam("session_id"))
+# The session and its tenant in one query: what every request of the hosted UI starts with.
+_WITH_TENANT = (
+    sa.select(connect_sessions, tenants)
+    .join_from(connect_sessions, tenants, connect_sessions.c.tenant_id == tenants.c.id)
+    .where(connect_sessions.c.id == sa.bindparam("session_id"))
+)
+_INSERT = sa.insert(connect_sessions).returning(*connect_sessions.c)
+# The SET clause comes from the keys given to `execute`, so one statement serves every update.
+_UPDATE = sa.update(connect_sessions).where(connect_sessions.c.id == sa.bindparam("session_key"))
 
 
-def insert_session(conn: Connection, **values: Any) -> None:
-    conn.execute(sa.insert(connect_sessions).values(**values))
+def insert_session(conn: Connection, **values: Any) -> RowMapping:
+    """The new session's row, as a read of it would give it."""
+    return conn.execute(_INSERT, values).mappings().one()
 
 
 def session_by_id(conn: Connection, session_id: str) -> RowMapping | None:
-    query = sa.select(connect_sessions).where(connect_sessions.c.id == session_id)
-    return conn.execute(query).mappings().one_or_none()
+    return conn.execute(_BY_ID, {"session_id": session_id}).mappings().one_or_none()
+
+
+def session_with_tenant(
+    conn: Connection, session_id: str
+) -> tuple[dict[str, Any], TenantRow] | None:
+    """The session's row and its tenant's, or None when there is no such session."""
+    row = conn.execute(_WITH_TENANT, {"session_id": session_id}).one_or_none()
+    if row is None:
+        return None
+    split = len(_COLUMNS)
+    session = dict(zip(_COLUMNS, row[:split], strict=True))
+    return session, tenant_row(dict(zip(_TENANT_COLUMNS, row[split:], strict=True)))
 
 
 def update_session(conn: Connection, session_id: str, **values: Any) -> None:
-    conn.execute(
-        sa.update(connect_sessions).where(connect_sessions.c.id == session_id).values(**values)
-    )
+    conn.execute(_UPDATE, {"session_key": session_id, **values})

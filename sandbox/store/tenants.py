@@ -7,12 +7,13 @@ credential is an exact lookup on a unique column: the auth path of every request
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.engine import Connection
 
 from sandbox.store.schema import TENANT_TABLES, tenants
 
@@ -65,17 +66,24 @@ class TenantRow:
 
 _COLUMNS = tuple(f.name for f in fields(TenantRow))
 
+# The lookups of every request, built once with bound parameters.
+_BY = {
+    name: sa.select(tenants).where(tenants.c[name] == sa.bindparam("value"))
+    for name in ("id", "client_id", "api_key")
+}
 
-def _row(mapping: RowMapping) -> TenantRow:
+
+def tenant_row(mapping: Mapping[str, Any]) -> TenantRow:
+    """The TenantRow of a row of `tenants` (or of the tenant's columns of a joined row)."""
     values = {name: mapping[name] for name in _COLUMNS}
     values["allowed_ips"] = tuple(values["allowed_ips"])
     values["redirect_uris"] = tuple(values["redirect_uris"])
     return TenantRow(**values)
 
 
-def _one(conn: Connection, where: sa.ColumnElement[bool]) -> TenantRow | None:
-    mapping = conn.execute(sa.select(tenants).where(where)).mappings().one_or_none()
-    return None if mapping is None else _row(mapping)
+def _one(conn: Connection, column: str, value: str) -> TenantRow | None:
+    mapping = conn.execute(_BY[column], {"value": value}).mappings().one_or_none()
+    return None if mapping is None else tenant_row(mapping)
 
 
 def _values(row: TenantRow) -> dict[str, Any]:
@@ -122,23 +130,23 @@ def update_tenant(conn: Connection, row: TenantRow) -> None:
 
 def get_tenant(conn: Connection, tenant_id: str) -> TenantRow | None:
     """The tenant with this id, or None."""
-    return _one(conn, tenants.c.id == tenant_id)
+    return _one(conn, "id", tenant_id)
 
 
 def tenant_by_client_id(conn: Connection, client_id: str) -> TenantRow | None:
     """The tenant owning these OAuth client credentials, or None."""
-    return _one(conn, tenants.c.client_id == client_id)
+    return _one(conn, "client_id", client_id)
 
 
 def tenant_by_api_key(conn: Connection, api_key: str) -> TenantRow | None:
     """The tenant owning this API key, or None."""
-    return _one(conn, tenants.c.api_key == api_key)
+    return _one(conn, "api_key", api_key)
 
 
 def list_tenants(conn: Connection) -> list[TenantRow]:
     """Every tenant, oldest first (the order they were created in)."""
     result = conn.execute(sa.select(tenants).order_by(tenants.c.created_at, tenants.c.id))
-    return [_row(m) for m in result.mappings()]
+    return [tenant_row(m) for m in result.mappings()]
 
 
 def delete_tenant(conn: Connection, tenant_id: str) -> bool:

@@ -10,26 +10,30 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from sandbox.store.schema import users
 
+# Built once: every new connect session and every sync looks a user up.
+_BY_EXTERNAL_ID = sa.select(users).where(
+    users.c.tenant_id == sa.bindparam("tenant_id"),
+    users.c.external_id == sa.bindparam("external_id"),
+)
+_BY_ID = sa.select(users).where(
+    users.c.tenant_id == sa.bindparam("tenant_id"), users.c.id == sa.bindparam("user_id")
+)
+_INSERT = sa.insert(users).returning(*users.c)
+
 
 def user_by_external_id(conn: Connection, tenant_id: str, external_id: str) -> RowMapping | None:
-    query = sa.select(users).where(
-        users.c.tenant_id == tenant_id, users.c.external_id == external_id
-    )
-    return conn.execute(query).mappings().one_or_none()
+    found = conn.execute(_BY_EXTERNAL_ID, {"tenant_id": tenant_id, "external_id": external_id})
+    return found.mappings().one_or_none()
 
 
 def user_by_id(conn: Connection, tenant_id: str, user_id: int) -> RowMapping | None:
-    query = sa.select(users).where(users.c.tenant_id == tenant_id, users.c.id == user_id)
-    return conn.execute(query).mappings().one_or_none()
+    found = conn.execute(_BY_ID, {"tenant_id": tenant_id, "user_id": user_id})
+    return found.mappings().one_or_none()
 
 
 def insert_user(conn: Connection, tenant_id: str, external_id: str, at: datetime) -> RowMapping:
-    conn.execute(
-        sa.insert(users).values(tenant_id=tenant_id, external_id=external_id, created_at=at)
-    )
-    found = user_by_external_id(conn, tenant_id, external_id)
-    assert found is not None
-    return found
+    values = {"tenant_id": tenant_id, "external_id": external_id, "created_at": at}
+    return conn.execute(_INSERT, values).mappings().one()
 
 
 def list_users(conn: Connection, tenant_id: str, after_id: int, limit: int) -> list[RowMapping]:

@@ -16,6 +16,16 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from sandbox.store.schema import tenants, webhook_attempts, webhook_outbox
 
+# Built once: every change the domain announces inserts one, and every attempt to deliver it
+# records the attempt and settles the event. An update's SET clause is the keys it is given.
+_INSERT_EVENT = sa.insert(webhook_outbox).returning(webhook_outbox.c.id)
+_INSERT_ATTEMPT = sa.insert(webhook_attempts)
+# The event id too: on SQLite a new row may reuse the id of one deleted since the claim.
+_SETTLE = sa.update(webhook_outbox).where(
+    webhook_outbox.c.id == sa.bindparam("outbox_key"),
+    webhook_outbox.c.event_id == sa.bindparam("event_key"),
+)
+
 
 @dataclass(frozen=True)
 class Claimed:
@@ -48,20 +58,16 @@ def insert_event(
     status: str,
     next_attempt_at: datetime,
 ) -> int:
-    statement = (
-        sa.insert(webhook_outbox)
-        .values(
-            tenant_id=tenant_id,
-            event_id=event_id,
-            event_type=event_type,
-            payload=payload,
-            created_at=created_at,
-            status=status,
-            next_attempt_at=next_attempt_at,
-        )
-        .returning(webhook_outbox.c.id)
-    )
-    return conn.execute(statement).scalar_one()
+    values = {
+        "tenant_id": tenant_id,
+        "event_id": event_id,
+        "event_type": event_type,
+        "payload": payload,
+        "created_at": created_at,
+        "status": status,
+        "next_attempt_at": next_attempt_at,
+    }
+    return conn.execute(_INSERT_EVENT, values).scalar_one()
 
 
 def _claimable(now: datetime) -> sa.ColumnElement[bool]:
@@ -144,14 +150,15 @@ def record_attempt(
     duration_ms: int,
 ) -> None:
     conn.execute(
-        sa.insert(webhook_attempts).values(
-            tenant_id=claimed.tenant_id,
-            outbox_id=claimed.outbox_id,
-            at=at,
-            status_code=status_code,
-            error=error,
-            duration_ms=duration_ms,
-        )
+        _INSERT_ATTEMPT,
+        {
+            "tenant_id": claimed.tenant_id,
+            "outbox_id": claimed.outbox_id,
+            "at": at,
+            "status_code": status_code,
+            "error": error,
+            "duration_ms": duration_ms,
+        },
     )
 
 
@@ -171,16 +178,8 @@ def settle(
         values["next_attempt_at"] = next_attempt_at
     if delivered_at is not None:
         values["delivered_at"] = delivered_at
-    # The event id too: on SQLite a new row may reuse the id of one deleted since the claim.
-    statement = (
-        sa.update(webhook_outbox)
-        .where(
-            webhook_outbox.c.id == claimed.outbox_id,
-            webhook_outbox.c.event_id == claimed.event_id,
-        )
-        .values(values)
-    )
-    return conn.execute(statement).rowcount == 1
+    keys = {"outbox_key": claimed.outbox_id, "event_key": claimed.event_id}
+    return conn.execute(_SETTLE, {**keys, **values}).rowcount == 1
 
 
 def list_events(conn: Connection, tenant_id: str, limit: int) -> list[RowMapping]:

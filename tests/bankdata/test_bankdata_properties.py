@@ -8,9 +8,10 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sandbox.bankdata import accounts, balance_at, transactions
+from sandbox.bankdata import accounts, balance_at, transactions, transactions_minor
 from sandbox.bankdata.identity import valid_iban
 from sandbox.bankdata.plans import clear_caches
+from sandbox.money import to_minor
 from sandbox.scenario.model import Profile
 
 COUNTRIES = ["DE", "FR", "PL", "ES", "IT", "NL", "GB", "AT", "BE", "CH", "SE", "CZ", "DK", "PT"]
@@ -54,6 +55,28 @@ def test_same_inputs_give_identical_transactions(
         seed=seed, country=country, currency=currency, profile=profile, opened=opened
     )
     assert transactions(again, again.personas[0], again.banks[0], "main", start, end) == first
+
+
+@PROPERTY
+@given(
+    seed=seeds,
+    currency=currencies,
+    profile=profiles,
+    opened=days,
+    start=days,
+    length=st.integers(0, 400),
+)
+def test_minor_unit_transactions_are_the_transactions_in_minor_units(
+    scenario_of, seed, currency, profile, opened, start, length
+):
+    start, end = _window(start, length)
+    scenario = scenario_of(seed=seed, currency=currency, profile=profile, opened=opened)
+    persona, bank = scenario.personas[0], scenario.banks[0]
+    expected = [
+        (*t[:3], to_minor(t.amount, t.currency), *t[4:9], to_minor(t.balance_after, t.currency))
+        for t in transactions(scenario, persona, bank, "main", start, end)
+    ]
+    assert transactions_minor(scenario, persona, bank, "main", start, end) == expected
 
 
 @PROPERTY

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -65,8 +65,17 @@ def _contrast(a: float, b: float) -> float:
     return (max(a, b) + 0.05) / (min(a, b) + 0.05)
 
 
+# The colour filters run for every page and their answers depend only on the colour (or name)
+# text, of which a sandbox has a handful: each is worked out once.
+
+
 def ink(value: object) -> str:
     """Text colour for text on a background of this colour: white or near-black, whichever reads."""
+    return _ink(colour(value))
+
+
+@lru_cache(maxsize=256)
+def _ink(value: str) -> str:
     background = _luminance(_channels(value))
     dark = _luminance(_channels("#111827"))
     return "#ffffff" if _contrast(background, 1.0) >= _contrast(background, dark) else "#111827"
@@ -74,6 +83,11 @@ def ink(value: object) -> str:
 
 def on_white(value: object) -> str:
     """This colour, darkened until text in it reads on white (WCAG AA, 4.5:1)."""
+    return _on_white(colour(value))
+
+
+@lru_cache(maxsize=256)
+def _on_white(value: str) -> str:
     rgb = _channels(value)
     while _contrast(_luminance(rgb), 1.0) < 4.5:
         rgb = tuple(c * 0.9 for c in rgb)  # type: ignore[assignment]
@@ -82,7 +96,12 @@ def on_white(value: object) -> str:
 
 def initials(name: object) -> str:
     """Up to two letters for a logo tile: "Nordlicht Sparbank" → "NS", "Cigale" → "CI"."""
-    words = [word for word in re.split(r"[\s\-_/&.]+", str(name)) if word[:1].isalnum()]
+    return _initials(str(name))
+
+
+@lru_cache(maxsize=256)
+def _initials(name: str) -> str:
+    words = [word for word in re.split(r"[\s\-_/&.]+", name) if word[:1].isalnum()]
     if not words:
         return "?"
     if len(words) == 1:

@@ -1,0 +1,41 @@
+"""The last step of `make bench`: every target of issue 5 the benchmarks measured, as one
+table, and whether all of them are met (exit status 1 when one is missed or missing)."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from datetime import date
+from pathlib import Path
+
+from targets import RESULTS, read
+
+TARGETS = 6
+
+
+def main() -> int:
+    results = read()
+    if not results:
+        print(f"no results in {RESULTS}: run the benchmarks first (make bench)")
+        return 1
+    info = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in info if "model name" in line), "?")
+    machine = f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+    print()
+    print(f"issue 5 targets, {date.today()}, {machine}")
+    print(f"{'#':<3}{'what':<46}{'measured':<24}{'goal':<16}verdict")
+    rows = sorted(results.values(), key=lambda row: row["target"])
+    for row in rows:
+        verdict = "met" if row["met"] else "MISSED"
+        print(f"{row['target']:<3}{row['what']:<46}{row['measured']:<24}{row['goal']:<16}{verdict}")
+    missing = sorted(set(range(1, TARGETS + 1)) - {row["target"] for row in rows})
+    missed = [row for row in rows if not row["met"]]
+    if missing:
+        print(f"not measured: target {', '.join(map(str, missing))}")
+    print("every target met" if not missed and not missing else f"{len(missed)} missed")
+    return 1 if missed or missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

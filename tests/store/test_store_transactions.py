@@ -1,0 +1,99 @@
+"""Transaction imports: the bulk path stores exactly what an insert of one dict per row stores,
+and the lookups a sync makes before importing see what it stored."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from sandbox.store import schema as s
+from sandbox.store import transactions
+from sandbox.store.database import Database
+
+NOW = datetime(2025, 3, 2, 7, 15, 30, 123456, tzinfo=UTC)
+IMPORTED = [
+    ("202502-0001", date(2025, 2, 3), date(2025, 2, 1), -1234, "EUR", "REWE Markt GmbH",
+     "DE89370400440532013000", "REWE SAGT DANKE 4471", "groceries", 98766),
+    ("202502-0002", date(2025, 2, 3), date(2025, 2, 3), 250000, "EUR", "Acme GmbH", None,
+     "Gehalt Februar", "income", 348766),
+    ("202502-0003", date(2025, 2, 28), date(2025, 2, 27), -5, "EUR", None, None,
+     "Kontoführung", "fees", 348761),
+]  # fmt: skip
+
+
+def _account(conn: Connection, ids: dict[str, int], key: str) -> int:
+    values = {
+        "tenant_id": "t1", "user_id": ids["user"], "bank_login_id": ids["bank_login"],
+        "bank_key": key, "origin": "bank", "type": "checking", "name": key, "currency": "EUR",
+        "discovered_at": NOW,
+    }  # fmt: skip
+    return conn.execute(sa.insert(s.accounts).values(values)).inserted_primary_key[0]
+
+
+def _stored(conn: Connection, account_id: int) -> list[tuple]:
+    """The rows as the database holds them (no result processing), without id and account."""
+    columns = [c.name for c in s.transactions.c if c.name not in ("id", "account_id")]
+    table = conn.dialect.identifier_preparer.quote("transactions")
+    return [
+        tuple(row)
+        for row in conn.exec_driver_sql(
+            f"SELECT {', '.join(columns)} FROM {table} WHERE account_id = {int(account_id)} "
+            "ORDER BY bank_ref"
+        )
+    ]
+
+
+def test_an_import_stores_what_an_insert_of_one_dict_per_row_stores(
+    database: Database, populate: Callable[[Connection, str], dict[str, int]]
+) -> None:
+    with database.begin() as conn:
+        ids = populate(conn, "t1")
+        bulk, plain = _account(conn, ids, "bulk"), _account(conn, ids, "plain")
+        count = transactions.insert_imported(
+            conn, tenant_id="t1", user_id=ids["user"], account_id=bulk, imported_at=NOW,
+            rows=IMPORTED,
+        )  # fmt: skip
+        fixed = {"tenant_id": "t1", "user_id": ids["user"], "account_id": plain}
+        rows = [
+            {**fixed, **dict(zip(transactions.IMPORTED, values, strict=True)),
+             "origin": "bank", "status": "booked", "imported_at": NOW}
+            for values in IMPORTED
+        ]  # fmt: skip
+        conn.execute(sa.insert(s.transactions), rows)
+    assert count == 3
+    with database.connect() as conn:
+        assert _stored(conn, bulk) == _stored(conn, plain)
+        assert len(_stored(conn, bulk)) == 3
+
+
+def test_nothing_to_import_writes_nothing(
+    database: Database, populate: Callable[[Connection, str], dict[str, int]]
+) -> None:
+    with database.begin() as conn:
+        ids = populate(conn, "t1")
+        account = _account(conn, ids, "empty")
+        assert transactions.insert_imported(
+            conn, tenant_id="t1", user_id=ids["user"], account_id=account, imported_at=NOW,
+            rows=[],
+        ) == 0  # fmt: skip
+        assert _stored(conn, account) == []
+
+
+def test_a_sync_sees_the_refs_and_the_newest_day_it_imported(
+    database: Database, populate: Callable[[Connection, str], dict[str, int]]
+) -> None:
+    with database.begin() as conn:
+        ids = populate(conn, "t1")
+        account = _account(conn, ids, "seen")
+        assert transactions.last_booked_on(conn, account) is None
+        transactions.insert_imported(
+            conn, tenant_id="t1", user_id=ids["user"], account_id=account, imported_at=NOW,
+            rows=IMPORTED,
+        )  # fmt: skip
+    with database.connect() as conn:
+        assert transactions.last_booked_on(conn, account) == date(2025, 2, 28)
+        window = transactions.known_refs(conn, account, date(2025, 2, 1), date(2025, 2, 27))
+        assert window == {"202502-0001", "202502-0002"}
