@@ -24,11 +24,11 @@ def main() -> int:
     machine = f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
     print()
     print(f"issue 5 targets, {date.today()}, {machine}")
-    print(f"{'#':<3}{'what':<46}{'measured':<24}{'goal':<16}verdict")
+    print(f"{'#':<3}{'what':<49}{'measured':<24}{'goal':<16}verdict")
     rows = sorted(results.values(), key=lambda row: row["target"])
     for row in rows:
         verdict = "met" if row["met"] else "MISSED"
-        print(f"{row['target']:<3}{row['what']:<46}{row['measured']:<24}{row['goal']:<16}{verdict}")
+        print(f"{row['target']:<3}{row['what']:<49}{row['measured']:<24}{row['goal']:<16}{verdict}")
     missing = sorted(set(range(1, TARGETS + 1)) - {row["target"] for row in rows})
     missed = [row for row in rows if not row["met"]]
     if missing:
