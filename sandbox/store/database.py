@@ -93,8 +93,9 @@ def _sqlite_engine(url: URL) -> Engine:
     def _on_begin(conn: Connection) -> None:
         # A write transaction takes the write lock up front: a deferred one that reads first
         # and writes later fails with "database is locked" when another writer got in between.
-        mode = "IMMEDIATE" if conn.get_execution_options().get("sandbox_write") else "DEFERRED"
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        # Straight to the driver: this runs for every transaction of every request.
+        write = conn.get_execution_options().get("sandbox_write")
+        conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
 

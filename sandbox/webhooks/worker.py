@@ -22,10 +22,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
+from sqlalchemy.engine import Connection
 
 from sandbox.clock import monotonic, system_now
 from sandbox.domain import consents
@@ -91,19 +92,24 @@ class WebhookWorker:
                 await asyncio.sleep(self.poll)
 
     async def deliver_due(self) -> int:
-        """One pass: claim what is due and attempt each once, side by side; returns how many."""
+        """One pass: claim what is due, attempt each once side by side, then write every
+        outcome back in one transaction; returns how many were claimed."""
+        attempted: list[tuple[Claimed, Outcome | None]] = []
         try:
             claimed = await self._db(self._claim)
             results = await asyncio.gather(
-                *(self._deliver(event) for event in claimed), return_exceptions=True
+                *(self._deliver(event, attempted) for event in claimed), return_exceptions=True
             )
-            for result in results:
-                if isinstance(result, Exception):
-                    self._log({"worker_error": f"{type(result).__name__}: {result}"[:300]})
-            return len(claimed)
         except asyncio.CancelledError:
+            # Stopped: what was attempted is written, and only the rest is handed back.
+            await self._db(self._settle, attempted)
             await self._db(self._release)
             raise
+        await self._db(self._settle, attempted)
+        for result in results:
+            if isinstance(result, Exception):
+                self._log({"worker_error": f"{type(result).__name__}: {result}"[:300]})
+        return len(claimed)
 
     def _http(self) -> httpx.AsyncClient:
         """The HTTP client, made for the first delivery."""
@@ -130,34 +136,44 @@ class WebhookWorker:
                 rows.release(conn, list(self._in_flight))
             self._in_flight.clear()
 
-    async def _deliver(self, event: Claimed) -> None:
-        if not event.url or not event.secret:
-            # The tenant removed its webhook since the event was made.
-            await self._db(self._settle, event, None)
+    async def _deliver(
+        self, event: Claimed, attempted: list[tuple[Claimed, Outcome | None]]
+    ) -> None:
+        """Post the event once and add its outcome to `attempted` (None: the tenant removed its
+        webhook since the event was made, so there is nothing to post)."""
+        outcome = None
+        if event.url and event.secret:
+            outcome = await attempt(
+                self._http(),
+                url=event.url,
+                secret=event.secret,
+                event_id=event.event_id,
+                event_type=event.event_type,
+                body=event.payload.encode(),
+                timeout=self.timeout,
+            )
+        attempted.append((event, outcome))
+
+    def _settle(self, attempted: list[tuple[Claimed, Outcome | None]]) -> None:
+        """Write the outcomes of one pass in one transaction, then log each."""
+        if not attempted:
             return
-        outcome = await attempt(
-            self._http(),
-            url=event.url,
-            secret=event.secret,
-            event_id=event.event_id,
-            event_type=event.event_type,
-            body=event.payload.encode(),
-            timeout=self.timeout,
-        )
-        await self._db(self._settle, event, outcome)
-
-    def _settle(self, event: Claimed, outcome: Outcome | None) -> None:
-        try:
-            self._write_outcome(event, outcome)
-        finally:
-            self._in_flight.discard(event.outbox_id)
-
-    def _write_outcome(self, event: Claimed, outcome: Outcome | None) -> None:
         now = system_now()
+        with self.db.begin() as conn:
+            lines = [self._write_outcome(conn, event, outcome, now) for event, outcome in attempted]
+        for event, _ in attempted:
+            self._in_flight.discard(event.outbox_id)
+        for line in lines:
+            if line is not None:
+                self._log(line)
+
+    def _write_outcome(
+        self, conn: Connection, event: Claimed, outcome: Outcome | None, now: datetime
+    ) -> dict[str, Any] | None:
+        """Store one attempt's consequence; the log line to write about it, if any."""
         if outcome is None:
-            with self.db.begin() as conn:
-                rows.settle(conn, event, status="skipped", attempts=event.attempts)
-            return
+            rows.settle(conn, event, status="skipped", attempts=event.attempts)
+            return None
         attempts = event.attempts + 1
         if outcome.delivered:
             status, changes = "delivered", {"delivered_at": now}
@@ -165,29 +181,26 @@ class WebhookWorker:
             status, changes = "failed", {}
         else:
             status, changes = "pending", {"next_attempt_at": now + retry_gap(attempts, self.base)}
-        with self.db.begin() as conn:
-            if not rows.settle(conn, event, status=status, attempts=attempts, **changes):
-                return  # the tenant was deleted or reset meanwhile: nothing left to record
-            rows.record_attempt(
-                conn,
-                event,
-                at=now,
-                status_code=outcome.status_code,
-                error=outcome.error,
-                duration_ms=outcome.duration_ms,
-            )
-        self._log(
-            {
-                "webhook": event.event_id,
-                "type": event.event_type,
-                "tenant_id": event.tenant_id,
-                "attempt": attempts,
-                "status_code": outcome.status_code,
-                "error": outcome.error,
-                "ms": outcome.duration_ms,
-                "outcome": "retry" if status == "pending" else status,
-            }
+        if not rows.settle(conn, event, status=status, attempts=attempts, **changes):
+            return None  # the tenant was deleted or reset meanwhile: nothing left to record
+        rows.record_attempt(
+            conn,
+            event,
+            at=now,
+            status_code=outcome.status_code,
+            error=outcome.error,
+            duration_ms=outcome.duration_ms,
         )
+        return {
+            "webhook": event.event_id,
+            "type": event.event_type,
+            "tenant_id": event.tenant_id,
+            "attempt": attempts,
+            "status_code": outcome.status_code,
+            "error": outcome.error,
+            "ms": outcome.duration_ms,
+            "outcome": "retry" if status == "pending" else status,
+        }
 
     async def _db(self, function: Callable[..., T], *args: Any) -> T:
         """Run a database call in a thread and let it finish even when the worker is being

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import html
 import re
+from functools import lru_cache
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -27,6 +28,7 @@ _STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 _STYLE_ATTRIBUTE = re.compile(r"""\sstyle="([^"]*)\"""")
 
 
+@lru_cache(maxsize=1024)  # the same few colours' styles on every page
 def _hash(text: str) -> str:
     digest = hashlib.sha256(text.encode()).digest()
     return f"'sha256-{base64.b64encode(digest).decode()}'"

@@ -141,6 +141,8 @@ templates = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    # Templates ship with the package and do not change while it runs: no stat() per render.
+    auto_reload=False,
 )
 templates.filters.update(
     colour=colour,

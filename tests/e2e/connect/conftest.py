@@ -80,7 +80,10 @@ class Live:
         return f"{self.url}/connect/{made.id}"
 
 
-@pytest.fixture(scope="package")
+# Per module, not per package: `tests/` has no __init__.py files, so pytest would stretch a
+# package-scoped server over the rest of the session, and its webhook worker (retrying the demo
+# tenant's events against a closed port) would log into other tests.
+@pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     folder: Path = tmp_path_factory.mktemp("e2e-connect")
     platform = Platform.open(
@@ -100,6 +103,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     yield Live(platform, f"http://127.0.0.1:{port}")
     server.should_exit = True
     thread.join(timeout=5)
+    assert not thread.is_alive(), "the sandbox did not stop"
     platform.close()
 
 
