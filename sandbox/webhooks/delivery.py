@@ -2,7 +2,8 @@
 
 Any 2xx answer delivers it; anything else (another status, a refused connection, no answer
 within the timeout) is a failed attempt the worker retries. Redirects are not followed, so
-nothing is ever sent to a URL the tenant did not configure; the answer's body is not read.
+nothing is ever sent to a URL the tenant did not configure. A short answer's body is read and
+dropped, so its connection carries the next delivery; a longer one is cut off, connection and all.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ if TYPE_CHECKING:  # httpx itself is imported by the first attempt: it costs sta
 
 USER_AGENT = "bank-sandbox-webhooks/0.1"
 MAX_ERROR_LENGTH = 300
+# An answer body up to this size is read to its end to keep the connection alive.
+KEPT_ANSWER_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,11 @@ async def attempt(
             client.stream("POST", url, content=body, headers=headers) as response,
         ):
             status = response.status_code
+            read = 0
+            async for chunk in response.aiter_raw():
+                read += len(chunk)
+                if read > KEPT_ANSWER_BYTES:
+                    break
     except TimeoutError:
         return Outcome(None, f"no answer within {timeout:g} s", took())
     except httpx.InvalidURL as error:
