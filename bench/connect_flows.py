@@ -32,6 +32,14 @@ utime + stime from /proc/<pid>/stat before and after a round; the client's own C
 shows that it is not the bottleneck. There is no baseline: the target, >= 100 complete
 flows/s, is absolute.
 
+After the rounds, with the server stopped, this process takes core 0 and makes the same
+connection through the domain alone, as the control API's `POST .../bank-logins` does (user,
+bank login, consent, the 3 accounts, their transactions and the webhook events in one
+transaction, then the bank login read back, on the database the rounds left): no HTTP, no
+pages, no session. Its CPU per
+connection is what the flow costs before any page is served, so it shows how much of a flow is
+the import itself.
+
 Run: `.venv/bin/python bench/connect_flows.py` (or `make bench`).
 """
 
@@ -415,10 +423,40 @@ def main() -> None:
         finally:
             for running in reversed(servers):
                 running.stop()
-    report(rounds, per_flow, transactions, args)
+        domain = domain_only(scenario, f"sqlite:///{folder}/state.db")
+    report(rounds, per_flow, transactions, domain, args)
 
 
-def report(rounds: list[Round], per_flow: int, transactions: int, args) -> None:
+def domain_only(scenario: Path, database: str, count: int = 200) -> float:
+    """CPU seconds per connection made by the domain alone (`connect_directly`), on core 0."""
+    from sandbox.domain import connections, tenants
+    from sandbox.domain.platform import Platform
+    from sandbox.settings import Settings
+
+    os.sched_setaffinity(0, {int(SERVER_CORE)})
+    platform = Platform.open(Settings(database_url=database, scenario=str(scenario)))
+    try:
+        tenant = tenants.get_tenant(platform.db, "demo")
+        users = (f"domain-user-{n:07d}" for n in itertools.count(1))
+
+        def connect() -> None:
+            _, result = connections.connect_directly(
+                platform.db, tenant, external_user_id=next(users), bank_id=BANK_ID, login=LOGIN
+            )
+            if result.new_accounts != ACCOUNTS:
+                raise FlowFailed(f"the domain made {result.new_accounts} accounts")
+
+        for _ in range(count // 10):
+            connect()
+        started = time.thread_time()
+        for _ in range(count):
+            connect()
+        return (time.thread_time() - started) / count
+    finally:
+        platform.close()
+
+
+def report(rounds: list[Round], per_flow: int, transactions: int, domain: float, args) -> None:
     def med(value) -> float:
         return statistics.median(value(r) for r in rounds)
 
@@ -438,6 +476,10 @@ def report(rounds: list[Round], per_flow: int, transactions: int, args) -> None:
         f"{med(lambda r: r.server_cpu / r.flows) * 1e3:>20.2f}"
         f"{med(lambda r: r.client_cpu / r.flows) * 1e3:>20.2f}"
         f"{med(lambda r: r.requests / r.flows):>15.1f}"
+    )
+    print(
+        f"the same connection by the domain alone (no HTTP, pages or session), in-process on "
+        f"core {SERVER_CORE}: {domain * 1e3:.2f} ms CPU, at most {1 / domain:,.0f} per second"
     )
     if any(r.requests != r.flows * per_flow for r in rounds):
         print(f"note: flows made other than {per_flow} requests each", file=sys.stderr)
