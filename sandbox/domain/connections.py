@@ -138,7 +138,7 @@ def renew(
     rows.update_bank_login(
         conn, login.id, state=LoginState.CONNECTED.value, state_detail=None, state_until=None
     )
-    return _sync(conn, tenant, login, bank, user_present=True, counted=False, activate=activate)
+    return sync_login(conn, tenant, login, bank, user_present=True, activate=activate)
 
 
 def _grant_consent(conn: Connection, tenant: Tenant, bank: Bank, bank_login_id: int) -> None:
@@ -179,7 +179,7 @@ def _sync_without_user(
         try:
             if counted:
                 check_unattended(conn, bank, login.id, tenant.now())
-            result = _sync(
+            result = sync_login(
                 conn, tenant, login, bank, user_present=False, counted=counted, activate=set()
             )
         except RateLimited as error:  # refused before the bank is asked: not an attempt
@@ -198,23 +198,30 @@ def get_login(db: Database, tenant: Tenant, bank_login_id: int) -> BankLogin:
         return find_bank_login(conn, tenant, bank_login_id)
 
 
-def _sync(
+def sync_login(
     conn: Connection,
     tenant: Tenant,
     login: BankLogin,
     bank: Bank,
     *,
     user_present: bool,
-    counted: bool,
-    activate: set[str] | None,
+    counted: bool = False,
+    activate: set[str] | None = None,
+    history_days: int | None = None,
 ) -> SyncResult:
-    """`counted`: the attempt counts toward the bank's daily limit of unattended syncs."""
+    """One sync of a login: the bank checks access (a refusal raises BankRefusal before the
+    login changes), a source is chosen, the bank's accounts and transactions are imported, the
+    login reads connected and the sync is announced. `counted`: the attempt counts toward the
+    bank's daily limit of unattended syncs. `activate`: see `import_from_bank`. `history_days`:
+    the window to import, when not the consent's."""
     persona = persona_for(tenant, bank, login.persona_login)
     moment = moment_of(conn, tenant, login)
     check_access(persona, moment)
     if not user_present and sca_on_every_sync(persona, moment):
         raise BankRefusal(LoginState.SCA_REQUIRED, "The bank asks for SCA on every sync.")
     now = moment.now
+    if history_days is None:
+        history_days = login.consent.history_days if login.consent else bank.history_days
     choice = sources.choose(bank, persona, moment)
     sources.record(conn, login.id, choice, now)
     if choice.used is None:
@@ -228,7 +235,7 @@ def _sync(
         bank=bank,
         persona=persona,
         account_type=login.account_type,
-        history_days=login.consent.history_days if login.consent else bank.history_days,
+        history_days=history_days,
         moment=moment,
         activate=activate,
     )

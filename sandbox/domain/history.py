@@ -16,12 +16,11 @@ from datetime import date, timedelta
 
 from sqlalchemy.engine import Connection
 
-from sandbox.domain import events, sca
+from sandbox.domain import sca
 from sandbox.domain.bank_choice import approach
 from sandbox.domain.bank_logins import find_bank_login
-from sandbox.domain.connections import bank_of, moment_of, persona_for
-from sandbox.domain.events import LoginRef
-from sandbox.domain.fakebank import BankRefusal, check_access
+from sandbox.domain.connections import bank_of, persona_for, sync_login
+from sandbox.domain.fakebank import BankRefusal
 from sandbox.domain.flow import Flow, advance, at, fail
 from sandbox.domain.records import BankLogin, ConnectSession
 from sandbox.domain.sessions import (
@@ -32,7 +31,7 @@ from sandbox.domain.sessions import (
     save_progress,
 )
 from sandbox.domain.states import LoginState
-from sandbox.domain.sync import SyncResult, import_from_bank
+from sandbox.domain.sync import SyncResult
 from sandbox.domain.tenants import Tenant
 from sandbox.errors import Conflict, InvalidInput
 from sandbox.scenario.model import Bank
@@ -149,50 +148,19 @@ def share_history(db: Database, session_id: str) -> tuple[Flow, str | None]:
 
 
 def extend(conn: Connection, tenant: Tenant, login: BankLogin, days: int) -> SyncResult:
-    """After the SCA: the consent's history becomes `days` and a sync imports what is missing.
-    The bank checks access before anything is written (a refusal raises BankRefusal)."""
+    """After the SCA: a sync imports the `days` of history that are missing, and the consent
+    covers them from now on, with its expiry unchanged. A bank that refuses now raises
+    BankRefusal, and the consent stays as it was."""
     bank = bank_of(tenant, login.bank_id)
     check_extension(login, bank, days)
     assert login.consent is not None
-    persona = persona_for(tenant, bank, login.persona_login)
-    moment = moment_of(conn, tenant, login)
-    check_access(persona, moment)
-    now = moment.now
+    result = sync_login(conn, tenant, login, bank, user_present=True, history_days=days)
     rows.insert_consent(
         conn,
         tenant_id=tenant.id,
         bank_login_id=login.id,
-        granted_at=now,
+        granted_at=tenant.now(),
         expires_at=login.consent.expires_at,
         history_days=days,
-    )
-    result = import_from_bank(
-        conn,
-        tenant,
-        bank_login_id=login.id,
-        user_id=login.user_id,
-        external_user_id=login.external_user_id,
-        bank=bank,
-        persona=persona,
-        account_type=login.account_type,
-        history_days=days,
-        moment=moment,
-    )
-    rows.update_bank_login(
-        conn,
-        login.id,
-        sync_count=login.sync_count + 1,
-        last_sync_at=now,
-        last_attempt_at=now,
-        updated_at=now,
-    )
-    rows.insert_sync_attempt(conn, tenant.id, login.id, now, False, "ok")
-    events.bank_login_synced(
-        conn,
-        tenant,
-        LoginRef(login.external_user_id, login.id, login.bank_id),
-        new_accounts=result.new_accounts,
-        new_transactions=result.new_transactions,
-        deleted_accounts=result.deleted_accounts,
     )
     return result

@@ -185,6 +185,19 @@ def test_a_consent_that_expires_before_the_confirmation_fails_the_flow(world):
     assert query(connect.leave(world.db, session_id))["status"] == "error"
 
 
+def test_a_bank_down_at_the_confirmation_fails_the_flow_and_keeps_the_consent(world):
+    login = connected(world, "bank-down-on-sync-2")  # the extension's import is sync 2
+    _, count = bookings(world, login.id)
+    session_id = extension(world, login.id, 365)
+    bank_site.app_decision(world.db, session_id, NORDLICHT, approve=True)
+    flow, url = history.share_history(world.db, session_id)
+    assert url is None and flow.step == "failed"
+    assert flow.session.progress["error"]["code"] == "bank_unavailable"
+    kept = connections.get_login(world.db, world.tenant, login.id)
+    assert kept.consent is not None and kept.consent.history_days == 90
+    assert bookings(world, login.id)[1] == count
+
+
 def test_an_unknown_bank_login_is_not_found(world):
     with pytest.raises(NotFound):
         extension(world, 999, 365)
