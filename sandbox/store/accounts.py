@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,6 +18,9 @@ _OF_LOGIN = (
 )
 _INSERT = sa.insert(accounts).returning(accounts.c.id)
 _UPDATE = sa.update(accounts).where(accounts.c.id == sa.bindparam("row_id"))
+_BY_ID = sa.select(accounts).where(
+    accounts.c.tenant_id == sa.bindparam("tenant_id"), accounts.c.id == sa.bindparam("row_id")
+)
 
 
 def accounts_of_login(conn: Connection, bank_login_id: int) -> list[RowMapping]:
@@ -32,10 +36,8 @@ def update_account(conn: Connection, account_id: int, **values: Any) -> None:
 
 
 def account_by_id(conn: Connection, tenant_id: str, account_id: int) -> RowMapping | None:
-    query = sa.select(accounts).where(
-        accounts.c.tenant_id == tenant_id, accounts.c.id == account_id
-    )
-    return conn.execute(query).mappings().one_or_none()
+    found = conn.execute(_BY_ID, {"tenant_id": tenant_id, "row_id": account_id})
+    return found.mappings().one_or_none()
 
 
 def list_accounts(
@@ -46,11 +48,19 @@ def list_accounts(
     bank_login_id: int | None = None,
     include_deleted: bool = False,
 ) -> list[RowMapping]:
-    query = sa.select(accounts).where(accounts.c.tenant_id == tenant_id)
-    if user_id is not None:
-        query = query.where(accounts.c.user_id == user_id)
-    if bank_login_id is not None:
-        query = query.where(accounts.c.bank_login_id == bank_login_id)
+    query = _listing(user_id is not None, bank_login_id is not None, include_deleted)
+    values = {"tenant_id": tenant_id, "user_id": user_id, "login_id": bank_login_id}
+    return list(conn.execute(query, values).mappings())
+
+
+@cache
+def _listing(by_user: bool, by_login: bool, include_deleted: bool) -> sa.Select:
+    """The listing statement for one combination of filters, built once."""
+    query = sa.select(accounts).where(accounts.c.tenant_id == sa.bindparam("tenant_id"))
+    if by_user:
+        query = query.where(accounts.c.user_id == sa.bindparam("user_id"))
+    if by_login:
+        query = query.where(accounts.c.bank_login_id == sa.bindparam("login_id"))
     if not include_deleted:
         query = query.where(accounts.c.deleted_at.is_(None))
-    return list(conn.execute(query.order_by(accounts.c.id)).mappings())
+    return query.order_by(accounts.c.id)

@@ -51,6 +51,20 @@ _UPDATE_SOURCE = sa.update(bank_login_sources).where(
 )
 _INSERT_CONSENT = sa.insert(consents)
 _INSERT_SYNC_ATTEMPT = sa.insert(sync_attempts)
+# The reads of every sync and every bank login answer, built once with bound parameters.
+_BY_ID = _WITH_USER_AND_CONSENT.where(
+    bank_logins.c.tenant_id == sa.bindparam("tenant_id"),
+    bank_logins.c.id == sa.bindparam("bank_login_id"),
+)
+_SOURCES_OF = (
+    sa.select(bank_login_sources)
+    .where(bank_login_sources.c.bank_login_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(
+        bank_login_sources.c.bank_login_id,
+        bank_login_sources.c.priority,
+        bank_login_sources.c.id,
+    )
+)
 
 
 def insert_bank_login(conn: Connection, **values: Any) -> int:
@@ -79,14 +93,8 @@ def sources_of(conn: Connection, bank_login_ids: Iterable[int]) -> dict[int, lis
     ids = sorted(set(bank_login_ids))
     if not ids:
         return {}
-    c = bank_login_sources.c
-    query = (
-        sa.select(bank_login_sources)
-        .where(c.bank_login_id.in_(ids))
-        .order_by(c.bank_login_id, c.priority, c.id)
-    )
     found: dict[int, list[RowMapping]] = {}
-    for row in conn.execute(query).mappings():
+    for row in conn.execute(_SOURCES_OF, {"ids": ids}).mappings():
         found.setdefault(row["bank_login_id"], []).append(row)
     return found
 
@@ -96,10 +104,8 @@ def update_source(conn: Connection, bank_login_id: int, kind: str, **values: Any
 
 
 def bank_login_by_id(conn: Connection, tenant_id: str, bank_login_id: int) -> RowMapping | None:
-    query = _WITH_USER_AND_CONSENT.where(
-        bank_logins.c.tenant_id == tenant_id, bank_logins.c.id == bank_login_id
-    )
-    return conn.execute(query).mappings().one_or_none()
+    found = conn.execute(_BY_ID, {"tenant_id": tenant_id, "bank_login_id": bank_login_id})
+    return found.mappings().one_or_none()
 
 
 def list_bank_logins(conn: Connection, tenant_id: str, user_id: int | None) -> list[RowMapping]:

@@ -21,6 +21,12 @@ _BY_ID = sa.select(users).where(
 _INSERT = sa.insert(users).returning(*users.c)
 
 
+_EXTERNAL_IDS = sa.select(users.c.id, users.c.external_id).where(
+    users.c.tenant_id == sa.bindparam("tenant_id"),
+    users.c.id.in_(sa.bindparam("ids", expanding=True)),
+)
+
+
 def user_by_external_id(conn: Connection, tenant_id: str, external_id: str) -> RowMapping | None:
     found = conn.execute(_BY_EXTERNAL_ID, {"tenant_id": tenant_id, "external_id": external_id})
     return found.mappings().one_or_none()
@@ -56,7 +62,4 @@ def external_ids(conn: Connection, tenant_id: str, user_ids: Iterable[int]) -> d
     ids = sorted(set(user_ids))
     if not ids:
         return {}
-    query = sa.select(users.c.id, users.c.external_id).where(
-        users.c.tenant_id == tenant_id, users.c.id.in_(ids)
-    )
-    return dict(conn.execute(query).all())
+    return dict(conn.execute(_EXTERNAL_IDS, {"tenant_id": tenant_id, "ids": ids}).all())
