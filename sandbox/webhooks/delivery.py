@@ -2,27 +2,38 @@
 
 Any 2xx answer delivers it; anything else (another status, a refused connection, no answer
 within the timeout) is a failed attempt the worker retries. Redirects are not followed, so
-nothing is ever sent to a URL the tenant did not configure. A short answer's body is read and
-dropped, so its connection carries the next delivery; a longer one is cut off, connection and all.
+nothing is ever sent to a URL the tenant did not configure, and no proxy from the environment
+ever sees an event. A short answer's body is read and dropped, so its connection carries the
+next delivery; a longer one is cut off, connection and all.
+
+The POST is made with the standard library's `http.client`, from a thread of the `Sender`: on
+this machine httpx's async client spent 0.7 to 1.1 ms of CPU on a delivery and `http.client`
+0.15 to 0.2 ms, and the server's core is shared with every page and import.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import http.client
+import socket
+import ssl
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from functools import cached_property
+from urllib.parse import SplitResult, urlsplit
 
 from sandbox.clock import monotonic, system_now
 from sandbox.webhooks.signing import sign
-
-if TYPE_CHECKING:  # httpx itself is imported by the first attempt: it costs startup 0.1 s
-    import httpx
 
 USER_AGENT = "bank-sandbox-webhooks/0.1"
 MAX_ERROR_LENGTH = 300
 # An answer body up to this size is read to its end to keep the connection alive.
 KEPT_ANSWER_BYTES = 64 * 1024
+# A kept connection the receiver closed meanwhile fails at once, before any answer: these
+# errors on a kept connection mean "try once more on a new one", as browsers and httpx do.
+_STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 
 
 @dataclass(frozen=True)
@@ -30,7 +41,7 @@ class Outcome:
     status_code: int | None
     error: str | None
     duration_ms: int
-    # True when retrying cannot help (a URL that is not http or https).
+    # True when retrying cannot help (a URL that is not http or https, or not a URL at all).
     permanent: bool = False
 
     @property
@@ -38,13 +49,108 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-def _error(error: Exception) -> str:
+def _error(error: BaseException) -> str:
     text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
     return text[:MAX_ERROR_LENGTH]
 
 
+@dataclass(frozen=True)
+class _Target:
+    """Where a URL points: the connection it needs and the path to post to."""
+
+    https: bool
+    host: str
+    port: int
+    path: str
+
+    @classmethod
+    def of(cls, url: SplitResult) -> _Target:
+        """Raises ValueError for a URL no connection can be made to."""
+        if not url.hostname:
+            raise ValueError("the URL has no host")
+        https = url.scheme == "https"
+        path = (url.path or "/") + (f"?{url.query}" if url.query else "")
+        return cls(https, url.hostname, url.port or (443 if https else 80), path)
+
+
+class Sender:
+    """Threads that post, each keeping one connection per host to reuse. `close` cuts off
+    what is in flight, so a stopping server never waits on a slow receiver."""
+
+    def __init__(self, threads: int) -> None:
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="webhook-sender")
+        self._local = threading.local()
+        self._open: set[http.client.HTTPConnection] = set()
+        self._lock = threading.Lock()
+
+    @cached_property
+    def _tls(self) -> ssl.SSLContext:
+        return ssl.create_default_context()
+
+    async def post(self, target: _Target, headers: dict[str, str], body: bytes, timeout: float):
+        """The answer's status code; raises OSError or http.client.HTTPException."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, self._post, target, headers, body, timeout)
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._open:
+                if connection.sock is not None:
+                    with contextlib.suppress(OSError):  # already closed by the receiver
+                        connection.sock.shutdown(socket.SHUT_RDWR)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _post(self, target: _Target, headers: dict[str, str], body: bytes, timeout: float) -> int:
+        kept: dict[_Target, http.client.HTTPConnection] = self._local.__dict__.setdefault(
+            "connections", {}
+        )
+        key = _Target(target.https, target.host, target.port, "")
+        connection = kept.pop(key, None)
+        if connection is not None:
+            try:
+                return self._exchange(connection, kept, key, target, headers, body)
+            except _STALE:
+                pass
+        connection = self._connection(target, timeout)
+        return self._exchange(connection, kept, key, target, headers, body)
+
+    def _connection(self, target: _Target, timeout: float) -> http.client.HTTPConnection:
+        if target.https:
+            return http.client.HTTPSConnection(
+                target.host, target.port, timeout=timeout, context=self._tls
+            )
+        return http.client.HTTPConnection(target.host, target.port, timeout=timeout)
+
+    def _exchange(
+        self,
+        connection: http.client.HTTPConnection,
+        kept: dict[_Target, http.client.HTTPConnection],
+        key: _Target,
+        target: _Target,
+        headers: dict[str, str],
+        body: bytes,
+    ) -> int:
+        with self._lock:
+            self._open.add(connection)
+        try:
+            connection.request("POST", target.path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read(KEPT_ANSWER_BYTES)
+            if response.isclosed() and not response.will_close:
+                kept[key] = connection  # the whole answer was read: the connection is reusable
+            else:
+                connection.close()
+            return response.status
+        except BaseException:
+            connection.close()
+            raise
+        finally:
+            with self._lock:
+                self._open.discard(connection)
+
+
 async def attempt(
-    client: httpx.AsyncClient,
+    sender: Sender,
     *,
     url: str,
     secret: str,
@@ -54,10 +160,13 @@ async def attempt(
     timeout: float,
 ) -> Outcome:
     """POST `body` once, with at most `timeout` seconds for the whole exchange."""
-    import httpx  # here, not at the top: see TYPE_CHECKING above
-
-    if urlsplit(url).scheme not in ("http", "https"):
-        return Outcome(None, "only http:// and https:// webhook URLs are delivered to", 0, True)
+    try:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return Outcome(None, "only http:// and https:// webhook URLs are delivered to", 0, True)
+        target = _Target.of(parts)
+    except ValueError as error:  # no host, or a port that is not a number
+        return Outcome(None, f"InvalidURL: {error}"[:MAX_ERROR_LENGTH], 0, True)
     headers = {
         **sign(secret, event_id, event_type, body, int(system_now().timestamp())),
         "Content-Type": "application/json",
@@ -69,22 +178,12 @@ async def attempt(
         return round((monotonic() - started) * 1000)
 
     try:
-        # A total deadline: httpx's own timeouts are per phase, which a slow answer can stretch.
-        async with (
-            asyncio.timeout(timeout),
-            client.stream("POST", url, content=body, headers=headers) as response,
-        ):
-            status = response.status_code
-            read = 0
-            async for chunk in response.aiter_raw():
-                read += len(chunk)
-                if read > KEPT_ANSWER_BYTES:
-                    break
+        # A total deadline: the socket's own timeout is per read, which a slow answer can stretch.
+        async with asyncio.timeout(timeout):
+            status = await sender.post(target, headers, body, timeout)
     except TimeoutError:
         return Outcome(None, f"no answer within {timeout:g} s", took())
-    except httpx.InvalidURL as error:
-        return Outcome(None, _error(error), took(), True)
-    except httpx.HTTPError as error:
+    except (OSError, http.client.HTTPException) as error:
         return Outcome(None, _error(error), took())
     if 300 <= status < 400:
         return Outcome(status, "redirects are not followed", took())

@@ -23,7 +23,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy.engine import Connection
@@ -34,10 +34,7 @@ from sandbox.settings import Settings
 from sandbox.store import webhooks as rows
 from sandbox.store.database import Database
 from sandbox.store.webhooks import Claimed
-from sandbox.webhooks.delivery import Outcome, attempt
-
-if TYPE_CHECKING:  # imported with the first delivery: httpx costs startup 0.1 s
-    import httpx
+from sandbox.webhooks.delivery import Outcome, Sender, attempt
 
 log = logging.getLogger("sandbox.webhooks")
 
@@ -61,7 +58,7 @@ class WebhookWorker:
         self.timeout = settings.webhook_timeout_seconds
         self.poll = settings.webhook_poll_seconds
         self._task: asyncio.Task[None] | None = None
-        self._client: httpx.AsyncClient | None = None
+        self._sender: Sender | None = None
         self._in_flight: set[int] = set()
         self._next_watch = 0.0
 
@@ -69,14 +66,14 @@ class WebhookWorker:
         self._task = asyncio.create_task(self._run(), name="webhook-worker")
 
     async def stop(self) -> None:
-        """Interrupt attempts in flight, hand their claims back, and close the HTTP client."""
+        """Interrupt attempts in flight, hand their claims back, and cut off the connections."""
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        if self._sender is not None:
+            self._sender.close()
+            self._sender = None
 
     async def _run(self) -> None:
         while True:
@@ -111,16 +108,11 @@ class WebhookWorker:
                 self._log({"worker_error": f"{type(result).__name__}: {result}"[:300]})
         return len(claimed)
 
-    def _http(self) -> httpx.AsyncClient:
-        """The HTTP client, made for the first delivery."""
-        if self._client is None:
-            import httpx  # here, not at the top: see TYPE_CHECKING above
-
-            # trust_env=False: no proxy from the environment ever sees a tenant's events.
-            self._client = httpx.AsyncClient(
-                timeout=self.timeout, follow_redirects=False, trust_env=False
-            )
-        return self._client
+    def _senders(self) -> Sender:
+        """The threads that post, started for the first delivery."""
+        if self._sender is None:
+            self._sender = Sender(threads=BATCH)
+        return self._sender
 
     def _claim(self) -> list[Claimed]:
         now = system_now()
@@ -144,7 +136,7 @@ class WebhookWorker:
         outcome = None
         if event.url and event.secret:
             outcome = await attempt(
-                self._http(),
+                self._senders(),
                 url=event.url,
                 secret=event.secret,
                 event_id=event.event_id,
