@@ -129,8 +129,11 @@ def events_of(plan: Plan, md: MonthDays) -> tuple[int, list[Event]]:
     if total:
         early = model is Model.CURRENT and total > 0
         if early:
-            # Money fetched from savings arrives first thing, when the month's bills need it.
-            day = md.business_on_or_after(plan.first_day if month == plan.first else 1)
+            # Money fetched from savings arrives first thing, when the month's bills need it;
+            # on the opening day itself when the account opens after the month's last
+            # business day.
+            first_day = plan.first_day if month == plan.first else 1
+            day = max(md.business_on_or_after(first_day), first_day)
         else:
             day = balances.transfer_day(plan, md)
         text = plan.sweep_in if total > 0 else plan.sweep_out

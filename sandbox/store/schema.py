@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from sandbox.store.types import UTCDateTime
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SOURCE_KINDS = ("api", "web")
 SCA_PURPOSES = ("connect", "renew", "extend_history")
@@ -88,6 +88,8 @@ tenants = sa.Table(
     sa.Column("name", sa.String, nullable=False),
     sa.Column("scenario_name", sa.String, nullable=False),
     sa.Column("scenario_json", sa.Text, nullable=False),
+    # SHA-256 of scenario_json: reads name the scenario by it instead of copying it out.
+    sa.Column("scenario_digest", sa.String(64), nullable=False),
     sa.Column("client_id", sa.String, nullable=False, unique=True),
     sa.Column("client_secret", sa.String, nullable=False),
     sa.Column("api_key", sa.String, nullable=False, unique=True),

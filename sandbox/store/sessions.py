@@ -12,15 +12,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from sandbox.store.schema import connect_sessions, tenants
+from sandbox.store.tenants import COLUMNS as TENANT_COLUMNS
 from sandbox.store.tenants import TenantRow, tenant_row
 
 _COLUMNS = tuple(connect_sessions.c.keys())
-_TENANT_COLUMNS = tuple(tenants.c.keys())
+_TENANT_COLUMNS = tuple(column.name for column in TENANT_COLUMNS)
 
 _BY_ID = sa.select(connect_sessions).where(connect_sessions.c.id == sa.bindparam("session_id"))
 # The session and its tenant in one query: what every request of the hosted UI starts with.
 _WITH_TENANT = (
-    sa.select(connect_sessions, tenants)
+    sa.select(connect_sessions, *TENANT_COLUMNS)
     .join_from(connect_sessions, tenants, connect_sessions.c.tenant_id == tenants.c.id)
     .where(connect_sessions.c.id == sa.bindparam("session_id"))
 )
@@ -47,7 +48,7 @@ def session_with_tenant(
         return None
     split = len(_COLUMNS)
     session = dict(zip(_COLUMNS, row[:split], strict=True))
-    return session, tenant_row(dict(zip(_TENANT_COLUMNS, row[split:], strict=True)))
+    return session, tenant_row(conn, dict(zip(_TENANT_COLUMNS, row[split:], strict=True)))
 
 
 def update_session(conn: Connection, session_id: str, **values: Any) -> None:

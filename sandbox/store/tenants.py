@@ -7,6 +7,7 @@ credential is an exact lookup on a unique column: the auth path of every request
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -66,28 +67,50 @@ class TenantRow:
 
 _COLUMNS = tuple(f.name for f in fields(TenantRow))
 
+# A tenant's scenario is about 30 KB of JSON that every request of the tenant would otherwise
+# copy out of the database. Reads leave it out (`COLUMNS`) and take its digest, which
+# `tenant_row` looks up in `_SCENARIOS`: the text is read once per scenario a process meets.
+COLUMNS = tuple(column for column in tenants.c if column.name != "scenario_json")
+_SCENARIOS: dict[str, str] = {}
+_SCENARIOS_KEPT = 64
+_SCENARIO_OF = sa.select(tenants.c.scenario_json).where(tenants.c.id == sa.bindparam("tenant_id"))
+
 # The lookups of every request, built once with bound parameters.
 _BY = {
-    name: sa.select(tenants).where(tenants.c[name] == sa.bindparam("value"))
+    name: sa.select(*COLUMNS).where(tenants.c[name] == sa.bindparam("value"))
     for name in ("id", "client_id", "api_key")
 }
 
 
-def tenant_row(mapping: Mapping[str, Any]) -> TenantRow:
-    """The TenantRow of a row of `tenants` (or of the tenant's columns of a joined row)."""
-    values = {name: mapping[name] for name in _COLUMNS}
+def tenant_row(conn: Connection, mapping: Mapping[str, Any]) -> TenantRow:
+    """The TenantRow of a row of `tenants` read with `COLUMNS` (or of the tenant's columns of a
+    joined row), its scenario read in the same transaction when it is not kept yet."""
+    values = {name: mapping[name] for name in _COLUMNS if name != "scenario_json"}
     values["allowed_ips"] = tuple(values["allowed_ips"])
     values["redirect_uris"] = tuple(values["redirect_uris"])
-    return TenantRow(**values)
+    scenario = _SCENARIOS.get(mapping["scenario_digest"])
+    if scenario is None:
+        # Kept under its own digest: on PostgreSQL a write committed since the row was read
+        # may already show here, and this text is the newer one.
+        scenario = conn.execute(_SCENARIO_OF, {"tenant_id": values["id"]}).scalar_one()
+        if len(_SCENARIOS) >= _SCENARIOS_KEPT:
+            _SCENARIOS.clear()
+        _SCENARIOS[digest(scenario)] = scenario
+    return TenantRow(scenario_json=scenario, **values)
+
+
+def digest(scenario_json: str) -> str:
+    return hashlib.sha256(scenario_json.encode()).hexdigest()
 
 
 def _one(conn: Connection, column: str, value: str) -> TenantRow | None:
     mapping = conn.execute(_BY[column], {"value": value}).mappings().one_or_none()
-    return None if mapping is None else tenant_row(mapping)
+    return None if mapping is None else tenant_row(conn, mapping)
 
 
 def _values(row: TenantRow) -> dict[str, Any]:
     values = {name: getattr(row, name) for name in _COLUMNS}
+    values["scenario_digest"] = digest(row.scenario_json)
     values["allowed_ips"] = list(row.allowed_ips)
     values["redirect_uris"] = list(row.redirect_uris)
     return values
@@ -145,8 +168,8 @@ def tenant_by_api_key(conn: Connection, api_key: str) -> TenantRow | None:
 
 def list_tenants(conn: Connection) -> list[TenantRow]:
     """Every tenant, oldest first (the order they were created in)."""
-    result = conn.execute(sa.select(tenants).order_by(tenants.c.created_at, tenants.c.id))
-    return [tenant_row(m) for m in result.mappings()]
+    query = sa.select(*COLUMNS).order_by(tenants.c.created_at, tenants.c.id)
+    return [tenant_row(conn, m) for m in conn.execute(query).mappings()]
 
 
 def delete_tenant(conn: Connection, tenant_id: str) -> bool:

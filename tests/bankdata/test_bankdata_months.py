@@ -130,3 +130,18 @@ def _accounts(scenario):
 
 def _owner_name(scenario) -> str:
     return owner(scenario, scenario.personas[0], scenario.banks[0]).name
+
+
+@pytest.mark.parametrize("opened", [date(2026, 1, 31), date(2026, 2, 28), date(2027, 1, 30)])
+def test_an_account_opened_after_its_months_last_business_day_has_nothing_before(
+    scenario_of, opened
+):
+    """Opened on a weekend that ends the month: the money fetched to start it arrives on the
+    opening day itself, not on the Friday before."""
+    scenario = scenario_of(opened=opened, opening_balance=Decimal("0.00"))
+    persona, bank = scenario.personas[0], scenario.banks[0]
+    before, after = opened - timedelta(days=7), opened + timedelta(days=40)
+    listed = transactions(scenario, persona, bank, "main", before, after)
+    assert listed and min(t.booked_on for t in listed) == opened
+    assert balance_at(scenario, persona, bank, "main", opened - timedelta(days=1)) == 0
+    assert listed[0].balance_after == listed[0].amount

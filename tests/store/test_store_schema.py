@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from sandbox.store import schema as s
 from sandbox.store.database import Database
+from sandbox.store.tenants import digest
 from sandbox.store.types import UTCDateTime
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
@@ -85,8 +86,9 @@ def test_naive_datetimes_are_refused(
 
 def _tenant_values(make_tenant: Callable[..., object], created: datetime) -> dict[str, object]:
     row = make_tenant("t1")
-    values = {c.name: getattr(row, c.name) for c in s.tenants.c}
+    values = {c.name: getattr(row, c.name) for c in s.tenants.c if c.name != "scenario_digest"}
     values |= {"created_at": created, "allowed_ips": [], "redirect_uris": []}
+    values["scenario_digest"] = digest(row.scenario_json)
     return values
 
 

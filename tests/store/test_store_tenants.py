@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sandbox.store import schema as s
-from sandbox.store.database import Database
+from sandbox.store.database import Database, open_database
 from sandbox.store.tenants import (
     DuplicateTenant,
     TenantRow,
@@ -23,6 +23,7 @@ from sandbox.store.tenants import (
     set_clock,
     tenant_by_api_key,
     tenant_by_client_id,
+    update_tenant,
     wipe_tenant_data,
 )
 
@@ -201,3 +202,43 @@ def test_wiping_a_tenant_keeps_it_and_leaves_other_tenants_alone(
         assert set(counts(conn, "wiped").values()) == {0}
         assert counts(conn, "other") == other
         assert get_tenant(conn, "other").data_version == 0  # type: ignore[union-attr]
+
+
+def scenario(n: int) -> str:
+    return f'{{"name": "scenario {n}", "banks": []}}'
+
+
+def test_the_scenario_read_is_always_the_one_last_written(
+    database: Database, make_tenant: MakeTenant
+) -> None:
+    """Reads take a tenant's scenario by its digest from what the process keeps: a change, or
+    the tenant made again with the same id, time and credentials, is read as written."""
+    with database.begin() as conn:
+        insert_tenant(conn, make_tenant("demo", scenario_json=scenario(1)))
+    with database.connect() as conn:
+        assert get_tenant(conn, "demo").scenario_json == scenario(1)
+    with database.begin() as conn:
+        update_tenant(conn, make_tenant("demo", scenario_json=scenario(2)))
+    with database.connect() as conn:
+        assert tenant_by_api_key(conn, "key-demo").scenario_json == scenario(2)
+    with database.begin() as conn:
+        delete_tenant(conn, "demo")
+        insert_tenant(conn, make_tenant("demo", scenario_json=scenario(5)))
+    with database.connect() as conn:
+        assert [t.scenario_json for t in list_tenants(conn)] == [scenario(5)]
+
+
+def test_a_scenario_another_process_wrote_is_read(durable_url: str, make_tenant: MakeTenant):
+    here, there = open_database(durable_url), open_database(durable_url)
+    try:
+        with here.begin() as conn:
+            insert_tenant(conn, make_tenant("demo", scenario_json=scenario(3)))
+        with here.connect() as conn:
+            assert tenant_by_client_id(conn, "client-demo").scenario_json == scenario(3)
+        with there.begin() as conn:
+            update_tenant(conn, make_tenant("demo", scenario_json=scenario(4)))
+        with here.connect() as conn:
+            assert tenant_by_client_id(conn, "client-demo").scenario_json == scenario(4)
+    finally:
+        here.close()
+        there.close()
