@@ -208,37 +208,56 @@ def scenario(n: int) -> str:
     return f'{{"name": "scenario {n}", "banks": []}}'
 
 
+def read_after(
+    write: Callable[[Connection], object],
+    read: Callable[[Connection], TenantRow],
+    writer: Database,
+    reader: Database,
+) -> str:
+    """The scenario `read` finds through `reader` once `write` is committed through `writer`."""
+    with writer.begin() as conn:
+        write(conn)
+    with reader.connect() as conn:
+        return read(conn).scenario_json
+
+
 def test_the_scenario_read_is_always_the_one_last_written(
     database: Database, make_tenant: MakeTenant
 ) -> None:
     """Reads take a tenant's scenario by its digest from what the process keeps: a change, or
     the tenant made again with the same id, time and credentials, is read as written."""
-    with database.begin() as conn:
-        insert_tenant(conn, make_tenant("demo", scenario_json=scenario(1)))
-    with database.connect() as conn:
-        assert get_tenant(conn, "demo").scenario_json == scenario(1)
-    with database.begin() as conn:
-        update_tenant(conn, make_tenant("demo", scenario_json=scenario(2)))
-    with database.connect() as conn:
-        assert tenant_by_api_key(conn, "key-demo").scenario_json == scenario(2)
-    with database.begin() as conn:
+
+    def make_again(conn: Connection) -> None:
         delete_tenant(conn, "demo")
         insert_tenant(conn, make_tenant("demo", scenario_json=scenario(5)))
+
+    steps = [
+        (lambda c: insert_tenant(c, make_tenant("demo", scenario_json=scenario(1))), 1),
+        (lambda c: update_tenant(c, make_tenant("demo", scenario_json=scenario(2))), 2),
+        (make_again, 5),
+    ]
+    for write, expected in steps:
+        assert read_after(write, lambda c: get_tenant(c, "demo"), database, database) == (
+            scenario(expected)
+        )
     with database.connect() as conn:
         assert [t.scenario_json for t in list_tenants(conn)] == [scenario(5)]
+        assert tenant_by_api_key(conn, "key-demo").scenario_json == scenario(5)
 
 
 def test_a_scenario_another_process_wrote_is_read(durable_url: str, make_tenant: MakeTenant):
     here, there = open_database(durable_url), open_database(durable_url)
+    by_client = lambda c: tenant_by_client_id(c, "client-demo")  # noqa: E731
     try:
-        with here.begin() as conn:
-            insert_tenant(conn, make_tenant("demo", scenario_json=scenario(3)))
-        with here.connect() as conn:
-            assert tenant_by_client_id(conn, "client-demo").scenario_json == scenario(3)
-        with there.begin() as conn:
-            update_tenant(conn, make_tenant("demo", scenario_json=scenario(4)))
-        with here.connect() as conn:
-            assert tenant_by_client_id(conn, "client-demo").scenario_json == scenario(4)
+        made = read_after(
+            lambda c: insert_tenant(c, make_tenant("demo", scenario_json=scenario(3))),
+            by_client, here, here,
+        )  # fmt: skip
+        changed = read_after(
+            lambda c: update_tenant(c, make_tenant("demo", scenario_json=scenario(4))),
+            by_client, there, here,
+        )  # fmt: skip
     finally:
         here.close()
         there.close()
+    assert (made, changed) == (scenario(3), scenario(4))
