@@ -73,34 +73,75 @@ class _Target:
         return cls(https, url.hostname, url.port or (443 if https else 80), path)
 
 
+class _Call:
+    """One post in flight, from the event loop's side: its connection, to cut off when the
+    attempt is given up (its deadline passed, or the worker stops), so the thread is free."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._connection: http.client.HTTPConnection | None = None
+        self._given_up = False
+
+    def use(self, connection: http.client.HTTPConnection) -> None:
+        """In the thread, before the connection is used."""
+        with self._lock:
+            if self._given_up:
+                raise ConnectionAbortedError("the attempt was given up")
+            self._connection = connection
+
+    def cut(self) -> None:
+        with self._lock:
+            self._given_up = True
+            connection = self._connection
+        if connection is not None and connection.sock is not None:
+            with contextlib.suppress(OSError):  # already closed
+                connection.sock.shutdown(socket.SHUT_RDWR)
+
+
 class Sender:
-    """Threads that post, each keeping one connection per host to reuse. `close` cuts off
-    what is in flight, so a stopping server never waits on a slow receiver."""
+    """Threads that post, each keeping one connection per host to reuse. An attempt given up
+    cuts its connection off, so no thread waits on a slow receiver after that."""
 
     def __init__(self, threads: int) -> None:
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="webhook-sender")
         self._local = threading.local()
-        self._open: set[http.client.HTTPConnection] = set()
-        self._lock = threading.Lock()
+        self._calls: set[_Call] = set()
 
     @cached_property
     def _tls(self) -> ssl.SSLContext:
         return ssl.create_default_context()
 
-    async def post(self, target: _Target, headers: dict[str, str], body: bytes, timeout: float):
+    async def post(
+        self, target: _Target, headers: dict[str, str], body: bytes, timeout: float
+    ) -> int:
         """The answer's status code; raises OSError or http.client.HTTPException."""
+        call = _Call()
+        self._calls.add(call)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, self._post, target, headers, body, timeout)
+        try:
+            return await loop.run_in_executor(
+                self._pool, self._post, call, target, headers, body, timeout
+            )
+        except asyncio.CancelledError:
+            call.cut()
+            raise
+        finally:
+            self._calls.discard(call)
 
     def close(self) -> None:
-        with self._lock:
-            for connection in self._open:
-                if connection.sock is not None:
-                    with contextlib.suppress(OSError):  # already closed by the receiver
-                        connection.sock.shutdown(socket.SHUT_RDWR)
+        """Cut off what is in flight and let the threads end."""
+        for call in list(self._calls):
+            call.cut()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def _post(self, target: _Target, headers: dict[str, str], body: bytes, timeout: float) -> int:
+    def _post(
+        self,
+        call: _Call,
+        target: _Target,
+        headers: dict[str, str],
+        body: bytes,
+        timeout: float,
+    ) -> int:
         kept: dict[_Target, http.client.HTTPConnection] = self._local.__dict__.setdefault(
             "connections", {}
         )
@@ -108,11 +149,11 @@ class Sender:
         connection = kept.pop(key, None)
         if connection is not None:
             try:
-                return self._exchange(connection, kept, key, target, headers, body)
+                return self._exchange(call, connection, kept, key, target, headers, body)
             except _STALE:
                 pass
         connection = self._connection(target, timeout)
-        return self._exchange(connection, kept, key, target, headers, body)
+        return self._exchange(call, connection, kept, key, target, headers, body)
 
     def _connection(self, target: _Target, timeout: float) -> http.client.HTTPConnection:
         if target.https:
@@ -123,6 +164,7 @@ class Sender:
 
     def _exchange(
         self,
+        call: _Call,
         connection: http.client.HTTPConnection,
         kept: dict[_Target, http.client.HTTPConnection],
         key: _Target,
@@ -130,9 +172,8 @@ class Sender:
         headers: dict[str, str],
         body: bytes,
     ) -> int:
-        with self._lock:
-            self._open.add(connection)
         try:
+            call.use(connection)
             connection.request("POST", target.path, body=body, headers=headers)
             response = connection.getresponse()
             response.read(KEPT_ANSWER_BYTES)
@@ -144,9 +185,6 @@ class Sender:
         except BaseException:
             connection.close()
             raise
-        finally:
-            with self._lock:
-                self._open.discard(connection)
 
 
 async def attempt(

@@ -1,7 +1,7 @@
 """One attempt against a bare HTTP/1.1 server that counts connections and requests: short
 answers share one connection, a long one is cut off, a connection the receiver closed is
 replaced, redirects are not followed, URLs that cannot be posted to fail for good, and a
-stopping sender cuts off a receiver that never answers."""
+stopping sender cuts off a receiver that never answers, as does an attempt past its deadline."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ class Answer:
     headers: str = ""
     close: bool = False  # close the connection after answering, without saying so
     hang: bool = False  # never answer
+    trickle: bool = False  # start answering, then send one byte of a header every 0.1 s
 
 
 @dataclass
@@ -51,6 +52,12 @@ class Receiver:
                 self.requests += 1
                 if answer.hang:
                     await asyncio.sleep(3600)
+                if answer.trickle:
+                    writer.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                    while True:
+                        await writer.drain()
+                        await asyncio.sleep(0.1)
+                        writer.write(b"a")
                 writer.write(
                     f"HTTP/1.1 {answer.status}\r\nContent-Length: {len(answer.body)}\r\n"
                     f"{answer.headers}\r\n".encode()
@@ -74,6 +81,7 @@ def deliver(url: str, sender: Sender, timeout: float = 5) -> Coroutine[Any, Any,
 def run(
     answers: list[Answer],
     steps: Callable[[Receiver, Sender], Coroutine[Any, Any, list[Outcome]]] | None = None,
+    threads: int = 2,
 ) -> tuple[list[Outcome], Receiver]:
     """Deliver once per answer (or run `steps`) against a receiver giving those answers."""
 
@@ -81,7 +89,7 @@ def run(
         receiver = Receiver(answers)
         server = await asyncio.start_server(receiver.serve, "127.0.0.1", 0)
         receiver.url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/hook?to=me"
-        sender = Sender(threads=2)
+        sender = Sender(threads=threads)
         try:
             async with server:
                 if steps is not None:
@@ -165,3 +173,23 @@ def test_closing_the_sender_cuts_off_a_receiver_that_never_answers():
     [outcome], receiver = run([Answer(hang=True)], steps)
     assert outcome.status_code is None and outcome.error and not outcome.permanent
     assert receiver.requests == 1
+
+
+def test_an_attempt_past_its_deadline_frees_its_thread_for_the_next():
+    """The receiver keeps the first answer coming a byte at a time, so no socket timeout ever
+    fires: only the attempt's own deadline ends it, and the sender's one thread is free for
+    the next delivery at once."""
+
+    async def steps(receiver: Receiver, sender: Sender) -> list[Outcome]:
+        slow = await deliver(receiver.url, sender, timeout=0.5)
+        started = time.monotonic()
+        fast = await deliver(receiver.url, sender, timeout=5)
+        assert time.monotonic() - started < 1
+        return [slow, fast]
+
+    outcomes, receiver = run([Answer(trickle=True), Answer()], steps, threads=1)
+    assert [(o.status_code, o.error) for o in outcomes] == [
+        (None, "no answer within 0.5 s"),
+        (200, None),
+    ]
+    assert (receiver.requests, receiver.connections) == (2, 2)
