@@ -81,9 +81,10 @@ def deliver(url: str, sender: Sender, timeout: float = 5) -> Coroutine[Any, Any,
 def run(
     answers: list[Answer],
     steps: Callable[[Receiver, Sender], Coroutine[Any, Any, list[Outcome]]] | None = None,
-    threads: int = 2,
+    threads: int = 1,
 ) -> tuple[list[Outcome], Receiver]:
-    """Deliver once per answer (or run `steps`) against a receiver giving those answers."""
+    """Deliver once per answer (or run `steps`) against a receiver giving those answers. One
+    sender thread by default: each thread keeps connections of its own."""
 
     async def main() -> tuple[list[Outcome], Receiver]:
         receiver = Receiver(answers)
@@ -187,7 +188,7 @@ def test_an_attempt_past_its_deadline_frees_its_thread_for_the_next():
         assert time.monotonic() - started < 1
         return [slow, fast]
 
-    outcomes, receiver = run([Answer(trickle=True), Answer()], steps, threads=1)
+    outcomes, receiver = run([Answer(trickle=True), Answer()], steps)
     assert [(o.status_code, o.error) for o in outcomes] == [
         (None, "no answer within 0.5 s"),
         (200, None),
