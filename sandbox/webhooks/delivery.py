@@ -142,18 +142,22 @@ class Sender:
         body: bytes,
         timeout: float,
     ) -> int:
-        kept: dict[_Target, http.client.HTTPConnection] = self._local.__dict__.setdefault(
+        kept: dict[tuple, http.client.HTTPConnection] = self._local.__dict__.setdefault(
             "connections", {}
         )
-        key = _Target(target.https, target.host, target.port, "")
-        connection = kept.pop(key, None)
+        host = (target.https, target.host, target.port)
+        connection = kept.pop(host, None)
         if connection is not None:
             try:
-                return self._exchange(call, connection, kept, key, target, headers, body)
+                status, reusable = _exchange(call, connection, target, headers, body)
             except _STALE:
-                pass
-        connection = self._connection(target, timeout)
-        return self._exchange(call, connection, kept, key, target, headers, body)
+                connection = None
+        if connection is None:
+            connection = self._connection(target, timeout)
+            status, reusable = _exchange(call, connection, target, headers, body)
+        if reusable:
+            kept[host] = connection
+        return status
 
     def _connection(self, target: _Target, timeout: float) -> http.client.HTTPConnection:
         if target.https:
@@ -162,29 +166,28 @@ class Sender:
             )
         return http.client.HTTPConnection(target.host, target.port, timeout=timeout)
 
-    def _exchange(
-        self,
-        call: _Call,
-        connection: http.client.HTTPConnection,
-        kept: dict[_Target, http.client.HTTPConnection],
-        key: _Target,
-        target: _Target,
-        headers: dict[str, str],
-        body: bytes,
-    ) -> int:
-        try:
-            call.use(connection)
-            connection.request("POST", target.path, body=body, headers=headers)
-            response = connection.getresponse()
-            response.read(KEPT_ANSWER_BYTES)
-            if response.isclosed() and not response.will_close:
-                kept[key] = connection  # the whole answer was read: the connection is reusable
-            else:
-                connection.close()
-            return response.status
-        except BaseException:
-            connection.close()
-            raise
+
+def _exchange(
+    call: _Call,
+    connection: http.client.HTTPConnection,
+    target: _Target,
+    headers: dict[str, str],
+    body: bytes,
+) -> tuple[int, bool]:
+    """The answer's status, and whether the connection may carry the next post (the whole
+    answer was read); a connection that may not is closed."""
+    try:
+        call.use(connection)
+        connection.request("POST", target.path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read(KEPT_ANSWER_BYTES)
+    except BaseException:
+        connection.close()
+        raise
+    reusable = response.isclosed() and not response.will_close
+    if not reusable:
+        connection.close()
+    return response.status, reusable
 
 
 async def attempt(

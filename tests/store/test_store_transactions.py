@@ -33,6 +33,14 @@ def _account(conn: Connection, ids: dict[str, int], key: str) -> int:
     return conn.execute(sa.insert(s.accounts).values(values)).inserted_primary_key[0]
 
 
+def _import(conn: Connection, ids: dict[str, int], account_id: int, rows: list) -> int:
+    """Tenant t1's user imports `rows` into the account."""
+    return transactions.insert_imported(
+        conn, tenant_id="t1", user_id=ids["user"], account_id=account_id, imported_at=NOW,
+        rows=rows,
+    )  # fmt: skip
+
+
 def _stored(conn: Connection, account_id: int) -> list[tuple]:
     """The rows as the database holds them (no result processing), without id and account."""
     columns = [c.name for c in s.transactions.c if c.name not in ("id", "account_id")]
@@ -52,10 +60,7 @@ def test_an_import_stores_what_an_insert_of_one_dict_per_row_stores(
     with database.begin() as conn:
         ids = populate(conn, "t1")
         bulk, plain = _account(conn, ids, "bulk"), _account(conn, ids, "plain")
-        count = transactions.insert_imported(
-            conn, tenant_id="t1", user_id=ids["user"], account_id=bulk, imported_at=NOW,
-            rows=IMPORTED,
-        )  # fmt: skip
+        count = _import(conn, ids, bulk, IMPORTED)
         fixed = {"tenant_id": "t1", "user_id": ids["user"], "account_id": plain}
         rows = [
             {**fixed, **dict(zip(transactions.IMPORTED, values, strict=True)),
@@ -75,10 +80,7 @@ def test_nothing_to_import_writes_nothing(
     with database.begin() as conn:
         ids = populate(conn, "t1")
         account = _account(conn, ids, "empty")
-        assert transactions.insert_imported(
-            conn, tenant_id="t1", user_id=ids["user"], account_id=account, imported_at=NOW,
-            rows=[],
-        ) == 0  # fmt: skip
+        assert _import(conn, ids, account, []) == 0
         assert _stored(conn, account) == []
 
 
@@ -89,10 +91,7 @@ def test_a_sync_sees_the_refs_and_the_newest_day_it_imported(
         ids = populate(conn, "t1")
         account = _account(conn, ids, "seen")
         assert transactions.last_booked_on(conn, account) is None
-        transactions.insert_imported(
-            conn, tenant_id="t1", user_id=ids["user"], account_id=account, imported_at=NOW,
-            rows=IMPORTED,
-        )  # fmt: skip
+        _import(conn, ids, account, IMPORTED)
     with database.connect() as conn:
         assert transactions.last_booked_on(conn, account) == date(2025, 2, 28)
         window = transactions.known_refs(conn, account, date(2025, 2, 1), date(2025, 2, 27))
