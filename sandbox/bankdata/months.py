@@ -101,6 +101,11 @@ def transactions_minor(plan: Plan, month: int) -> list[MinorTransaction]:
     return out
 
 
+def month_events(plan: Plan, month: int) -> tuple[int, list[Event]]:
+    """`events_of` by month index."""
+    return events_of(plan, month_days(month))
+
+
 def events_of(plan: Plan, md: MonthDays) -> tuple[int, list[Event]]:
     """The month's opening balance and its events in booking order, the balancing transfer
     included."""

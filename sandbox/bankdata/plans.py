@@ -203,10 +203,11 @@ _SWEEP_WORDS = {
 def clear_caches() -> None:
     """Forget every cached book, pool, IBAN and calendar: a cold start, for tests and benchmarks
     (never needed for correctness: every cache holds pure results)."""
-    from sandbox.bankdata import dates, merchants
+    from sandbox.bankdata import dates, kept, merchants
 
     with _BOOKS_LOCK:
         _BOOKS.clear()
+    kept.clear()
     for cached in (
         merchants.pool,
         dates.month_days,

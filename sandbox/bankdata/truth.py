@@ -12,8 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
-from sandbox.bankdata import months
-from sandbox.bankdata.dates import month_days, month_of
+from sandbox.bankdata import kept, months
+from sandbox.bankdata.dates import month_of
 from sandbox.bankdata.months import MinorTransaction
 from sandbox.bankdata.plans import Plan, book
 from sandbox.bankdata.records import BankAccount, BankOwner, BankTransaction
@@ -53,7 +53,7 @@ def transactions_minor(
     """`transactions`, each as a tuple of BankTransaction's fields with the amount and the
     balance after in minor units: what an import stores."""
     plan = _plan(scenario, persona, bank, account_id)
-    return window(plan, start, end, months.transactions_minor)
+    return window(plan, start, end, kept.transactions_minor)
 
 
 def balance_at(
@@ -61,7 +61,7 @@ def balance_at(
 ) -> Decimal:
     """The balance at the end of `day`; the opening balance before the account opened."""
     plan = _plan(scenario, persona, bank, account_id)
-    return from_minor(balance_minor(plan, day), plan.currency)
+    return from_minor(balance_minor(plan, day, kept.events_of), plan.currency)
 
 
 def window(
@@ -79,17 +79,22 @@ def window(
     for month in range(first, last + 1):
         batch = month_of_transactions(plan, month)
         if month in (first, last):
-            batch = [t for t in batch if start <= t[1] <= end]
-        out.extend(batch)
+            out.extend(t for t in batch if start <= t[1] <= end)
+        else:
+            out.extend(batch)
     return out
 
 
-def balance_minor(plan: Plan, day: date) -> int:
+def balance_minor(
+    plan: Plan,
+    day: date,
+    events_of: Callable[[Plan, int], tuple[int, list[months.Event]]] = months.month_events,
+) -> int:
     """The balance at the end of `day`, in minor units: the month's closed-form opening plus
-    the month's amounts up to `day`."""
+    the month's amounts up to `day` (`events_of` gives a month's opening and events)."""
     if day < plan.opened:
         return plan.opening
-    balance, events = months.events_of(plan, month_days(month_of(day)))
+    balance, events = events_of(plan, month_of(day))
     for event in events:
         if event[0] > day.day:
             break

@@ -91,12 +91,16 @@ def _filter(conn: Connection, tenant: Tenant, query: TransactionQuery) -> rows.T
     user_id = None
     if query.external_user_id is not None:
         user_id = find_user(conn, tenant, query.external_user_id).id
+    # An account or bank login belongs to one user: naming that user too lets the listing read
+    # the user's newest-first index (an account's own transactions have none).
     account_ids: tuple[int, ...] | None = None
     if query.account_id is not None:
         account = find_account(conn, tenant, query.account_id)
         account_ids = (account.id,)
+        user_id = account.user_id if user_id is None else user_id
     if query.bank_login_id is not None:
-        find_bank_login(conn, tenant, query.bank_login_id)
+        login = find_bank_login(conn, tenant, query.bank_login_id)
+        user_id = login.user_id if user_id is None else user_id
         # Deleted accounts too: their transactions stay listed, as in an unfiltered listing.
         of_login = tuple(
             row["id"] for row in account_rows.accounts_of_login(conn, query.bank_login_id)

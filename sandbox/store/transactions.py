@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect, RowMapping
 
-from sandbox.store.schema import transactions
+from sandbox.store.schema import accounts, transactions
 
 # What a bank import gives for each transaction, in this order (a fake bank's transaction
 # record has these fields in this order, amounts already in minor units).
@@ -23,13 +23,26 @@ IMPORTED = (
 # What is the same for every transaction of one import.
 _FIXED = ("tenant_id", "user_id", "account_id", "origin", "status", "imported_at")
 
-_KNOWN_REFS = sa.select(transactions.c.bank_ref).where(
+# An account's transactions are found through its user's newest-first index (the only one
+# ordered by booking date), naming the account's tenant and user by subqueries.
+_OWNER = sa.select(accounts.c.tenant_id, accounts.c.user_id).where(
+    accounts.c.id == sa.bindparam("account_id")
+)
+_OF_ACCOUNT = (
+    transactions.c.tenant_id == _OWNER.with_only_columns(accounts.c.tenant_id).scalar_subquery(),
+    transactions.c.user_id == _OWNER.with_only_columns(accounts.c.user_id).scalar_subquery(),
     transactions.c.account_id == sa.bindparam("account_id"),
+)
+_KNOWN_REFS = sa.select(transactions.c.bank_ref).where(
+    *_OF_ACCOUNT,
     transactions.c.booked_on >= sa.bindparam("start"),
     transactions.c.booked_on <= sa.bindparam("end"),
 )
-_LAST_BOOKED_ON = sa.select(sa.func.max(transactions.c.booked_on)).where(
-    transactions.c.account_id == sa.bindparam("account_id")
+_LAST_BOOKED_ON = (
+    sa.select(transactions.c.booked_on)
+    .where(*_OF_ACCOUNT)
+    .order_by(transactions.c.booked_on.desc())
+    .limit(1)
 )
 
 
