@@ -8,36 +8,38 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from sandbox.store.prepared import Prepared
 from sandbox.store.schema import accounts
 
 # Built once: the statements of every sync. An update's SET clause is the keys it is given.
-_OF_LOGIN = (
+_OF_LOGIN = Prepared(
     sa.select(accounts)
     .where(accounts.c.bank_login_id == sa.bindparam("login_id"))
     .order_by(accounts.c.id)
 )
-_INSERT = sa.insert(accounts).returning(accounts.c.id)
-_UPDATE = sa.update(accounts).where(accounts.c.id == sa.bindparam("row_id"))
-_BY_ID = sa.select(accounts).where(
-    accounts.c.tenant_id == sa.bindparam("tenant_id"), accounts.c.id == sa.bindparam("row_id")
+_INSERT = Prepared(sa.insert(accounts).returning(accounts.c.id))
+_UPDATE = Prepared(sa.update(accounts).where(accounts.c.id == sa.bindparam("row_id")))
+_BY_ID = Prepared(
+    sa.select(accounts).where(
+        accounts.c.tenant_id == sa.bindparam("tenant_id"), accounts.c.id == sa.bindparam("row_id")
+    )
 )
 
 
 def accounts_of_login(conn: Connection, bank_login_id: int) -> list[RowMapping]:
-    return list(conn.execute(_OF_LOGIN, {"login_id": bank_login_id}).mappings())
+    return _OF_LOGIN.run(conn, {"login_id": bank_login_id}).mappings()
 
 
 def insert_account(conn: Connection, **values: Any) -> int:
-    return conn.execute(_INSERT, values).scalar_one()
+    return _INSERT.run(conn, values).scalar_one()
 
 
 def update_account(conn: Connection, account_id: int, **values: Any) -> None:
-    conn.execute(_UPDATE, {"row_id": account_id, **values})
+    _UPDATE.run(conn, {"row_id": account_id, **values})
 
 
 def account_by_id(conn: Connection, tenant_id: str, account_id: int) -> RowMapping | None:
-    found = conn.execute(_BY_ID, {"tenant_id": tenant_id, "row_id": account_id})
-    return found.mappings().one_or_none()
+    return _BY_ID.run(conn, {"tenant_id": tenant_id, "row_id": account_id}).mapping_or_none()
 
 
 def list_accounts(
@@ -50,11 +52,11 @@ def list_accounts(
 ) -> list[RowMapping]:
     query = _listing(user_id is not None, bank_login_id is not None, include_deleted)
     values = {"tenant_id": tenant_id, "user_id": user_id, "login_id": bank_login_id}
-    return list(conn.execute(query, values).mappings())
+    return query.run(conn, values).mappings()
 
 
 @cache
-def _listing(by_user: bool, by_login: bool, include_deleted: bool) -> sa.Select:
+def _listing(by_user: bool, by_login: bool, include_deleted: bool) -> Prepared:
     """The listing statement for one combination of filters, built once."""
     query = sa.select(accounts).where(accounts.c.tenant_id == sa.bindparam("tenant_id"))
     if by_user:
@@ -63,4 +65,4 @@ def _listing(by_user: bool, by_login: bool, include_deleted: bool) -> sa.Select:
         query = query.where(accounts.c.bank_login_id == sa.bindparam("login_id"))
     if not include_deleted:
         query = query.where(accounts.c.deleted_at.is_(None))
-    return query.order_by(accounts.c.id)
+    return Prepared(query.order_by(accounts.c.id))

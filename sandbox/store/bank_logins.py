@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from sandbox.store.prepared import Prepared
 from sandbox.store.schema import (
     bank_login_sources,
     bank_logins,
@@ -42,19 +43,23 @@ _WITH_USER_AND_CONSENT = (
 
 # Built once: the writes of every connection and sync. An update's SET clause is the keys it
 # is given.
-_INSERT_LOGIN = sa.insert(bank_logins).returning(bank_logins.c.id)
-_UPDATE_LOGIN = sa.update(bank_logins).where(bank_logins.c.id == sa.bindparam("row_id"))
-_INSERT_SOURCES = sa.insert(bank_login_sources)
-_UPDATE_SOURCE = sa.update(bank_login_sources).where(
-    bank_login_sources.c.bank_login_id == sa.bindparam("login_id"),
-    bank_login_sources.c.kind == sa.bindparam("source_kind"),
+_INSERT_LOGIN = Prepared(sa.insert(bank_logins).returning(bank_logins.c.id))
+_UPDATE_LOGIN = Prepared(sa.update(bank_logins).where(bank_logins.c.id == sa.bindparam("row_id")))
+_INSERT_SOURCES = Prepared(sa.insert(bank_login_sources))
+_UPDATE_SOURCE = Prepared(
+    sa.update(bank_login_sources).where(
+        bank_login_sources.c.bank_login_id == sa.bindparam("login_id"),
+        bank_login_sources.c.kind == sa.bindparam("source_kind"),
+    )
 )
-_INSERT_CONSENT = sa.insert(consents)
-_INSERT_SYNC_ATTEMPT = sa.insert(sync_attempts)
+_INSERT_CONSENT = Prepared(sa.insert(consents))
+_INSERT_SYNC_ATTEMPT = Prepared(sa.insert(sync_attempts))
 # The reads of every sync and every bank login answer, built once with bound parameters.
-_BY_ID = _WITH_USER_AND_CONSENT.where(
-    bank_logins.c.tenant_id == sa.bindparam("tenant_id"),
-    bank_logins.c.id == sa.bindparam("bank_login_id"),
+_BY_ID = Prepared(
+    _WITH_USER_AND_CONSENT.where(
+        bank_logins.c.tenant_id == sa.bindparam("tenant_id"),
+        bank_logins.c.id == sa.bindparam("bank_login_id"),
+    )
 )
 _SOURCES_OF = (
     sa.select(bank_login_sources)
@@ -68,7 +73,7 @@ _SOURCES_OF = (
 
 
 def insert_bank_login(conn: Connection, **values: Any) -> int:
-    return conn.execute(_INSERT_LOGIN, values).scalar_one()
+    return _INSERT_LOGIN.run(conn, values).scalar_one()
 
 
 def insert_sources(conn: Connection, tenant_id: str, bank_login_id: int, sources: list) -> None:
@@ -85,7 +90,7 @@ def insert_sources(conn: Connection, tenant_id: str, bank_login_id: int, sources
         for kind, priority, state, last_update in sources
     ]
     if rows:
-        conn.execute(_INSERT_SOURCES, rows)
+        _INSERT_SOURCES.run_many(conn, rows)
 
 
 def sources_of(conn: Connection, bank_login_ids: Iterable[int]) -> dict[int, list[RowMapping]]:
@@ -100,12 +105,12 @@ def sources_of(conn: Connection, bank_login_ids: Iterable[int]) -> dict[int, lis
 
 
 def update_source(conn: Connection, bank_login_id: int, kind: str, **values: Any) -> None:
-    conn.execute(_UPDATE_SOURCE, {"login_id": bank_login_id, "source_kind": kind, **values})
+    _UPDATE_SOURCE.run(conn, {"login_id": bank_login_id, "source_kind": kind, **values})
 
 
 def bank_login_by_id(conn: Connection, tenant_id: str, bank_login_id: int) -> RowMapping | None:
-    found = conn.execute(_BY_ID, {"tenant_id": tenant_id, "bank_login_id": bank_login_id})
-    return found.mappings().one_or_none()
+    found = _BY_ID.run(conn, {"tenant_id": tenant_id, "bank_login_id": bank_login_id})
+    return found.mapping_or_none()
 
 
 def list_bank_logins(conn: Connection, tenant_id: str, user_id: int | None) -> list[RowMapping]:
@@ -116,7 +121,7 @@ def list_bank_logins(conn: Connection, tenant_id: str, user_id: int | None) -> l
 
 
 def update_bank_login(conn: Connection, bank_login_id: int, **values: Any) -> None:
-    conn.execute(_UPDATE_LOGIN, {"row_id": bank_login_id, **values})
+    _UPDATE_LOGIN.run(conn, {"row_id": bank_login_id, **values})
 
 
 def delete_bank_login(conn: Connection, tenant_id: str, bank_login_id: int) -> bool:
@@ -127,7 +132,7 @@ def delete_bank_login(conn: Connection, tenant_id: str, bank_login_id: int) -> b
 
 
 def insert_consent(conn: Connection, **values: Any) -> None:
-    conn.execute(_INSERT_CONSENT, values)
+    _INSERT_CONSENT.run(conn, values)
 
 
 def insert_sync_attempt(
@@ -138,8 +143,8 @@ def insert_sync_attempt(
     unattended: bool,
     outcome: str,
 ) -> None:
-    conn.execute(
-        _INSERT_SYNC_ATTEMPT,
+    _INSERT_SYNC_ATTEMPT.run(
+        conn,
         {
             "tenant_id": tenant_id,
             "bank_login_id": bank_login_id,

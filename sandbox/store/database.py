@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.pool import StaticPool
@@ -27,6 +28,13 @@ from sandbox.store.versions import (
 
 DEFAULT_DATABASE_URL = "sqlite:///.sandbox/state.db"
 SCHEMA_VERSION_KEY = "schema_version"
+
+# JSON columns (session progress, tenant settings) are read on every page of the hosted UI:
+# orjson reads and writes them several times faster than the standard library.
+_JSON: dict[str, Any] = {
+    "json_serializer": lambda value: orjson.dumps(value).decode(),
+    "json_deserializer": orjson.loads,
+}
 
 # Any constant: serialises concurrent first opens of one PostgreSQL database.
 _PG_SCHEMA_LOCK = 0x62616E6B  # "bank"
@@ -68,12 +76,12 @@ def _sqlite_engine(url: URL) -> Engine:
     if memory:
         # One connection shared by every thread, or each checkout would see its own empty DB.
         engine = sa.create_engine(
-            url, poolclass=StaticPool, connect_args={"check_same_thread": False}
+            url, poolclass=StaticPool, connect_args={"check_same_thread": False}, **_JSON
         )
     else:
         assert url.database is not None
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False})
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False}, **_JSON)
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -114,7 +122,7 @@ class Database:
         if self._sqlite:
             self.engine = _sqlite_engine(self._url)
         else:
-            self.engine = sa.create_engine(self._url)
+            self.engine = sa.create_engine(self._url, **_JSON)
         # A :memory: database is one shared connection; using it from two threads at once
         # would mix their transactions, so access through this object is serialised.
         self._lock: AbstractContextManager[Any] = (

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from sandbox.store.prepared import Prepared
 from sandbox.store.schema import connect_sessions, tenants
 from sandbox.store.tenants import COLUMNS as TENANT_COLUMNS
 from sandbox.store.tenants import TenantRow, tenant_row
@@ -18,32 +19,36 @@ from sandbox.store.tenants import TenantRow, tenant_row
 _COLUMNS = tuple(connect_sessions.c.keys())
 _TENANT_COLUMNS = tuple(column.name for column in TENANT_COLUMNS)
 
-_BY_ID = sa.select(connect_sessions).where(connect_sessions.c.id == sa.bindparam("session_id"))
+_BY_ID = Prepared(
+    sa.select(connect_sessions).where(connect_sessions.c.id == sa.bindparam("session_id"))
+)
 # The session and its tenant in one query: what every request of the hosted UI starts with.
-_WITH_TENANT = (
-    sa.select(connect_sessions, *TENANT_COLUMNS)
+_WITH_TENANT = Prepared(
+    sa.select(connect_sessions, *(c.label(f"tenants_{c.name}") for c in TENANT_COLUMNS))
     .join_from(connect_sessions, tenants, connect_sessions.c.tenant_id == tenants.c.id)
     .where(connect_sessions.c.id == sa.bindparam("session_id"))
 )
-_INSERT = sa.insert(connect_sessions).returning(*connect_sessions.c)
+_INSERT = Prepared(sa.insert(connect_sessions).returning(*connect_sessions.c))
 # The SET clause comes from the keys given to `execute`, so one statement serves every update.
-_UPDATE = sa.update(connect_sessions).where(connect_sessions.c.id == sa.bindparam("session_key"))
+_UPDATE = Prepared(
+    sa.update(connect_sessions).where(connect_sessions.c.id == sa.bindparam("session_key"))
+)
 
 
 def insert_session(conn: Connection, **values: Any) -> RowMapping:
     """The new session's row, as a read of it would give it."""
-    return conn.execute(_INSERT, values).mappings().one()
+    return _INSERT.run(conn, values).mapping()
 
 
 def session_by_id(conn: Connection, session_id: str) -> RowMapping | None:
-    return conn.execute(_BY_ID, {"session_id": session_id}).mappings().one_or_none()
+    return _BY_ID.run(conn, {"session_id": session_id}).mapping_or_none()
 
 
 def session_with_tenant(
     conn: Connection, session_id: str
 ) -> tuple[dict[str, Any], TenantRow] | None:
     """The session's row and its tenant's, or None when there is no such session."""
-    row = conn.execute(_WITH_TENANT, {"session_id": session_id}).one_or_none()
+    row = _WITH_TENANT.run(conn, {"session_id": session_id}).one_or_none()
     if row is None:
         return None
     split = len(_COLUMNS)
@@ -52,4 +57,4 @@ def session_with_tenant(
 
 
 def update_session(conn: Connection, session_id: str, **values: Any) -> None:
-    conn.execute(_UPDATE, {"session_key": session_id, **values})
+    _UPDATE.run(conn, {"session_key": session_id, **values})

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from sandbox.store.prepared import Prepared
 from sandbox.store.schema import TENANT_TABLES, tenants
 
 # Credentials that must be unique across tenants, so a request maps to one tenant.
@@ -77,7 +78,7 @@ _SCENARIO_OF = sa.select(tenants.c.scenario_json).where(tenants.c.id == sa.bindp
 
 # The lookups of every request, built once with bound parameters.
 _BY = {
-    name: sa.select(*COLUMNS).where(tenants.c[name] == sa.bindparam("value"))
+    name: Prepared(sa.select(*COLUMNS).where(tenants.c[name] == sa.bindparam("value")))
     for name in ("id", "client_id", "api_key")
 }
 
@@ -104,7 +105,7 @@ def digest(scenario_json: str) -> str:
 
 
 def _one(conn: Connection, column: str, value: str) -> TenantRow | None:
-    mapping = conn.execute(_BY[column], {"value": value}).mappings().one_or_none()
+    mapping = _BY[column].run(conn, {"value": value}).mapping_or_none()
     return None if mapping is None else tenant_row(conn, mapping)
 
 

@@ -8,17 +8,22 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from sandbox.store.prepared import Prepared
 from sandbox.store.schema import users
 
 # Built once: every new connect session and every sync looks a user up.
-_BY_EXTERNAL_ID = sa.select(users).where(
-    users.c.tenant_id == sa.bindparam("tenant_id"),
-    users.c.external_id == sa.bindparam("external_id"),
+_BY_EXTERNAL_ID = Prepared(
+    sa.select(users).where(
+        users.c.tenant_id == sa.bindparam("tenant_id"),
+        users.c.external_id == sa.bindparam("external_id"),
+    )
 )
-_BY_ID = sa.select(users).where(
-    users.c.tenant_id == sa.bindparam("tenant_id"), users.c.id == sa.bindparam("user_id")
+_BY_ID = Prepared(
+    sa.select(users).where(
+        users.c.tenant_id == sa.bindparam("tenant_id"), users.c.id == sa.bindparam("user_id")
+    )
 )
-_INSERT = sa.insert(users).returning(*users.c)
+_INSERT = Prepared(sa.insert(users).returning(*users.c))
 
 
 _EXTERNAL_IDS = sa.select(users.c.id, users.c.external_id).where(
@@ -28,18 +33,17 @@ _EXTERNAL_IDS = sa.select(users.c.id, users.c.external_id).where(
 
 
 def user_by_external_id(conn: Connection, tenant_id: str, external_id: str) -> RowMapping | None:
-    found = conn.execute(_BY_EXTERNAL_ID, {"tenant_id": tenant_id, "external_id": external_id})
-    return found.mappings().one_or_none()
+    found = _BY_EXTERNAL_ID.run(conn, {"tenant_id": tenant_id, "external_id": external_id})
+    return found.mapping_or_none()
 
 
 def user_by_id(conn: Connection, tenant_id: str, user_id: int) -> RowMapping | None:
-    found = conn.execute(_BY_ID, {"tenant_id": tenant_id, "user_id": user_id})
-    return found.mappings().one_or_none()
+    return _BY_ID.run(conn, {"tenant_id": tenant_id, "user_id": user_id}).mapping_or_none()
 
 
 def insert_user(conn: Connection, tenant_id: str, external_id: str, at: datetime) -> RowMapping:
     values = {"tenant_id": tenant_id, "external_id": external_id, "created_at": at}
-    return conn.execute(_INSERT, values).mappings().one()
+    return _INSERT.run(conn, values).mapping()
 
 
 def list_users(conn: Connection, tenant_id: str, after_id: int, limit: int) -> list[RowMapping]:

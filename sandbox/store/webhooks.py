@@ -14,11 +14,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from sandbox.store.prepared import Prepared
 from sandbox.store.schema import tenants, webhook_attempts, webhook_outbox
 
 # Built once: every change the domain announces inserts one, and every attempt to deliver it
 # records the attempt and settles the event. An update's SET clause is the keys it is given.
-_INSERT_EVENT = sa.insert(webhook_outbox).returning(webhook_outbox.c.id)
+_INSERT_EVENT = Prepared(sa.insert(webhook_outbox).returning(webhook_outbox.c.id))
 _INSERT_ATTEMPT = sa.insert(webhook_attempts)
 # The event id too: on SQLite a new row may reuse the id of one deleted since the claim.
 _SETTLE = sa.update(webhook_outbox).where(
@@ -67,7 +68,7 @@ def insert_event(
         "status": status,
         "next_attempt_at": next_attempt_at,
     }
-    return conn.execute(_INSERT_EVENT, values).scalar_one()
+    return _INSERT_EVENT.run(conn, values).scalar_one()
 
 
 def _claimable(now: datetime) -> sa.ColumnElement[bool]:
