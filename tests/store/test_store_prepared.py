@@ -13,7 +13,6 @@ from sandbox.store import schema as s
 from sandbox.store.database import Database
 from sandbox.store.prepared import Prepared
 
-
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 _SESSION = sa.select(s.connect_sessions).where(s.connect_sessions.c.id == sa.bindparam("sid"))
 _CHALLENGE = sa.select(s.sca_challenges).where(s.sca_challenges.c.tenant_id == sa.bindparam("t"))
