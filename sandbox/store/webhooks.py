@@ -20,11 +20,13 @@ from sandbox.store.schema import tenants, webhook_attempts, webhook_outbox
 # Built once: every change the domain announces inserts one, and every attempt to deliver it
 # records the attempt and settles the event. An update's SET clause is the keys it is given.
 _INSERT_EVENT = Prepared(sa.insert(webhook_outbox).returning(webhook_outbox.c.id))
-_INSERT_ATTEMPT = sa.insert(webhook_attempts)
+_INSERT_ATTEMPT = Prepared(sa.insert(webhook_attempts))
 # The event id too: on SQLite a new row may reuse the id of one deleted since the claim.
-_SETTLE = sa.update(webhook_outbox).where(
-    webhook_outbox.c.id == sa.bindparam("outbox_key"),
-    webhook_outbox.c.event_id == sa.bindparam("event_key"),
+_SETTLE = Prepared(
+    sa.update(webhook_outbox).where(
+        webhook_outbox.c.id == sa.bindparam("outbox_key"),
+        webhook_outbox.c.event_id == sa.bindparam("event_key"),
+    )
 )
 
 
@@ -150,8 +152,8 @@ def record_attempt(
     error: str | None,
     duration_ms: int,
 ) -> None:
-    conn.execute(
-        _INSERT_ATTEMPT,
+    _INSERT_ATTEMPT.run(
+        conn,
         {
             "tenant_id": claimed.tenant_id,
             "outbox_id": claimed.outbox_id,
@@ -180,7 +182,7 @@ def settle(
     if delivered_at is not None:
         values["delivered_at"] = delivered_at
     keys = {"outbox_key": claimed.outbox_id, "event_key": claimed.event_id}
-    return conn.execute(_SETTLE, {**keys, **values}).rowcount == 1
+    return _SETTLE.run(conn, {**keys, **values}).rowcount == 1
 
 
 def list_events(conn: Connection, tenant_id: str, limit: int) -> list[RowMapping]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache, lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -153,7 +155,26 @@ templates.filters.update(
     country_name=country_name,
     plural=plural,
 )
-templates.globals.update(static=static)
+
+
+def _kept_macro(name: str) -> Callable[..., Markup]:
+    """A macro of `_pure.html`, whose output depends only on its arguments: rendered once per
+    arguments and kept (a connect page shows a dozen icons; each macro call cost more than
+    all of a page's variables)."""
+
+    @lru_cache(maxsize=1024)
+    def call(*args: object) -> Markup:
+        return Markup(getattr(templates.get_template("_pure.html").module, name)(*args))
+
+    return call
+
+
+templates.globals.update(
+    static=static,
+    icon=_kept_macro("icon"),
+    logo=_kept_macro("logo"),
+    steps_nav=_kept_macro("steps_nav"),
+)
 
 
 def render(name: str, **context: object) -> str:
