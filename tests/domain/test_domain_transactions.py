@@ -55,6 +55,19 @@ def test_pages_are_newest_first_and_cover_every_row_once(platform, tenant):
     assert all(len(page) == 25 for page in pages[:-1])
 
 
+def test_tenant_wide_pages_merge_every_users_rows_newest_first(platform, tenant):
+    connect(platform, tenant, user="u1", persona="credit-card")
+    connect(platform, tenant, user="u2", persona="good")
+    mine = {
+        user: [t for page in walk(platform, tenant, TransactionQuery(external_user_id=user))
+               for t in page]
+        for user in ("u1", "u2")
+    }  # fmt: skip
+    every = [t for page in walk(platform, tenant, limit=30) for t in page]
+    assert every == sorted(mine["u1"] + mine["u2"], key=lambda t: (t.booked_on, t.id), reverse=True)
+    assert {t.user_id for t in every[:30]} == {t.user_id for t in every}  # interleaved
+
+
 def test_rows_a_sync_adds_between_pages_neither_repeat_nor_shift_older_ones(platform, tenant):
     login = connect(platform, tenant)
     before = transactions.page_of_transactions(platform.db, tenant, ALL, None, 20).transactions
