@@ -21,6 +21,7 @@ from sandbox.domain.bank_logins import find_bank_login
 from sandbox.domain.connections import establish, moment_of, renew
 from sandbox.domain.fakebank import BankRefusal, Moment, account_ids_at, authenticate
 from sandbox.domain.flow import (
+    Check,
     Flow,
     WrongStep,
     advance,
@@ -69,16 +70,18 @@ def choosing_bank(db: Database, session_id: str) -> Flow:
     return flow
 
 
-def choose_bank(db: Database, session_id: str, bank_id: str) -> Flow:
+def choose_bank(db: Database, session_id: str, bank_id: str, *, check: Check | None = None) -> Flow:
     """Choosing the same bank again leads to the same step: the choice is idempotent."""
-    with at(db, session_id, *CHOOSING_BANK) as (conn, flow):
+    with at(db, session_id, *CHOOSING_BANK, check=check) as (conn, flow):
         _check_choosing(flow)
         bank = find_bank(flow.tenant, bank_id)
         return advance(conn, flow, **landing(bank, flow.session.options))
 
 
-def choose_account_type(db: Database, session_id: str, account_type: str) -> Flow:
-    with at(db, session_id, "account_type") as (conn, flow):
+def choose_account_type(
+    db: Database, session_id: str, account_type: str, *, check: Check | None = None
+) -> Flow:
+    with at(db, session_id, "account_type", check=check) as (conn, flow):
         bank = flow.bank
         assert bank is not None
         if account_type not in {t.value for t in account_types(flow, bank)}:
@@ -103,9 +106,11 @@ def log_in(db: Database, session_id: str, login: str, password: str) -> Flow:
         return submit_credentials(conn, flow, login, password)
 
 
-def log_in_on_platform(db: Database, session_id: str, login: str, password: str) -> Flow:
+def log_in_on_platform(
+    db: Database, session_id: str, login: str, password: str, *, check: Check | None = None
+) -> Flow:
     """The platform's own login form: only where the bank lets the platform collect them."""
-    with at(db, session_id, "credentials") as (conn, flow):
+    with at(db, session_id, "credentials", check=check) as (conn, flow):
         return submit_credentials(conn, flow, login, password)
 
 
@@ -161,16 +166,20 @@ def sca_methods(flow: Flow, challenge: Challenge) -> list[ScaMethod]:
     return sca.typed_methods(sca.persona_of(flow.tenant, challenge))
 
 
-def choose_sca_method(db: Database, session_id: str, method: str) -> Flow:
-    with at(db, session_id, "sca") as (conn, flow):
+def choose_sca_method(
+    db: Database, session_id: str, method: str, *, check: Check | None = None
+) -> Flow:
+    with at(db, session_id, "sca", check=check) as (conn, flow):
         current = _embedded(conn, flow)
         if current.status in FINAL_SCA:  # decided (timed out) before the choice arrived
             return after_sca(conn, flow, current)
         return after_sca(conn, flow, sca.choose_method(conn, flow.tenant, current, method))
 
 
-def enter_otp(db: Database, session_id: str, otp: str) -> tuple[Flow, Challenge]:
-    with at(db, session_id, "sca") as (conn, flow):
+def enter_otp(
+    db: Database, session_id: str, otp: str, *, check: Check | None = None
+) -> tuple[Flow, Challenge]:
+    with at(db, session_id, "sca", check=check) as (conn, flow):
         current = _embedded(conn, flow)
         if current.status in FINAL_SCA:
             return after_sca(conn, flow, current), current
@@ -239,11 +248,11 @@ def expires_on(flow: Flow) -> datetime:
 
 
 def grant_consent(
-    db: Database, session_id: str, account_keys: list[str]
+    db: Database, session_id: str, account_keys: list[str], *, check: Check | None = None
 ) -> tuple[Flow, str | None]:
     """The user allows access: the bank login is made (or renewed) and imported at once. Returns
     the flow and, when the session ends here, the client redirect URL."""
-    with at(db, session_id, "consent") as (conn, flow):
+    with at(db, session_id, "consent", check=check) as (conn, flow):
         offered = {offer.key for offer in consent_offer(flow)}
         chosen = set(account_keys) & offered
         if not chosen:
@@ -310,17 +319,17 @@ def _managing(flow: Flow) -> bool:
     return bool(flow.session.options.get("multiple") and flow.session.progress["bank_login_ids"])
 
 
-def cancel(db: Database, session_id: str) -> tuple[Flow, str | None]:
+def cancel(db: Database, session_id: str, *, check: Check | None = None) -> tuple[Flow, str | None]:
     """The user gives up the current step: back to the management list when the session has
     one, else back to the client with `cancelled` (or the error the flow ended with)."""
-    with at(db, session_id) as (conn, flow):
+    with at(db, session_id, check=check) as (conn, flow):
         if _managing(flow) and flow.step not in ("manage", "failed"):
             return fresh(conn, flow, "manage"), None
         return flow, send_back(conn, flow)
 
 
-def leave(db: Database, session_id: str) -> str:
+def leave(db: Database, session_id: str, *, check: Check | None = None) -> str:
     """Back to the client: `cancelled` mid-flow, `error` after a failure, `success` from the
     management list. It uses the session up, so only a posted form may ask for it."""
-    with at(db, session_id) as (conn, flow):
+    with at(db, session_id, check=check) as (conn, flow):
         return send_back(conn, flow)

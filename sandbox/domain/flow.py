@@ -8,7 +8,7 @@ they share is here: loading the flow, moving it on, failing it, and sending the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -54,20 +54,30 @@ class Flow:
         return bank_of(self.tenant, bank_id) if bank_id else None
 
 
+Check = Callable[[Flow], object]
+"""What a face verifies on the flow a form was posted to (its CSRF token) before the step moves
+it on: run by `at` on the session it reads, so a post reads its session once."""
+
+
 def load(db: Database, session_id: str) -> Flow:
     tenant, session = open_session(db, session_id)
     return Flow(tenant, session)
 
 
 @contextmanager
-def at(db: Database, session_id: str, *steps: str) -> Iterator[tuple[Connection, Flow]]:
-    """The flow in a transaction, if it is at one of `steps` (any step when none is named).
-    The session is read inside the transaction, so no other request moves it on in between."""
+def at(
+    db: Database, session_id: str, *steps: str, check: Check | None = None
+) -> Iterator[tuple[Connection, Flow]]:
+    """The flow in a transaction, once `check` accepts it and if it is at one of `steps` (any
+    step when none is named). The session is read inside the transaction, so no other request
+    moves it on in between."""
     with db.begin() as conn:
-        tenant, session = usable_session(conn, session_id)
-        if steps and session.progress["step"] not in steps:
-            raise WrongStep(f"the flow is at {session.progress['step']!r}")
-        yield conn, Flow(tenant, session)
+        flow = Flow(*usable_session(conn, session_id))
+        if check is not None:
+            check(flow)
+        if steps and flow.step not in steps:
+            raise WrongStep(f"the flow is at {flow.step!r}")
+        yield conn, flow
 
 
 def advance(conn: Connection, flow: Flow, **progress: object) -> Flow:

@@ -21,7 +21,7 @@ from sandbox.domain.bank_choice import approach
 from sandbox.domain.bank_logins import find_bank_login
 from sandbox.domain.connections import bank_of, persona_for, sync_login
 from sandbox.domain.fakebank import BankRefusal
-from sandbox.domain.flow import Flow, advance, at, fail
+from sandbox.domain.flow import Check, Flow, advance, at, fail
 from sandbox.domain.records import BankLogin, ConnectSession
 from sandbox.domain.sessions import (
     check_redirect_uri,
@@ -122,11 +122,13 @@ def history_offer(db: Database, flow: Flow) -> HistoryOffer:
     return HistoryOffer(days, flow.tenant.now().date() - timedelta(days=days), current)
 
 
-def share_history(db: Database, session_id: str) -> tuple[Flow, str | None]:
+def share_history(
+    db: Database, session_id: str, *, check: Check | None = None
+) -> tuple[Flow, str | None]:
     """The user confirms: the consent covers the deeper history and the older transactions are
     imported. Returns the flow and, when the session ends here, the client redirect URL; a
     login no longer connected, or a bank that refuses now, fails the flow instead."""
-    with at(db, session_id, "history") as (conn, flow):
+    with at(db, session_id, "history", check=check) as (conn, flow):
         progress = flow.session.progress
         login = find_bank_login(conn, flow.tenant, progress["extend_login_id"])
         try:

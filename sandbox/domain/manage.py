@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from sandbox.domain.bank_choice import renewal_start
 from sandbox.domain.bank_logins import find_bank_login, list_bank_logins
 from sandbox.domain.connections import bank_of
-from sandbox.domain.flow import Flow, advance, at, fresh, session_user
+from sandbox.domain.flow import Check, Flow, advance, at, fresh, session_user
 from sandbox.domain.records import BankLogin, User
 from sandbox.domain.states import NEEDS_USER
 from sandbox.errors import NotFound
@@ -68,15 +68,19 @@ def add_bank(db: Database, session_id: str) -> Flow:
         return fresh(conn, flow, "bank")
 
 
-def start_renewal(db: Database, session_id: str, bank_login_id: int) -> Flow:
+def start_renewal(
+    db: Database, session_id: str, bank_login_id: int, *, check: Check | None = None
+) -> Flow:
     """Renew from the management list: log in and pass SCA again, then consent anew."""
-    with at(db, session_id, "manage") as (conn, flow):
+    with at(db, session_id, "manage", check=check) as (conn, flow):
         login = _own_login(conn, flow, bank_login_id)
         return advance(conn, flow, **renewal_start(bank_of(flow.tenant, login.bank_id), login))
 
 
-def remove_bank_login(db: Database, session_id: str, bank_login_id: int) -> Flow:
-    with at(db, session_id, "manage") as (conn, flow):
+def remove_bank_login(
+    db: Database, session_id: str, bank_login_id: int, *, check: Check | None = None
+) -> Flow:
+    with at(db, session_id, "manage", check=check) as (conn, flow):
         _own_login(conn, flow, bank_login_id)
         login_rows.delete_bank_login(conn, flow.tenant.id, bank_login_id)
         kept = [i for i in flow.session.progress.get("bank_login_ids", []) if i != bank_login_id]

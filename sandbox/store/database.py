@@ -128,6 +128,7 @@ class Database:
         self._lock: AbstractContextManager[Any] = (
             threading.RLock() if _is_memory(self._url) else nullcontext()
         )
+        self._idle: list[Connection] = []  # open between two uses (`_connection`)
         try:
             if reset:
                 self.reset()
@@ -141,16 +142,36 @@ class Database:
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         """One read-write transaction: committed on success, rolled back on an exception."""
-        with self._lock, self.engine.connect() as conn:
-            conn.execution_options(sandbox_write=True)
-            with conn.begin():
-                yield conn
+        with self._lock, self._connection(write=True) as conn, conn.begin():
+            yield conn
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
         """A connection for reads (a consistent snapshot); call `commit()` to keep writes."""
-        with self._lock, self.engine.connect() as conn:
+        with self._lock, self._connection(write=False) as conn:
             yield conn
+
+    @contextmanager
+    def _connection(self, *, write: bool) -> Iterator[Connection]:
+        """A connection kept open between uses, its transaction ended. A request runs several
+        transactions, and checking each one's connection out of the engine's pool and wrapping
+        it anew costs more Python than a short transaction itself."""
+        try:
+            conn = self._idle.pop()
+        except IndexError:
+            conn = self.engine.connect()
+        conn.execution_options(sandbox_write=write)
+        kept = False
+        try:
+            yield conn
+            if conn.in_transaction():
+                conn.rollback()
+            kept = not conn.invalidated
+        finally:
+            if kept:
+                self._idle.append(conn)
+            else:  # after an error: back to the engine's pool, which rolls it back
+                conn.close()
 
     def reset(self) -> None:
         """Drop every table of ours and create them again: all data is gone."""
@@ -167,6 +188,8 @@ class Database:
     def close(self) -> None:
         """Close every pooled connection (a :memory: database is gone after this)."""
         self._versions.close()
+        while self._idle:
+            self._idle.pop().close()
         self.engine.dispose()
 
     @property

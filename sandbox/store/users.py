@@ -30,6 +30,12 @@ _EXTERNAL_IDS = sa.select(users.c.id, users.c.external_id).where(
     users.c.tenant_id == sa.bindparam("tenant_id"),
     users.c.id.in_(sa.bindparam("ids", expanding=True)),
 )
+# One user's: what a listing filtered by `user_id` (most listings) asks for.
+_EXTERNAL_ID = Prepared(
+    sa.select(users.c.id, users.c.external_id).where(
+        users.c.tenant_id == sa.bindparam("tenant_id"), users.c.id == sa.bindparam("user_id")
+    )
+)
 
 
 def user_by_external_id(conn: Connection, tenant_id: str, external_id: str) -> RowMapping | None:
@@ -66,4 +72,7 @@ def external_ids(conn: Connection, tenant_id: str, user_ids: Iterable[int]) -> d
     ids = sorted(set(user_ids))
     if not ids:
         return {}
+    if len(ids) == 1:
+        found = _EXTERNAL_ID.run(conn, {"tenant_id": tenant_id, "user_id": ids[0]})
+        return dict(found.all())
     return dict(conn.execute(_EXTERNAL_IDS, {"tenant_id": tenant_id, "ids": ids}).all())

@@ -12,7 +12,13 @@ from sqlalchemy.engine import Connection
 
 from sandbox.store import schema as s
 from sandbox.store.database import Database, SchemaMismatch, open_database
-from sandbox.store.tenants import TenantRow, get_tenant, insert_tenant, list_tenants
+from sandbox.store.tenants import (
+    DuplicateTenant,
+    TenantRow,
+    get_tenant,
+    insert_tenant,
+    list_tenants,
+)
 
 
 def _stored_version(conn: Connection) -> str:
@@ -167,3 +173,60 @@ def test_an_unsupported_database_is_refused_by_name_without_its_password() -> No
     with pytest.raises(ValueError, match="unsupported database mysql://root:\\*\\*\\*@") as refused:
         Database("mysql://root:hunter2@localhost/sandbox")
     assert "hunter2" not in str(refused.value)
+
+
+def _tenant_ids(db: Database) -> list[str]:
+    with db.connect() as conn:
+        return [t.id for t in list_tenants(conn)]
+
+
+def test_a_connection_used_again_starts_from_what_is_committed(
+    database: Database, make_tenant: Callable[..., TenantRow]
+) -> None:
+    """Connections are kept open between uses: a read left without commit leaves nothing
+    behind, and the next use sees what was committed since."""
+    with database.connect() as conn:
+        assert list_tenants(conn) == []
+        insert_tenant(conn, make_tenant("never-committed"))
+    with database.begin() as conn:
+        insert_tenant(conn, make_tenant("demo"))
+    assert _tenant_ids(database) == ["demo"]
+
+
+def test_a_connection_after_a_failed_transaction_works(
+    database: Database, make_tenant: Callable[..., TenantRow]
+) -> None:
+    with pytest.raises(DuplicateTenant), database.begin() as conn:
+        insert_tenant(conn, make_tenant("demo"))
+        insert_tenant(conn, make_tenant("demo"))
+    with database.begin() as conn:
+        insert_tenant(conn, make_tenant("demo"))
+    assert _tenant_ids(database) == ["demo"]
+
+
+def test_a_read_after_a_write_does_not_hold_the_write_lock(
+    tmp_path: Path, make_tenant: Callable[..., TenantRow]
+) -> None:
+    """A connection that ran a write transaction, used again for a read, reads without the
+    write lock: another thread's write commits while the read is open."""
+    db = open_database(f"sqlite:///{tmp_path / 'state.db'}")
+    try:
+        with db.begin() as conn:
+            insert_tenant(conn, make_tenant("first"))
+        written = threading.Event()
+
+        def write() -> None:
+            with db.begin() as conn:
+                insert_tenant(conn, make_tenant("second"))
+            written.set()
+
+        with db.connect() as conn:
+            assert [t.id for t in list_tenants(conn)] == ["first"]
+            writer = threading.Thread(target=write)
+            writer.start()
+            assert written.wait(timeout=5)
+            assert [t.id for t in list_tenants(conn)] == ["first"]  # its snapshot holds
+        writer.join()
+        assert _tenant_ids(db) == ["first", "second"]
+    finally:
+        db.close()

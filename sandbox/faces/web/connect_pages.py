@@ -8,6 +8,8 @@ templates. Nothing a GET does uses a session up: leaving is a posted form.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -18,7 +20,7 @@ from sandbox.domain.platform import Platform
 from sandbox.domain.records import Challenge
 from sandbox.domain.states import ScaStatus
 from sandbox.errors import NotFound
-from sandbox.faces.web.csrf import Form, checked_form
+from sandbox.faces.web.csrf import Form, check_token, read_form
 from sandbox.faces.web.views import (
     CREDENTIALS_HINT,
     LOGIN_STATE_LABELS,
@@ -63,9 +65,23 @@ def _load(request: Request) -> Flow:
     return _seen(request, load(_db(request), _sid(request)))
 
 
-async def _posted(request: Request) -> tuple[Flow, Form]:
-    flow = _load(request)
-    return flow, await checked_form(request, flow.session)
+@dataclass
+class Posted:
+    """A form posted to a step. The step's transaction runs `check` on the session it reads
+    (the CSRF token; the error page's colours), so a post reads its session once; `flow` is
+    the flow as the check found it."""
+
+    request: Request
+    form: Form
+    flow: Flow | None = None
+
+    def check(self, flow: Flow) -> None:
+        self.flow = _seen(self.request, flow)
+        check_token(self.form, flow.session)
+
+
+async def _posted(request: Request) -> Posted:
+    return Posted(request, await read_form(request))
 
 
 def _bank_login_id(request: Request) -> int:
@@ -316,36 +332,44 @@ async def banks(request: Request) -> Response:
 async def choose_bank(request: Request) -> Response:
     """A bank row of the list is a link, so choosing is a GET; choosing the same bank again
     leads to the same step, so a prefetch or a HEAD changes nothing more than one click."""
-    _load(request)
-    connect.choose_bank(_db(request), _sid(request), request.path_params["bank_id"])
+    bank_id = request.path_params["bank_id"]
+    connect.choose_bank(_db(request), _sid(request), bank_id, check=lambda f: _seen(request, f))
     return see_other(connect_url(_sid(request)))
 
 
 async def choose_account_type(request: Request) -> Response:
-    _flow, form = await _posted(request)
-    connect.choose_account_type(_db(request), _sid(request), form.get("account_type"))
+    posted = await _posted(request)
+    account_type = posted.form.get("account_type")
+    connect.choose_account_type(_db(request), _sid(request), account_type, check=posted.check)
     return see_other(connect_url(_sid(request)))
 
 
 async def log_in(request: Request) -> Response:
-    flow, form = await _posted(request)
-    login = form.get("login")
+    posted = await _posted(request)
+    login, password = posted.form.get("login"), posted.form.get("password")
     try:
-        connect.log_in_on_platform(_db(request), _sid(request), login, form.get("password"))
+        connect.log_in_on_platform(_db(request), _sid(request), login, password, check=posted.check)
     except BankRefusal as refusal:
-        return credentials_page(request, flow, error=refusal.message, login=login, status=400)
+        assert posted.flow is not None  # the bank refuses only once the check has passed
+        return credentials_page(
+            request, posted.flow, error=refusal.message, login=login, status=400
+        )
     return see_other(connect_url(_sid(request)))
 
 
 async def choose_sca_method(request: Request) -> Response:
-    _flow, form = await _posted(request)
-    connect.choose_sca_method(_db(request), _sid(request), form.get("method"))
+    posted = await _posted(request)
+    connect.choose_sca_method(
+        _db(request), _sid(request), posted.form.get("method"), check=posted.check
+    )
     return see_other(connect_url(_sid(request)))
 
 
 async def enter_otp(request: Request) -> Response:
-    _flow, form = await _posted(request)
-    flow, challenge = connect.enter_otp(_db(request), _sid(request), form.get("otp"))
+    posted = await _posted(request)
+    flow, challenge = connect.enter_otp(
+        _db(request), _sid(request), posted.form.get("otp"), check=posted.check
+    )
     if flow.step == "sca" and challenge.status is ScaStatus.PENDING:
         return sca_page(request, flow, challenge, error="That code is not right.")
     return see_other(connect_url(_sid(request)))
@@ -368,20 +392,22 @@ async def sca_status(request: Request) -> Response:
 
 
 async def grant_consent(request: Request) -> Response:
-    _flow, form = await _posted(request)
-    _flow, url = connect.grant_consent(_db(request), _sid(request), form.getlist("accounts"))
+    posted = await _posted(request)
+    _flow, url = connect.grant_consent(
+        _db(request), _sid(request), posted.form.getlist("accounts"), check=posted.check
+    )
     return see_other(url or connect_url(_sid(request)))
 
 
 async def share_history(request: Request) -> Response:
-    await _posted(request)
-    _flow, url = history.share_history(_db(request), _sid(request))
+    posted = await _posted(request)
+    _flow, url = history.share_history(_db(request), _sid(request), check=posted.check)
     return see_other(url or connect_url(_sid(request)))
 
 
 async def cancel(request: Request) -> Response:
-    await _posted(request)
-    _flow, url = connect.cancel(_db(request), _sid(request))
+    posted = await _posted(request)
+    _flow, url = connect.cancel(_db(request), _sid(request), check=posted.check)
     return see_other(url or connect_url(_sid(request)))
 
 
@@ -389,17 +415,19 @@ async def leave(request: Request) -> Response:
     """Back to the client: the management list's "Done" and the failed flow's "Return to …".
     It uses the session up, so it is a posted form with the token, never a link a prefetcher
     could follow."""
-    await _posted(request)
-    return see_other(connect.leave(_db(request), _sid(request)))
+    posted = await _posted(request)
+    return see_other(connect.leave(_db(request), _sid(request), check=posted.check))
 
 
 async def renew(request: Request) -> Response:
-    await _posted(request)
-    manage.start_renewal(_db(request), _sid(request), _bank_login_id(request))
+    posted = await _posted(request)
+    manage.start_renewal(_db(request), _sid(request), _bank_login_id(request), check=posted.check)
     return see_other(connect_url(_sid(request)))
 
 
 async def delete(request: Request) -> Response:
-    await _posted(request)
-    manage.remove_bank_login(_db(request), _sid(request), _bank_login_id(request))
+    posted = await _posted(request)
+    manage.remove_bank_login(
+        _db(request), _sid(request), _bank_login_id(request), check=posted.check
+    )
     return see_other(connect_url(_sid(request)))

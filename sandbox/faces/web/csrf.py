@@ -46,10 +46,14 @@ async def read_form(request: Request) -> Form:
     return Form(fields)
 
 
-async def checked_form(request: Request, session: ConnectSession) -> Form:
-    """The posted form, once its token is this session's."""
-    form = await read_form(request)
+def check_token(form: Form, session: ConnectSession) -> None:
     given = form.get("csrf_token").encode()
     if not hmac.compare_digest(given, session.csrf_token.encode()):
         raise CsrfRefused("This form is no longer valid. Go back, reload the page and try again.")
+
+
+async def checked_form(request: Request, session: ConnectSession) -> Form:
+    """The posted form, once its token is this session's."""
+    form = await read_form(request)
+    check_token(form, session)
     return form
