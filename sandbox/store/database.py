@@ -39,6 +39,17 @@ _JSON: dict[str, Any] = {
 # Any constant: serialises concurrent first opens of one PostgreSQL database.
 _PG_SCHEMA_LOCK = 0x62616E6B  # "bank"
 
+# Connections in use at once (`Database._connection`); a further use waits for one to come
+# back, and gives up after WAIT_SECONDS with `Busy`. The engine's pool holds as many again for
+# the data-version probe, which takes its own short-lived connections.
+CONNECTIONS = 10
+WAIT_SECONDS = 30.0
+_POOL: dict[str, Any] = {"pool_size": CONNECTIONS, "max_overflow": CONNECTIONS}
+
+
+class Busy(RuntimeError):
+    """Every connection stayed in use for as long as a use may wait for one."""
+
 
 class SchemaMismatch(RuntimeError):
     """The database was written by another schema version; it must be reset, not read."""
@@ -81,7 +92,7 @@ def _sqlite_engine(url: URL) -> Engine:
     else:
         assert url.database is not None
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False}, **_JSON)
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False}, **_POOL, **_JSON)
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -122,13 +133,14 @@ class Database:
         if self._sqlite:
             self.engine = _sqlite_engine(self._url)
         else:
-            self.engine = sa.create_engine(self._url, **_JSON)
+            self.engine = sa.create_engine(self._url, **_POOL, **_JSON)
         # A :memory: database is one shared connection; using it from two threads at once
         # would mix their transactions, so access through this object is serialised.
         self._lock: AbstractContextManager[Any] = (
             threading.RLock() if _is_memory(self._url) else nullcontext()
         )
         self._idle: list[Connection] = []  # open between two uses (`_connection`)
+        self._slots = threading.BoundedSemaphore(CONNECTIONS)
         try:
             if reset:
                 self.reset()
@@ -155,23 +167,33 @@ class Database:
     def _connection(self, *, write: bool) -> Iterator[Connection]:
         """A connection kept open between uses, its transaction ended. A request runs several
         transactions, and checking each one's connection out of the engine's pool and wrapping
-        it anew costs more Python than a short transaction itself."""
+        it anew costs more Python than a short transaction itself. Kept connections never go
+        back to the engine's pool, so the slots, not the pool, bound how many are open: a use
+        waits for a slot, and a slot's holder leaves its connection on the idle list."""
+        if not self._slots.acquire(timeout=WAIT_SECONDS):
+            raise Busy(
+                f"all {CONNECTIONS} connections to {self.display_url} stayed in use for "
+                f"{WAIT_SECONDS:.0f} s"
+            )
         try:
-            conn = self._idle.pop()
-        except IndexError:
-            conn = self.engine.connect()
-        conn.execution_options(sandbox_write=write)
-        kept = False
-        try:
-            yield conn
-            if conn.in_transaction():
-                conn.rollback()
-            kept = not conn.invalidated
+            try:
+                conn = self._idle.pop()
+            except IndexError:
+                conn = self.engine.connect()
+            conn.execution_options(sandbox_write=write)
+            kept = False
+            try:
+                yield conn
+                if conn.in_transaction():
+                    conn.rollback()
+                kept = not conn.invalidated
+            finally:
+                if kept:
+                    self._idle.append(conn)
+                else:  # after an error: back to the engine's pool, which rolls it back
+                    conn.close()
         finally:
-            if kept:
-                self._idle.append(conn)
-            else:  # after an error: back to the engine's pool, which rolls it back
-                conn.close()
+            self._slots.release()
 
     def reset(self) -> None:
         """Drop every table of ours and create them again: all data is gone."""

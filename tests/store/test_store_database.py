@@ -10,8 +10,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from sandbox.store import database as database_module
 from sandbox.store import schema as s
-from sandbox.store.database import Database, SchemaMismatch, open_database
+from sandbox.store.database import Busy, Database, SchemaMismatch, open_database
 from sandbox.store.tenants import (
     DuplicateTenant,
     TenantRow,
@@ -149,14 +150,17 @@ def test_writes_from_many_threads_all_land(
         except BaseException as error:  # pragma: no cover - reported below
             errors.append(error)
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(16)]
+    # Three times as many threads as connections, as a server's thread pool under load has:
+    # connections kept between uses must come back to the threads waiting for one.
+    count = 3 * database_module.CONNECTIONS
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert errors == []
     with database.connect() as conn:
-        assert len(list_tenants(conn)) == 16
+        assert len(list_tenants(conn)) == count
 
 
 def test_writes_to_an_sqlite_file_from_many_threads_all_land(
@@ -166,6 +170,37 @@ def test_writes_to_an_sqlite_file_from_many_threads_all_land(
     try:
         test_writes_from_many_threads_all_land(db, make_tenant)
     finally:
+        db.close()
+
+
+def test_a_use_waiting_too_long_for_a_connection_is_told_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every connection held (here by threads that never let go until told): one more use
+    gives up after the wait with a message naming the database, and works once one is back."""
+    monkeypatch.setattr(database_module, "WAIT_SECONDS", 0.2)
+    db = open_database(f"sqlite:///{tmp_path / 'state.db'}")
+    held = threading.Barrier(database_module.CONNECTIONS + 1)
+    release = threading.Event()
+
+    def hold() -> None:
+        with db.connect():
+            held.wait()
+            release.wait()
+
+    holders = [threading.Thread(target=hold) for _ in range(database_module.CONNECTIONS)]
+    try:
+        for holder in holders:
+            holder.start()
+        held.wait()
+        with pytest.raises(Busy, match=f"all 10 connections to sqlite:///{tmp_path}"):
+            _tenant_ids(db)
+        release.set()
+        for holder in holders:
+            holder.join()
+        assert _tenant_ids(db) == []
+    finally:
+        release.set()
         db.close()
 
 
