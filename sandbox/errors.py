@@ -33,3 +33,9 @@ class Unauthorized(SandboxError):
 
 class TooLarge(SandboxError):
     code = "body_too_large"
+
+
+class Unavailable(SandboxError):
+    """The sandbox cannot answer now (every database connection stayed busy): try again."""
+
+    code = "unavailable"

@@ -21,7 +21,15 @@ from sandbox.domain.connections import LoginNotUsable
 from sandbox.domain.fakebank import BankRefusal
 from sandbox.domain.limits import RateLimited
 from sandbox.domain.records import BankLogin
-from sandbox.errors import Conflict, InvalidInput, NotFound, SandboxError, TooLarge, Unauthorized
+from sandbox.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    SandboxError,
+    TooLarge,
+    Unauthorized,
+    Unavailable,
+)
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -35,6 +43,7 @@ STATUS = {
     RateLimited: 429,
     Unauthorized: 401,
     TooLarge: 413,
+    Unavailable: 503,
 }
 
 
@@ -63,7 +72,10 @@ def sandbox_error(request: Request, error: Exception) -> JSONResponse:
 
 
 def retry_after(error: SandboxError) -> dict[str, str] | None:
-    """`Retry-After` in whole seconds (at least 1) for a limit that names its end."""
+    """`Retry-After` in whole seconds (at least 1) for a limit that names its end, and 1 for a
+    sandbox too busy to answer."""
+    if isinstance(error, Unavailable):
+        return {"Retry-After": "1"}
     if not isinstance(error, RateLimited) or error.retry_at is None:
         return None
     seconds = math.ceil((error.retry_at - error.now).total_seconds())

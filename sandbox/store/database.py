@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.pool import StaticPool
 
+from sandbox.errors import Unavailable
 from sandbox.store.schema import SCHEMA_VERSION, meta, metadata
 from sandbox.store.versions import (
     ChangeCount,
@@ -47,8 +48,9 @@ WAIT_SECONDS = 30.0
 _POOL: dict[str, Any] = {"pool_size": CONNECTIONS, "max_overflow": CONNECTIONS}
 
 
-class Busy(RuntimeError):
-    """Every connection stayed in use for as long as a use may wait for one."""
+class Busy(Unavailable):
+    """Every connection stayed in use for as long as a use may wait for one: each face
+    answers 503, in its own format, rather than a server error."""
 
 
 class SchemaMismatch(RuntimeError):

@@ -18,7 +18,14 @@ from sandbox.domain.fakebank import BankRefusal
 from sandbox.domain.flow import WrongStep
 from sandbox.domain.platform import Platform
 from sandbox.domain.sessions import SessionGone, gone_session
-from sandbox.errors import Conflict, InvalidInput, NotFound, SandboxError, TooLarge
+from sandbox.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    SandboxError,
+    TooLarge,
+    Unavailable,
+)
 from sandbox.faces.web.csrf import CsrfRefused
 from sandbox.faces.web.views import SANDBOX_BRAND, brand, connect_url, page, see_other
 
@@ -30,6 +37,7 @@ ERROR_PAGES: list[tuple[type[Exception], int, str]] = [
     (CsrfRefused, 403, "This form has expired"),
     (NotFound, 404, "Page not found"),
     (TooLarge, 413, "That was too much data"),
+    (Unavailable, 503, "The sandbox is busy"),
     (Conflict, 409, "That cannot be done now"),
     (ClockError, 409, "That cannot be done now"),
     (InvalidInput, 400, "That did not work"),
