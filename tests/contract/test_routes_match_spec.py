@@ -47,3 +47,20 @@ def test_every_operation_has_an_id_and_documented_responses():
             if method in HTTP_METHODS:
                 assert operation.get("operationId"), f"{method} {path} has no operationId"
                 assert operation.get("responses"), f"{method} {path} has no responses"
+
+
+# Served without the database, so never too busy to answer.
+WITHOUT_DATABASE = {"/healthz", "/openapi.yaml"}
+
+
+def test_every_operation_that_uses_the_database_documents_the_busy_answer():
+    """A sandbox whose connections all stay busy answers 503 (tests/faces/test_faces_busy.py):
+    the spec says so for each operation, in the face's own format."""
+    paths = yaml.safe_load(SPEC.read_text())["paths"]
+    for path, item in paths.items():
+        for method, operation in item.items():
+            if method not in HTTP_METHODS or path in WITHOUT_DATABASE:
+                continue
+            busy = operation["responses"].get("503", {}).get("$ref", "")
+            expected = "WebUnavailable" if path.startswith(("/connect", "/bank")) else "Unavailable"
+            assert busy == f"#/components/responses/{expected}", f"{method} {path}: 503 is {busy!r}"
