@@ -3,7 +3,8 @@ database, an HTTP client for the app, and a real server process for end-to-end t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -14,6 +15,8 @@ from sandbox.app import create_app
 from sandbox.domain.platform import Platform
 from sandbox.scenario import Scenario, load_scenario
 from sandbox.settings import Settings
+from sandbox.store import database as database_module
+from sandbox.store.database import Database
 from sandbox.testing.server import SandboxServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +37,38 @@ def platform(settings: Settings, default_scenario: Scenario) -> Iterator[Platfor
     platform = Platform.open(settings, default_scenario)
     yield platform
     platform.close()
+
+
+@pytest.fixture
+def every_connection_held(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[[Database], threading.Event]]:
+    """Hold every connection of a database, each in its own thread, until the returned event
+    is set (at the latest when the test ends); a further use gives up after 0.2 s."""
+    monkeypatch.setattr(database_module, "WAIT_SECONDS", 0.2)
+    release = threading.Event()
+    holders: list[threading.Thread] = []
+
+    def hold_all(db: Database) -> threading.Event:
+        held = threading.Barrier(database_module.CONNECTIONS + 1)
+
+        def hold() -> None:
+            with db.connect():
+                held.wait()
+                release.wait()
+
+        holders.extend(threading.Thread(target=hold) for _ in range(database_module.CONNECTIONS))
+        for holder in holders:
+            holder.start()
+        held.wait()
+        return release
+
+    try:
+        yield hold_all
+    finally:
+        release.set()
+        for holder in holders:
+            holder.join()
 
 
 @pytest.fixture

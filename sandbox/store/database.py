@@ -172,12 +172,7 @@ class Database:
         it anew costs more Python than a short transaction itself. Kept connections never go
         back to the engine's pool, so the slots, not the pool, bound how many are open: a use
         waits for a slot, and a slot's holder leaves its connection on the idle list."""
-        if not self._slots.acquire(timeout=WAIT_SECONDS):
-            raise Busy(
-                f"all {CONNECTIONS} connections to {self.display_url} stayed in use for "
-                f"{WAIT_SECONDS:.0f} s"
-            )
-        try:
+        with self._slot():
             try:
                 conn = self._idle.pop()
             except IndexError:
@@ -194,6 +189,16 @@ class Database:
                     self._idle.append(conn)
                 else:  # after an error: back to the engine's pool, which rolls it back
                     conn.close()
+
+    @contextmanager
+    def _slot(self) -> Iterator[None]:
+        if not self._slots.acquire(timeout=WAIT_SECONDS):
+            raise Busy(
+                f"all {CONNECTIONS} connections to {self.display_url} stayed in use for "
+                f"{WAIT_SECONDS:.0f} s"
+            )
+        try:
+            yield
         finally:
             self._slots.release()
 

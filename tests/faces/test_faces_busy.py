@@ -4,7 +4,7 @@ asks to be retried, and answers as usual once a connection is free again."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,40 +14,28 @@ from sandbox.app import create_app
 from sandbox.domain.platform import Platform
 from sandbox.scenario import Scenario
 from sandbox.settings import Settings
-from sandbox.store import database as database_module
+from sandbox.store.database import Database
 
 AUTH = {"Authorization": "Bearer demo-api-key-0001"}
 
 
 @pytest.fixture
-def busy(
-    tmp_path: Path, default_scenario: Scenario, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[TestClient, threading.Event]]:
-    """A client of a sandbox whose every connection is held by a thread until the event is set."""
-    monkeypatch.setattr(database_module, "WAIT_SECONDS", 0.2)
+def file_platform(tmp_path: Path, default_scenario: Scenario) -> Iterator[Platform]:
     platform = Platform.open(
         Settings(database_url=f"sqlite:///{tmp_path / 'state.db'}"), default_scenario
     )
-    release = threading.Event()
-    held = threading.Barrier(database_module.CONNECTIONS + 1)
+    yield platform
+    platform.close()
 
-    def hold() -> None:
-        with platform.db.connect():
-            held.wait()
-            release.wait()
 
-    holders = [threading.Thread(target=hold) for _ in range(database_module.CONNECTIONS)]
-    try:
-        with TestClient(create_app(platform)) as client:
-            for holder in holders:
-                holder.start()
-            held.wait()
-            yield client, release
-    finally:
-        release.set()
-        for holder in holders:
-            holder.join()
-        platform.close()
+@pytest.fixture
+def busy(
+    file_platform: Platform,  # first, so it closes after the holders let go
+    every_connection_held: Callable[[Database], threading.Event],
+) -> Iterator[tuple[TestClient, threading.Event]]:
+    """A client of a sandbox whose every connection is held by a thread until the event is set."""
+    with TestClient(create_app(file_platform)) as client:
+        yield client, every_connection_held(file_platform.db)
 
 
 def test_the_data_api_answers_503_and_asks_for_a_retry(busy) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -173,35 +173,25 @@ def test_writes_to_an_sqlite_file_from_many_threads_all_land(
         db.close()
 
 
+@pytest.fixture
+def file_db(tmp_path: Path) -> Iterator[Database]:
+    db = open_database(f"sqlite:///{tmp_path / 'state.db'}")
+    yield db
+    db.close()
+
+
 def test_a_use_waiting_too_long_for_a_connection_is_told_why(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    file_db: Database,  # before the holders, so it closes after they let go
+    every_connection_held: Callable[[Database], threading.Event],
 ) -> None:
     """Every connection held (here by threads that never let go until told): one more use
     gives up after the wait with a message naming the database, and works once one is back."""
-    monkeypatch.setattr(database_module, "WAIT_SECONDS", 0.2)
-    db = open_database(f"sqlite:///{tmp_path / 'state.db'}")
-    held = threading.Barrier(database_module.CONNECTIONS + 1)
-    release = threading.Event()
-
-    def hold() -> None:
-        with db.connect():
-            held.wait()
-            release.wait()
-
-    holders = [threading.Thread(target=hold) for _ in range(database_module.CONNECTIONS)]
-    try:
-        for holder in holders:
-            holder.start()
-        held.wait()
-        with pytest.raises(Busy, match=f"all 10 connections to sqlite:///{tmp_path}"):
-            _tenant_ids(db)
-        release.set()
-        for holder in holders:
-            holder.join()
-        assert _tenant_ids(db) == []
-    finally:
-        release.set()
-        db.close()
+    release = every_connection_held(file_db)
+    with pytest.raises(Busy, match=f"all 10 connections to sqlite:///{tmp_path}"):
+        _tenant_ids(file_db)
+    release.set()
+    assert _tenant_ids(file_db) == []
 
 
 def test_an_unsupported_database_is_refused_by_name_without_its_password() -> None:
