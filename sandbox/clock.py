@@ -7,6 +7,7 @@ A Clock is an immutable value; moving it returns a new one for the store to save
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -79,3 +80,18 @@ class Clock:
         if self.frozen_at is None:
             return self
         return Clock(offset=self.frozen_at - (real or system_now()))
+
+
+_DURATION = re.compile(
+    r"^P(?!$)(?:(?P<d>\d+)D)?(?:T(?=\d)(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?)?$"
+)
+
+
+def parse_duration(text: str) -> timedelta:
+    """ISO 8601 durations in days and time (`P181D`, `PT5M`, `P1DT2H`): calendar months and
+    years are refused because their length depends on the date they start from."""
+    match = _DURATION.match(text.strip().upper()) if isinstance(text, str) else None
+    if not match:
+        raise ValueError(f"{text!r} is not an ISO 8601 duration such as P181D, PT5M or P1DT12H")
+    parts = {k: int(v) for k, v in match.groupdict(default="0").items()}
+    return timedelta(days=parts["d"], hours=parts["h"], minutes=parts["m"], seconds=parts["s"])

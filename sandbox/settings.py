@@ -22,7 +22,7 @@ class Settings:
     reset: bool = False
     log_level: str = "info"
     max_body_bytes: int = 1024 * 1024
-    # Answers of /api/v1 reads kept until the next write (sandbox/faces/native/cache.py); 0: none.
+    # Answers of /api/v1 reads kept until the next write (sandbox/faces/kept.py); 0: none.
     read_cache_mb: int = 16
     # Webhook delivery (sandbox/webhooks): the gap after the n-th failed attempt is
     # retry_base × 2^(n−1) seconds of real time; after max_attempts the event is `failed`.

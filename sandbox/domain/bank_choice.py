@@ -10,25 +10,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from sandbox.domain.bank_logins import preferred_source
+from sandbox.domain.errors import UnknownBank
 from sandbox.domain.records import BankLogin
 from sandbox.domain.tenants import Tenant
-from sandbox.errors import InvalidInput, NotFound
+from sandbox.errors import InvalidInput
 from sandbox.scenario.model import AccountType, AuthMechanism, Bank, ScaApproach
-
-
-class UnknownBank(NotFound):
-    """A bank id in a link that the tenant's scenario does not have."""
-
-    code = "unknown_bank"
 
 
 def find_bank(tenant: Tenant, bank_id: str) -> Bank:
     try:
         return tenant.scenario.bank(bank_id)
     except KeyError:
-        raise UnknownBank(
-            f"There is no bank {bank_id!r} here.", details={"bank_id": bank_id}
-        ) from None
+        raise UnknownBank(f"no bank {bank_id!r}", details={"bank_id": bank_id}) from None
 
 
 def account_types(bank: Bank, options: Mapping[str, Any]) -> list[AccountType]:

@@ -9,19 +9,13 @@ from __future__ import annotations
 
 import hmac
 
+from sandbox.domain.errors import BadCredentials
 from sandbox.domain.tenants import Tenant, tenant_from_row
-from sandbox.errors import Unauthorized
 from sandbox.store import tenants as rows
 from sandbox.store.database import Database
 
 # Compared against when no tenant has the client id, so both failures take the same time.
 _NOBODY = "no-tenant-has-this-secret"
-
-
-class BadCredentials(Unauthorized):
-    """Credentials were sent but belong to no tenant."""
-
-    code = "invalid_credentials"
 
 
 def _same(given: str, expected: str) -> bool:

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from sandbox.domain import events, sources
 from sandbox.domain.bank_logins import find_bank_login
+from sandbox.domain.errors import LoginNotUsable
 from sandbox.domain.events import LoginRef
 from sandbox.domain.fakebank import BankRefusal, Moment, check_access, sca_on_every_sync
 from sandbox.domain.limits import RateLimited, check_unattended
@@ -23,19 +24,6 @@ from sandbox.errors import Conflict, InvalidInput, SandboxError
 from sandbox.scenario.model import Bank, Persona
 from sandbox.store import bank_logins as rows
 from sandbox.store.database import Database
-
-
-class LoginNotUsable(SandboxError):
-    """A sync was refused: the bank login is in a state the user must resolve first."""
-
-    code = "bank_login_not_usable"
-
-    def __init__(self, login: BankLogin) -> None:
-        super().__init__(
-            f"the bank login is {login.state.value}; the user must act before data flows",
-            details={"state": login.state.value, "bank_login_id": login.id},
-        )
-        self.state = login.state
 
 
 def bank_of(tenant: Tenant, bank_id: str) -> Bank:

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from sandbox.domain import events
 from sandbox.domain.bank_logins import expired_state, find_bank_login
+from sandbox.domain.errors import UnknownEvent
 from sandbox.domain.events import EVENT_TYPES, AccountRef, Event, EventType, LoginRef
 from sandbox.domain.states import LoginState
 from sandbox.domain.tenants import Tenant
@@ -79,16 +80,6 @@ def get_delivery(db: Database, tenant: Tenant, event_id: str) -> Delivery:
         return _delivery(row, rows.attempts_of(conn, [row["id"]])[row["id"]])
 
 
-class UnknownEvent(InvalidInput):
-    code = "unknown_event"
-
-    def __init__(self, given: str) -> None:
-        super().__init__(
-            f"unknown event {given!r}; known: {', '.join(EVENT_TYPES)}",
-            details=[{"field": "event", "message": "unknown event", "known": list(EVENT_TYPES)}],
-        )
-
-
 def fire(
     db: Database,
     tenant: Tenant,
@@ -99,7 +90,7 @@ def fire(
 ) -> Delivery:
     """Emit `event` now, about this bank login (or, for `user.created`, this user)."""
     if event not in EVENT_TYPES:
-        raise UnknownEvent(event)
+        raise UnknownEvent(event, EVENT_TYPES)
     event_type = EventType(event)
     with db.begin() as conn:
         if event_type is EventType.USER_CREATED:

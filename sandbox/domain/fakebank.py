@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sandbox.domain.errors import BankRefusal
 from sandbox.domain.states import LoginState
-from sandbox.errors import SandboxError
 from sandbox.scenario.model import (
     Bank,
     Behaviour,
@@ -53,22 +53,6 @@ REFUSALS = [
         "The bank wants you to accept new terms on its website first.",
     ),
 ]
-
-
-class BankRefusal(SandboxError):
-    """The bank said no; `state` is what the bank login reads afterwards."""
-
-    code = "bank_refused"
-
-    def __init__(
-        self,
-        state: LoginState,
-        message: str,
-        detail: str | None = None,
-        until: datetime | None = None,
-    ) -> None:
-        super().__init__(message, details={"state": state.value, "detail": detail})
-        self.state, self.detail, self.until = state, detail, until
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from sandbox.domain import sca
 from sandbox.domain.connections import bank_of
+from sandbox.domain.errors import WrongStep
 from sandbox.domain.records import Challenge, ConnectSession, User
 from sandbox.domain.sessions import (
     client_redirect,
@@ -26,17 +27,9 @@ from sandbox.domain.sessions import (
 )
 from sandbox.domain.states import ScaStatus
 from sandbox.domain.tenants import Tenant
-from sandbox.errors import Conflict
 from sandbox.scenario.model import Bank
 from sandbox.store import users as user_rows
 from sandbox.store.database import Database
-
-
-class WrongStep(Conflict):
-    """A form was posted for a step the flow is not at (a back button, a second tab): the face
-    shows the current step instead."""
-
-    code = "wrong_step"
 
 
 @dataclass(frozen=True)

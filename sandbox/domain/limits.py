@@ -12,44 +12,21 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Connection
 
-from sandbox.domain.states import LoginState
-from sandbox.errors import SandboxError
+from sandbox.domain.errors import RateLimited
 from sandbox.scenario.model import Bank
 from sandbox.store import bank_logins as rows
 
 WINDOW = timedelta(hours=24)
 
 
-class RateLimited(SandboxError):
-    """An unattended sync over the bank's daily count. `retry_at` is when the next one is
-    allowed (None: the bank allows no unattended sync at all)."""
-
-    code = "rate_limited"
-
-    def __init__(self, bank: Bank, retry_at: datetime | None, now: datetime) -> None:
-        if retry_at is None:
-            message = f"{bank.name} allows no sync without the user"
-        else:
-            message = (
-                f"{bank.name} allows {bank.syncs_per_day} syncs without the user per 24 hours;"
-                f" the next is allowed at {retry_at.isoformat()}"
-            )
-        super().__init__(
-            message,
-            details={
-                "state": LoginState.RATE_LIMITED.value,
-                "next_sync_at": None if retry_at is None else retry_at.isoformat(),
-            },
-        )
-        self.retry_at, self.now = retry_at, now
-
-
 def check_unattended(conn: Connection, bank: Bank, bank_login_id: int, now: datetime) -> None:
     """Passes when an unattended sync is allowed now; otherwise RateLimited says when it is."""
     if bank.syncs_per_day == 0:
-        raise RateLimited(bank, None, now)
+        raise RateLimited(bank.name, bank.syncs_per_day, None, now)
     recent = rows.unattended_sync_times(conn, bank_login_id, now - WINDOW)
     if len(recent) < bank.syncs_per_day:
         return
     # Allowed again once enough of the recent syncs have left the window.
-    raise RateLimited(bank, recent[len(recent) - bank.syncs_per_day] + WINDOW, now)
+    raise RateLimited(
+        bank.name, bank.syncs_per_day, recent[len(recent) - bank.syncs_per_day] + WINDOW, now
+    )

@@ -1,9 +1,25 @@
-"""The running platform: the database, the scenario served by default, and the settings."""
+"""The running platform: the one object every face holds.
+
+Its attributes are services named after the domain's nouns (`platform.accounts.get(...)`,
+`platform.sca.decide(...)`); each owns its database transactions. A face reaches the domain
+through these alone: it never sees the database, the store or the scenario's models
+(docs/faces.md).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Hashable
+from dataclasses import dataclass, field
 
+from sandbox.domain.services.accounts import Accounts, Transactions
+from sandbox.domain.services.bank_logins import BankLogins
+from sandbox.domain.services.banks import Banks
+from sandbox.domain.services.callers import Callers
+from sandbox.domain.services.events import Events
+from sandbox.domain.services.flows import BankSite, ConnectFlows
+from sandbox.domain.services.sca import ScaChallenges
+from sandbox.domain.services.tenants import Clocks, Tenants
+from sandbox.domain.services.users import Users
 from sandbox.domain.tenants import ensure_scenario_tenants
 from sandbox.scenario import Scenario, load_scenario
 from sandbox.settings import Settings
@@ -13,9 +29,36 @@ from sandbox.store.database import Database, open_database
 @dataclass
 class Platform:
     settings: Settings
-    db: Database
+    db: Database  # for the app's lifespan and the webhook worker; faces use the services
     scenario: Scenario
     scenario_name: str
+    tenants: Tenants = field(init=False)
+    clock: Clocks = field(init=False)
+    banks: Banks = field(init=False)
+    users: Users = field(init=False)
+    flows: ConnectFlows = field(init=False)
+    bank_site: BankSite = field(init=False)
+    bank_logins: BankLogins = field(init=False)
+    accounts: Accounts = field(init=False)
+    transactions: Transactions = field(init=False)
+    sca: ScaChallenges = field(init=False)
+    events: Events = field(init=False)
+    callers: Callers = field(init=False)
+
+    def __post_init__(self) -> None:
+        db = self.db
+        self.tenants = Tenants(db, self.scenario, self.scenario_name)
+        self.clock = Clocks(db)
+        self.banks = Banks()
+        self.users = Users(db)
+        self.flows = ConnectFlows(db)
+        self.bank_site = BankSite(db)
+        self.bank_logins = BankLogins(db)
+        self.accounts = Accounts(db)
+        self.transactions = Transactions(db)
+        self.sca = ScaChallenges(db)
+        self.events = Events(db)
+        self.callers = Callers(db)
 
     @classmethod
     def open(cls, settings: Settings, scenario: Scenario | None = None) -> Platform:
@@ -26,6 +69,10 @@ class Platform:
         platform = cls(settings=settings, db=db, scenario=scenario, scenario_name=scenario.name)
         ensure_scenario_tenants(db, scenario, scenario.name)
         return platform
+
+    def data_version(self) -> Hashable:
+        """Changes with every committed write, in any process: what kept answers check."""
+        return self.db.data_version()
 
     def close(self) -> None:
         self.db.close()

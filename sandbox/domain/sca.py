@@ -11,7 +11,7 @@ PSD2 embedded interface switches to the decoupled approach for a decoupled metho
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -185,3 +185,30 @@ def decide(conn: Connection, tenant: Tenant, challenge: Challenge, approve: bool
 
 def attempts_left(challenge: Challenge) -> int:
     return MAX_OTP_ATTEMPTS - challenge.attempts
+
+
+@dataclass(frozen=True)
+class ListedChallenge:
+    """A challenge as a listing shows it, with the user it authenticates."""
+
+    challenge: Challenge
+    external_user_id: str | None
+
+
+MAX_LISTED = 500
+_OPEN = (ScaStatus.STARTED.value, ScaStatus.PENDING.value)
+
+
+def list_challenges(
+    conn: Connection, tenant: Tenant, status: ScaStatus | None = None
+) -> list[ListedChallenge]:
+    """The tenant's newest challenges (at most MAX_LISTED), each with the status the clock
+    gives it now, narrowed to one status when given. Only a challenge stored as open can be
+    open now, so a listing of open ones reads those alone."""
+    stored = _OPEN if status in (ScaStatus.STARTED, ScaStatus.PENDING) else None
+    listed = []
+    for row in rows.challenges_of_tenant(conn, tenant.id, stored, MAX_LISTED):
+        challenge = _as_of_now(conn, tenant, _challenge(row))
+        if status is None or challenge.status is status:
+            listed.append(ListedChallenge(challenge, row["external_user_id"]))
+    return listed

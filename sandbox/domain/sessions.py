@@ -18,20 +18,15 @@ from sqlalchemy.engine import Connection
 
 from sandbox.domain.bank_choice import find_bank, landing, renewal_start
 from sandbox.domain.bank_logins import find_bank_login
+from sandbox.domain.errors import SessionGone
 from sandbox.domain.records import ConnectSession
 from sandbox.domain.tenants import Tenant, get_tenant, tenant_from_row
 from sandbox.domain.users import find_user, user_for
-from sandbox.errors import Conflict, InvalidInput, NotFound, SandboxError
+from sandbox.errors import Conflict, InvalidInput, NotFound
 from sandbox.store import sessions as rows
 from sandbox.store.database import Database
 
 SESSION_TTL = timedelta(minutes=15)
-
-
-class SessionGone(SandboxError):
-    """The link is unknown, expired or already used: the hosted UI shows an error page."""
-
-    code = "session_invalid"
 
 
 def check_redirect_uri(tenant: Tenant, redirect_uri: str) -> None:

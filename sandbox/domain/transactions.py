@@ -1,56 +1,31 @@
-"""Transactions as the data APIs page through them: newest first, filtered, with an opaque
-cursor that keeps pages stable while syncs add rows.
+"""Transactions as the data APIs page through them: newest first, filtered, from a position
+that keeps pages stable while syncs add rows.
 
-The cursor is the (booking date, id) of the last row served, so a page never repeats or skips
-a row whatever arrives in between (the keyset pagination Stripe and GoCardless use). Only the
-tenant's own rows are ever read: every query starts from the tenant.
+The position is the (booking date, id) of the last row served, so a page never repeats or skips
+a row whatever arrives in between (the keyset pagination Stripe and GoCardless use); each face
+encodes it as its own cursor. Only the tenant's own rows are ever read: every query starts from
+the tenant.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import NamedTuple
 
-import orjson
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sandbox.domain.accounts import find_account
 from sandbox.domain.bank_logins import find_bank_login
+from sandbox.domain.errors import BadFilter
 from sandbox.domain.records import Transaction
 from sandbox.domain.tenants import Tenant
 from sandbox.domain.users import find_user
-from sandbox.errors import SandboxError
 from sandbox.money import exponent
 from sandbox.store import accounts as account_rows
 from sandbox.store import transactions as rows
 from sandbox.store.database import Database
-from sandbox.store.schema import accounts
-
-_CURSOR_KIND = "tx"
-_MAX_CURSOR_LENGTH = 200
-
-
-class BadQuery(SandboxError):
-    """A listing asked in a way that cannot be answered; `details.parameter` says which part."""
-
-    code = "invalid_parameter"
-
-    def __init__(self, parameter: str, problem: str, **details: object) -> None:
-        super().__init__(
-            f"`{parameter}` {problem}",
-            details={"parameter": parameter, "message": problem, **details},
-        )
-
-
-class BadCursor(BadQuery):
-    code = "invalid_cursor"
-
-    def __init__(self) -> None:
-        super().__init__("cursor", "is not one this API gave out; pass next_cursor back unchanged")
 
 
 @dataclass(frozen=True)
@@ -67,24 +42,31 @@ class TransactionQuery:
     text: str | None = None
 
 
+class Position(NamedTuple):
+    """Where a page ended: the last row's booking date and id."""
+
+    booked_on: date
+    id: int
+
+
 @dataclass(frozen=True)
 class TransactionPage:
     transactions: list[Transaction]
-    next_cursor: str | None  # None on the last page
+    next: Position | None  # None on the last page
 
 
 def page_of_transactions(
-    db: Database, tenant: Tenant, query: TransactionQuery, cursor: str | None, limit: int
+    db: Database, tenant: Tenant, query: TransactionQuery, after: Position | None, limit: int
 ) -> TransactionPage:
-    """Up to `limit` transactions after `cursor`; a user, account or bank login named in the
+    """Up to `limit` transactions after `after`; a user, account or bank login named in the
     query but not the tenant's is a 404."""
-    after = None if cursor is None else decode_cursor(cursor)
     with db.connect() as conn:
         where = _filter(conn, tenant, query)
         found = rows.page_of_transactions(conn, tenant.id, where, after, limit + 1)
     page = [Transaction.from_row(row) for row in found[:limit]]
     more = len(found) > limit
-    return TransactionPage(page, encode_cursor(page[-1]) if more else None)
+    last = page[-1] if more else None
+    return TransactionPage(page, None if last is None else Position(last.booked_on, last.id))
 
 
 def _filter(conn: Connection, tenant: Tenant, query: TransactionQuery) -> rows.TransactionFilter:
@@ -135,15 +117,10 @@ def _places_in_scope(
     """The decimal places of the currencies the listing covers. Amounts are stored in minor
     units, so one bound can only be compared across currencies with the same places (EUR and
     USD, not EUR and JPY); a mix asks the caller to narrow the listing."""
-    query = sa.select(accounts.c.currency).distinct().where(accounts.c.tenant_id == tenant.id)
-    if user_id is not None:
-        query = query.where(accounts.c.user_id == user_id)
-    if account_ids is not None:
-        query = query.where(accounts.c.id.in_(account_ids))
-    currencies = sorted(conn.execute(query).scalars())
+    currencies = account_rows.currencies_in_scope(conn, tenant.id, user_id, account_ids)
     places = {exponent(currency) for currency in currencies}
     if len(places) > 1:
-        raise BadQuery(
+        raise BadFilter(
             bound,
             "compares amounts of currencies with different decimal places; "
             "narrow the listing with account_id",
@@ -154,22 +131,3 @@ def _places_in_scope(
 
 def _minor(amount: Decimal, places: int, rounding: str) -> int:
     return int(amount.quantize(Decimal(1).scaleb(-places), rounding=rounding).scaleb(places))
-
-
-def encode_cursor(last: Transaction) -> str:
-    raw = orjson.dumps([_CURSOR_KIND, last.booked_on.isoformat(), last.id])
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def decode_cursor(cursor: str) -> tuple[date, int]:
-    """The (booked_on, id) a cursor of `encode_cursor` holds; BadCursor for anything else."""
-    if not cursor or len(cursor) > _MAX_CURSOR_LENGTH:
-        raise BadCursor()
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        kind, booked_on, last_id = orjson.loads(raw)
-        if kind != _CURSOR_KIND or type(last_id) is not int or not 0 < last_id < 2**63:
-            raise ValueError(kind)
-        return date.fromisoformat(booked_on), last_id
-    except (binascii.Error, ValueError, TypeError):
-        raise BadCursor() from None

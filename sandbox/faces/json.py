@@ -16,20 +16,22 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sandbox.clock import ClockError
-from sandbox.domain.connections import LoginNotUsable
-from sandbox.domain.fakebank import BankRefusal
-from sandbox.domain.limits import RateLimited
-from sandbox.domain.records import BankLogin
-from sandbox.errors import (
+from sandbox.domain.errors import (
+    BankRefusal,
+    ClockError,
     Conflict,
+    Forbidden,
     InvalidInput,
+    LoginNotUsable,
     NotFound,
+    RateLimited,
     SandboxError,
     TooLarge,
     Unauthorized,
     Unavailable,
+    UnknownBank,
 )
+from sandbox.domain.records import BankLogin
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -42,9 +44,17 @@ STATUS = {
     LoginNotUsable: 409,
     RateLimited: 429,
     Unauthorized: 401,
+    Forbidden: 403,
     TooLarge: 413,
     Unavailable: 503,
 }
+
+# Domain codes this format spells its own way: every 404 of the JSON APIs says `not_found`.
+CODE = {UnknownBank: "not_found"}
+
+
+def wire_code(error: SandboxError) -> str:
+    return next((code for kind, code in CODE.items() if isinstance(error, kind)), error.code)
 
 
 class JSONResponse(Response):
@@ -67,7 +77,7 @@ def sandbox_error(request: Request, error: Exception) -> JSONResponse:
     status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
     headers = {"WWW-Authenticate": 'Bearer realm="bank-sandbox"'} if status == 401 else None
     return error_response(
-        status, error.code, error.message, error.details, headers or retry_after(error)
+        status, wire_code(error), error.message, error.details, headers or retry_after(error)
     )
 
 

@@ -7,13 +7,15 @@ problem can be reported at once with its file and line.
 
 from __future__ import annotations
 
-import re
+import ipaddress
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from sandbox.clock import parse_duration
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,62}$"
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
@@ -104,21 +106,6 @@ class BehaviourEvent(StrEnum):
     SOURCE_DOWN = "source_down"
 
 
-_DURATION = re.compile(
-    r"^P(?!$)(?:(?P<d>\d+)D)?(?:T(?=\d)(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?)?$"
-)
-
-
-def parse_duration(text: str) -> timedelta:
-    """ISO 8601 durations in days and time (`P181D`, `PT5M`, `P1DT2H`): calendar months and
-    years are refused because their length depends on the date they start from."""
-    match = _DURATION.match(text.strip().upper()) if isinstance(text, str) else None
-    if not match:
-        raise ValueError(f"{text!r} is not an ISO 8601 duration such as P181D, PT5M or P1DT12H")
-    parts = {k: int(v) for k, v in match.groupdict(default="0").items()}
-    return timedelta(days=parts["d"], hours=parts["h"], minutes=parts["m"], seconds=parts["s"])
-
-
 def _duration(value: object) -> object:
     if isinstance(value, str):
         return parse_duration(value)
@@ -156,13 +143,22 @@ class Branding(Strict):
     colour: Colour = "#1f6feb"
 
 
+def _ip_range(value: str) -> str:
+    """An address or a CIDR range (`10.0.0.0/8`, `::1/128`): what a request must come from."""
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an IP address or range such as 10.0.0.0/8") from None
+    return value
+
+
 class Tenant(Strict):
     id: Id
     name: str
     client_id: str = Field(min_length=3)
     client_secret: str = Field(min_length=8)
     api_key: str = Field(min_length=8)
-    allowed_ips: list[str] = ["127.0.0.1/32", "::1/128"]
+    allowed_ips: list[Annotated[str, AfterValidator(_ip_range)]] = ["127.0.0.1/32", "::1/128"]
     redirect_uris: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9+.-]*://")]] = []
     webhook: Webhook | None = None
     branding: Branding = Branding()

@@ -66,3 +66,15 @@ def _listing(by_user: bool, by_login: bool, include_deleted: bool) -> Prepared:
     if not include_deleted:
         query = query.where(accounts.c.deleted_at.is_(None))
     return Prepared(query.order_by(accounts.c.id))
+
+
+def currencies_in_scope(
+    conn: Connection, tenant_id: str, user_id: int | None, account_ids: tuple[int, ...] | None
+) -> list[str]:
+    """The currencies of the tenant's accounts (of one user, of some accounts), sorted."""
+    query = sa.select(accounts.c.currency).distinct().where(accounts.c.tenant_id == tenant_id)
+    if user_id is not None:
+        query = query.where(accounts.c.user_id == user_id)
+    if account_ids is not None:
+        query = query.where(accounts.c.id.in_(account_ids))
+    return sorted(conn.execute(query).scalars())

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from sandbox.store.prepared import Prepared
-from sandbox.store.schema import sca_challenges
+from sandbox.store.schema import bank_logins, connect_sessions, sca_challenges, users
 
 # Built once: each step of an SCA runs them. An update's SET clause is the keys it is given.
 _INSERT = Prepared(sa.insert(sca_challenges).returning(*sca_challenges.c))
@@ -35,3 +35,26 @@ def challenge_by_id(
 
 def update_challenge(conn: Connection, challenge_id: int, **values: Any) -> None:
     _UPDATE.run(conn, {"row_id": challenge_id, **values})
+
+
+def challenges_of_tenant(
+    conn: Connection, tenant_id: str, statuses: tuple[str, ...] | None, limit: int
+) -> list[RowMapping]:
+    """The tenant's challenges, newest first, with the external id of the user each one
+    authenticates (through its bank login, or the connect session that started it)."""
+    c = sca_challenges.c
+    user_id = sa.func.coalesce(bank_logins.c.user_id, connect_sessions.c.user_id)
+    query = (
+        sa.select(sca_challenges, users.c.external_id.label("external_user_id"))
+        .select_from(
+            sca_challenges.outerjoin(bank_logins, bank_logins.c.id == c.bank_login_id)
+            .outerjoin(connect_sessions, connect_sessions.c.id == c.session_id)
+            .outerjoin(users, users.c.id == user_id)
+        )
+        .where(c.tenant_id == tenant_id)
+        .order_by(c.id.desc())
+        .limit(limit)
+    )
+    if statuses is not None:
+        query = query.where(c.status.in_(statuses))
+    return list(conn.execute(query).mappings())

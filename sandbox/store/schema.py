@@ -21,13 +21,15 @@ import sqlalchemy as sa
 
 from sandbox.store.types import UTCDateTime
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 SOURCE_KINDS = ("api", "web")
 SCA_PURPOSES = ("connect", "renew", "extend_history")
 CONNECT_SESSION_KINDS = ("connect", "management")
 ORIGINS = ("bank", "manual")
 TRANSACTION_STATUSES = ("booked", "pending")
+# Credentials the platform issues (the tenant's own client secret and API key sit on its row).
+ISSUED_CREDENTIAL_KINDS = ("user_token", "auth_code", "provider_session")
 IMPORT_JOB_STATUSES = ("setup", "in_progress", "successful", "error", "fatal")
 # `skipped`: recorded while the tenant had no webhook URL, so it is listed but never sent.
 WEBHOOK_STATUSES = ("pending", "delivered", "failed", "skipped")
@@ -288,6 +290,24 @@ transactions = sa.Table(
     # covers the sort key): an index per tenant would take each import's rows at one place per
     # booking day, and writing those scattered pages cost more than half an import's time.
     sa.Index("ix_transactions_user_newest", "tenant_id", "user_id", "booked_on", "id"),
+)
+
+credentials = sa.Table(
+    "credentials",
+    metadata,
+    _id(),
+    _tenant_id(),
+    _ref("user_id", "users.id", nullable=True),
+    sa.Column("kind", sa.String, nullable=False),
+    # SHA-256 of the secret: the secret itself is shown once, when issued, and never stored.
+    sa.Column("secret_hash", sa.String(64), nullable=False, unique=True),
+    _at("created_at"),
+    # The tenant's virtual time; None: it never expires.
+    _at("expires_at", nullable=True),
+    _at("used_at", nullable=True),
+    _one_of("kind", ISSUED_CREDENTIAL_KINDS),
+    sa.Index(None, "tenant_id"),
+    sa.Index(None, "user_id"),
 )
 
 import_jobs = sa.Table(

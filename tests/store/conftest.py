@@ -156,6 +156,13 @@ def populate(make_tenant: Callable[..., TenantRow]) -> Callable[[Connection, str
                 imported_at=T0,
             )
         row(
+            s.credentials,
+            user_id=ids["user"],
+            kind="user_token",
+            secret_hash=f"{tenant_id:0>64}"[-64:],
+            created_at=T0,
+        )
+        row(
             s.import_jobs,
             bank_login_id=login,
             user_id=ids["user"],

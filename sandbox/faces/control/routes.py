@@ -19,11 +19,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sandbox.domain import connections, consents, control, deliveries, sca, tenants
+from sandbox.clock import parse_duration
+from sandbox.domain.deliveries import Delivery
+from sandbox.domain.errors import InvalidInput, NotFound, Unauthorized
 from sandbox.domain.platform import Platform
-from sandbox.domain.states import LoginState
-from sandbox.domain.transactions import BadQuery
-from sandbox.errors import InvalidInput, NotFound, Unauthorized
+from sandbox.domain.sca import ListedChallenge
+from sandbox.domain.states import LoginState, ScaStatus
+from sandbox.domain.tenants import Tenant, TenantOptions
 from sandbox.faces.json import (
     EXCEPTION_HANDLERS,
     Body,
@@ -32,9 +34,8 @@ from sandbox.faces.json import (
     error_response,
     read_model,
 )
+from sandbox.faces.queries import BadQuery
 from sandbox.faces.routing import resource
-from sandbox.scenario import ScenarioError, load_scenario, load_scenario_text, shipped_scenarios
-from sandbox.scenario.model import parse_duration
 
 
 class NewTenant(Body):
@@ -119,7 +120,11 @@ def _platform(request: Request) -> Platform:
     return request.app.state.platform
 
 
-def _tenant_json(tenant: tenants.Tenant) -> dict:
+def _tenant(request: Request) -> Tenant:
+    return _platform(request).tenants.get(request.path_params["tenant_id"])
+
+
+def _tenant_json(tenant: Tenant) -> dict:
     return {
         "tenant_id": tenant.id,
         "name": tenant.name,
@@ -134,96 +139,65 @@ def _tenant_json(tenant: tenants.Tenant) -> dict:
     }
 
 
-def _clock_json(tenant: tenants.Tenant) -> dict:
+def _clock_json(tenant: Tenant) -> dict:
     return {"now": tenant.now().isoformat(), "frozen": tenant.clock.frozen}
 
 
 async def create_tenant(request: Request) -> Response:
     body = await read_model(request, NewTenant)
-    platform = _platform(request)
-    try:
-        if body.scenario_yaml is not None:
-            scenario = load_scenario_text(body.scenario_yaml, "scenario_yaml")
-            name = scenario.name
-        elif body.scenario is None or body.scenario == platform.scenario_name:
-            scenario, name = platform.scenario, platform.scenario_name
-        else:
-            shipped = shipped_scenarios()
-            if body.scenario not in shipped:
-                raise NotFound(
-                    f"no shipped scenario {body.scenario!r}",
-                    details={"known": sorted(shipped)},
-                )
-            scenario, name = load_scenario(shipped[body.scenario]), body.scenario
-    except ScenarioError as error:
-        details = [
-            {"line": p.line, "path": p.path, "message": p.message, "file": p.file}
-            for p in error.problems
-        ]
-        raise InvalidInput("the scenario is not valid", details=details) from None
-    options = tenants.TenantOptions(
+    options = TenantOptions(
         tenant_id=body.tenant_id,
         name=body.name,
         redirect_uris=body.redirect_uris,
         webhook_url=body.webhook_url,
         webhook_secret=body.webhook_secret,
     )
-    tenant = tenants.create_tenant(platform.db, scenario, name, options)
+    tenant = _platform(request).tenants.create(
+        options, scenario=body.scenario, scenario_yaml=body.scenario_yaml
+    )
     return JSONResponse(_tenant_json(tenant), status_code=201)
 
 
 async def list_tenants(request: Request) -> Response:
-    found = tenants.list_tenants(_platform(request).db)
+    found = _platform(request).tenants.list()
     return JSONResponse({"tenants": [_tenant_json(tenant) for tenant in found]})
 
 
 async def get_tenant(request: Request) -> Response:
-    tenant = tenants.get_tenant(_platform(request).db, request.path_params["tenant_id"])
+    tenant = _tenant(request)
     return JSONResponse(_tenant_json(tenant))
 
 
 async def delete_tenant(request: Request) -> Response:
-    tenants.delete_tenant(_platform(request).db, request.path_params["tenant_id"])
+    _platform(request).tenants.delete(request.path_params["tenant_id"])
     return Response(status_code=204)
 
 
 async def reset_tenant(request: Request) -> Response:
-    tenant = tenants.reset_tenant(_platform(request).db, request.path_params["tenant_id"])
+    tenant = _platform(request).tenants.reset(request.path_params["tenant_id"])
     return JSONResponse(_tenant_json(tenant))
 
 
 async def get_clock(request: Request) -> Response:
-    tenant = tenants.get_tenant(_platform(request).db, request.path_params["tenant_id"])
+    tenant = _tenant(request)
     return JSONResponse(_clock_json(tenant))
 
 
 async def move_clock(request: Request) -> Response:
     body = await read_model(request, ClockMove)
-    db = _platform(request).db
-    tenant = tenants.get_tenant(db, request.path_params["tenant_id"])
-    if body.advance is not None:
-        clock = tenant.clock.advanced(body.advance)
-    elif body.set is not None:
-        if body.set.tzinfo is None:
-            raise InvalidInput("`set` needs a time zone, for example 2027-06-01T09:00:00Z")
-        clock = tenant.clock.set_to(body.set)
-    else:
-        clock = tenant.clock.freeze() if body.freeze else tenant.clock.unfreeze()
-    tenant = tenants.save_clock(db, tenant, clock)
-    # Consent notices fall due as time passes: announce them now rather than at the worker's
-    # next look, so a test sees them as soon as the clock has moved.
-    consents.watch(db, tenant.id)
+    if body.set is not None and body.set.tzinfo is None:
+        raise InvalidInput("`set` needs a time zone, for example 2027-06-01T09:00:00Z")
+    tenant = _platform(request).clock.move(
+        request.path_params["tenant_id"], advance=body.advance, to=body.set, freeze=body.freeze
+    )
     return JSONResponse(_clock_json(tenant))
 
 
 async def create_bank_login(request: Request) -> Response:
     """A connected bank login without the hosted UI, for tests that do not exercise it."""
     body = await read_model(request, NewBankLogin)
-    platform = _platform(request)
-    tenant = tenants.get_tenant(platform.db, request.path_params["tenant_id"])
-    login, result = connections.connect_directly(
-        platform.db,
-        tenant,
+    login, result = _platform(request).bank_logins.connect(
+        _tenant(request),
         external_user_id=body.user_id,
         bank_id=body.bank_id,
         login=body.login,
@@ -240,27 +214,29 @@ async def create_bank_login(request: Request) -> Response:
 async def force_bank_login_state(request: Request) -> Response:
     """Put the bank login in any state (lifting by itself at `until`, when given)."""
     body = await read_model(request, ForcedState)
-    db = _platform(request).db
-    tenant = tenants.get_tenant(db, request.path_params["tenant_id"])
-    bank_login_id = _int_param(request, "bank_login_id")
-    login = control.force_state(db, tenant, bank_login_id, body.state, body.detail, body.until)
+    login = _platform(request).bank_logins.force_state(
+        _tenant(request),
+        _int_param(request, "bank_login_id"),
+        body.state,
+        body.detail,
+        body.until,
+    )
     return JSONResponse(bank_login_json(login))
 
 
 async def expire_bank_login_consent(request: Request) -> Response:
     """End the bank login's consent now; the consent notices go out at once."""
-    db = _platform(request).db
-    tenant = tenants.get_tenant(db, request.path_params["tenant_id"])
-    login = control.expire_consent(db, tenant, _int_param(request, "bank_login_id"))
-    consents.watch(db, tenant.id)
+    login = _platform(request).bank_logins.expire_consent(
+        _tenant(request), _int_param(request, "bank_login_id")
+    )
     return JSONResponse(bank_login_json(login))
 
 
 async def sync_bank_login(request: Request) -> Response:
     """A sync now, outside the daily limit; the bank's refusals still apply (409)."""
-    db = _platform(request).db
-    tenant = tenants.get_tenant(db, request.path_params["tenant_id"])
-    login, result = connections.sync_now(db, tenant, _int_param(request, "bank_login_id"))
+    login, result = _platform(request).bank_logins.sync_now(
+        _tenant(request), _int_param(request, "bank_login_id")
+    )
     return JSONResponse(
         {
             **bank_login_json(login),
@@ -280,22 +256,56 @@ async def reject_sca(request: Request) -> Response:
 
 async def _decide_sca(request: Request, approve: bool) -> Response:
     """Approve or reject a pending decoupled (or redirect) SCA on the user's behalf."""
-    platform = _platform(request)
-    tenant = tenants.get_tenant(platform.db, request.path_params["tenant_id"])
-    challenge_id = _int_param(request, "challenge_id")
-    with platform.db.begin() as conn:
-        challenge = sca.read_challenge(conn, tenant, challenge_id)
-        challenge = sca.decide(conn, tenant, challenge, approve)
+    challenge = _platform(request).sca.decide(
+        _tenant(request), _int_param(request, "challenge_id"), approve=approve
+    )
     return JSONResponse(
         {"challenge_id": challenge.id, "approach": challenge.approach, "status": challenge.status}
     )
+
+
+async def list_sca_challenges(request: Request) -> Response:
+    """The tenant's challenges as they stand now, so a test can approve a decoupled SCA
+    started through any face without the hosted UI."""
+    tenant = _tenant(request)
+    found = _platform(request).sca.list(tenant, _sca_status(request))
+    return JSONResponse({"challenges": [_challenge_json(listed) for listed in found]})
+
+
+def _sca_status(request: Request) -> ScaStatus | None:
+    unknown = set(request.query_params) - {"status"}
+    if unknown:
+        raise BadQuery(sorted(unknown)[0][:64], "is unknown: this route takes status")
+    raw = request.query_params.get("status")
+    if raw is None:
+        return None
+    try:
+        return ScaStatus(raw)
+    except ValueError:
+        known = [status.value for status in ScaStatus]
+        raise BadQuery("status", f"must be one of {', '.join(known)}", allowed=known) from None
+
+
+def _challenge_json(listed: ListedChallenge) -> dict:
+    challenge = listed.challenge
+    return {
+        "id": challenge.id,
+        "approach": challenge.approach,
+        "method": challenge.method,
+        "status": challenge.status.value,
+        "bank_login_id": challenge.bank_login_id,
+        "user_id": listed.external_user_id,
+        "bank_id": challenge.bank_id,
+        "created_at": challenge.created_at.isoformat(),
+        "expires_at": challenge.expires_at.isoformat(),
+    }
 
 
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _delivery_json(delivery: deliveries.Delivery) -> dict:
+def _delivery_json(delivery: Delivery) -> dict:
     return {
         "event_id": delivery.event_id,
         "type": delivery.type,
@@ -318,19 +328,15 @@ def _delivery_json(delivery: deliveries.Delivery) -> dict:
 
 async def list_webhooks(request: Request) -> Response:
     """The tenant's webhook events, newest first, each with its delivery attempts."""
-    platform = _platform(request)
-    tenant = tenants.get_tenant(platform.db, request.path_params["tenant_id"])
-    found = deliveries.list_deliveries(platform.db, tenant, _limit(request, default=50))
+    found = _platform(request).events.deliveries(_tenant(request), _limit(request, default=50))
     return JSONResponse({"deliveries": [_delivery_json(delivery) for delivery in found]})
 
 
 async def fire_webhook(request: Request) -> Response:
     """Emit any event now, built from a bank login's (or user's) current data."""
     body = await read_model(request, FireEvent)
-    platform = _platform(request)
-    tenant = tenants.get_tenant(platform.db, request.path_params["tenant_id"])
-    delivery = deliveries.fire(
-        platform.db, tenant, body.event, bank_login_id=body.bank_login_id, user_id=body.user_id
+    delivery = _platform(request).events.fire(
+        _tenant(request), body.event, bank_login_id=body.bank_login_id, user_id=body.user_id
     )
     return JSONResponse(_delivery_json(delivery), status_code=202)
 
@@ -387,6 +393,7 @@ def control_app(platform: Platform) -> Starlette:
             post=expire_bank_login_consent,
         ),
         resource("/tenants/{tenant_id}/bank-logins/{bank_login_id}/sync", post=sync_bank_login),
+        resource("/tenants/{tenant_id}/sca-challenges", get=list_sca_challenges),
         resource("/tenants/{tenant_id}/sca/{challenge_id}/approve", post=approve_sca),
         resource("/tenants/{tenant_id}/sca/{challenge_id}/reject", post=reject_sca),
         resource("/tenants/{tenant_id}/webhooks", get=list_webhooks),

@@ -1,18 +1,17 @@
 """Who is calling `/api/v1`: HTTP Basic `client_id:client_secret` or `Authorization: Bearer
-<api_key>`, read from the header here and checked by the domain (`sandbox.domain.clients`)."""
+<api_key>`, read from the header here and resolved by the platform's callers service."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Hashable
 
 from starlette.requests import Request
 
-from sandbox.domain import clients
+from sandbox.domain.credentials import Kind
+from sandbox.domain.errors import Unauthorized
+from sandbox.domain.platform import Platform
 from sandbox.domain.tenants import Tenant
-from sandbox.errors import Unauthorized
-from sandbox.store.database import Database
 
 # Sent with every 401: the two schemes a client may answer with.
 CHALLENGE = 'Basic realm="bank-sandbox", Bearer realm="bank-sandbox"'
@@ -23,47 +22,25 @@ class NoCredentials(Unauthorized):
     code = "unauthorized"
 
 
-class KnownCallers:
-    """Credentials already checked, with the tenant they name, kept while the database's data
-    version holds: a tenant (its keys, scenario, clock) changes only by a committed write."""
-
-    LIMIT = 1024
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self._known: dict[str, tuple[Hashable, Tenant]] = {}
-
-    def tenant(self, header: str, check: Callable[[], Tenant]) -> Tenant:
-        version = self.db.data_version()  # before the check: a later write is a miss
-        known = self._known.get(header)
-        if known is not None and known[0] == version:
-            return known[1]
-        tenant = check()
-        if len(self._known) >= self.LIMIT:
-            self._known.clear()
-        self._known[header] = (version, tenant)
-        return tenant
-
-
 def tenant_of(request: Request) -> Tenant:
     """The tenant whose credentials the request carries; Unauthorized otherwise."""
-    known: KnownCallers = request.app.state.known_callers
     headers = request.headers.getlist("authorization")
     if not headers:
         raise NoCredentials(f"no credentials: {HOW}")
     if len(headers) > 1:
         raise NoCredentials(f"more than one Authorization header: {HOW}")
-    return known.tenant(headers[0], lambda: _check(known.db, headers[0]))
-
-
-def _check(db: Database, header: str) -> Tenant:
-    scheme, _, value = header.strip().partition(" ")
+    platform: Platform = request.app.state.platform
+    address = request.client.host if request.client else None
+    scheme, _, value = headers[0].strip().partition(" ")
     value = value.strip()
     if scheme.lower() == "bearer" and value:
-        return clients.by_api_key(db, value)
+        return platform.callers.resolve(Kind.API_KEY, value, address=address).tenant
     if scheme.lower() == "basic" and value:
         client_id, secret = _basic(value)
-        return clients.by_client_credentials(db, client_id, secret)
+        caller = platform.callers.resolve(
+            Kind.CLIENT_SECRET, secret, client_id=client_id, address=address
+        )
+        return caller.tenant
     raise NoCredentials(f"unsupported Authorization header: {HOW}")
 
 

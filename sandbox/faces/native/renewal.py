@@ -9,7 +9,6 @@ from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sandbox.domain import history, sessions
 from sandbox.domain.platform import Platform
 from sandbox.domain.records import ConnectSession
 from sandbox.faces.json import JSONResponse, read_model
@@ -43,8 +42,7 @@ async def renew_bank_login(request: Request) -> Response:
     tenant = tenant_of(request)
     bank_login_id = path_id(request, "bank_login_id", "bank login")
     body = await read_model(request, RenewalBody)
-    session = sessions.create_renewal_session(
-        _platform(request).db,
+    session = _platform(request).flows.open_renewal(
         tenant,
         bank_login_id=bank_login_id,
         redirect_uri=body.redirect_uri,
@@ -57,8 +55,7 @@ async def extend_history(request: Request) -> Response:
     tenant = tenant_of(request)
     bank_login_id = path_id(request, "bank_login_id", "bank login")
     body = await read_model(request, HistoryBody)
-    session = history.create_history_session(
-        _platform(request).db,
+    session = _platform(request).flows.open_history_extension(
         tenant,
         bank_login_id=bank_login_id,
         days=body.days,

@@ -1,7 +1,7 @@
 """The native data API, `/api/v1`: the sandbox's own JSON face.
 
 Each handler authenticates the tenant, reads its parameters, calls the domain and renders the
-answer; rules live in the domain (DESIGN rule 1). Every route is in `openapi.native.yaml`.
+answer; rules live in the domain (DESIGN rule 1). Every route is in `openapi.yaml`.
 """
 
 from __future__ import annotations
@@ -13,28 +13,24 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
-from sandbox.domain import accounts, bank_logins, connections, sessions, transactions, users
 from sandbox.domain.platform import Platform
 from sandbox.domain.records import ConnectSession
 from sandbox.domain.tenants import Tenant
-from sandbox.errors import NotFound
+from sandbox.domain.transactions import TransactionQuery
 from sandbox.faces.json import JSONResponse, bank_login_json, read_model
+from sandbox.faces.kept import ReadCache, ServeKept, cached
 from sandbox.faces.native import render, renewal
-from sandbox.faces.native.auth import KnownCallers, tenant_of
+from sandbox.faces.native.auth import tenant_of
 from sandbox.faces.native.bodies import AccountTypeName, NewConnectSession, NewManagementSession
-from sandbox.faces.native.cache import ReadCache, ServeKept, cached
 from sandbox.faces.native.errors import EXCEPTION_HANDLERS
-from sandbox.faces.native.params import (
-    BIC,
-    COUNTRY,
-    Query,
+from sandbox.faces.native.params import BIC, COUNTRY, Query, path_id, path_text
+from sandbox.faces.queries import (
+    decode_position,
     decode_user_cursor,
+    encode_position,
     encode_user_cursor,
-    path_id,
-    path_text,
 )
 from sandbox.faces.routing import resource
-from sandbox.scenario.model import Bank
 
 USERS_PAGE = 100
 TRANSACTIONS_PAGE = 50
@@ -68,10 +64,8 @@ async def create_connect_session(request: Request) -> Response:
         "account_types": body.account_types,
         "bank_id": body.bank_id,
     }
-    session = sessions.create_session(
-        _platform(request).db,
+    session = _platform(request).flows.open_connect(
         tenant,
-        kind="connect",
         external_user_id=body.user_id,
         redirect_uri=body.redirect_uri,
         state=body.state,
@@ -84,10 +78,8 @@ async def create_management_session(request: Request) -> Response:
     tenant, _ = _caller(request)
     body = await read_model(request, NewManagementSession)
     options = {} if body.add_bank_login is None else {"add_bank_login": body.add_bank_login}
-    session = sessions.create_session(
-        _platform(request).db,
+    session = _platform(request).flows.open_management(
         tenant,
-        kind="management",
         external_user_id=body.user_id,
         redirect_uri=body.redirect_uri,
         state=body.state,
@@ -106,31 +98,16 @@ async def list_banks(request: Request) -> Response:
     country = query.matching("country", COUNTRY, "a two-letter country code such as DE")
     bic = query.matching("bic", BIC, "a BIC of 8 or 11 letters and digits")
     account_types = query.choices("account_types", ACCOUNT_TYPES)
-    found = [
-        bank
-        for bank in tenant.scenario.banks
-        if (name is None or name.casefold() in bank.name.casefold())
-        and (country is None or bank.country == country.upper())
-        and (bic is None or _same_bic(bank, bic))
-        and (account_types is None or set(account_types) <= set(bank.account_types))
-    ]
+    found = _platform(request).banks.search(
+        tenant, text=name, country=country, bic=bic, account_types=account_types
+    )
     return JSONResponse({"banks": [render.bank_json(bank) for bank in found]})
-
-
-def _same_bic(bank: Bank, bic: str) -> bool:
-    """An 8-character BIC names the institution, whichever branch the 11-character one adds."""
-    own = (bank.bic or "").upper()
-    return own == bic.upper() or (len(bic) == 8 and own[:8] == bic.upper())
 
 
 @cached
 async def get_bank(request: Request) -> Response:
     tenant, _ = _caller(request)
-    bank_id = request.path_params["bank_id"]
-    try:
-        bank = tenant.scenario.bank(bank_id)
-    except KeyError:
-        raise NotFound(f"no bank {bank_id!r}", details={"bank_id": bank_id}) from None
+    bank = _platform(request).banks.get(tenant, request.path_params["bank_id"])
     return JSONResponse(render.bank_json(bank))
 
 
@@ -143,10 +120,10 @@ async def list_users(request: Request) -> Response:
     limit = query.limit(USERS_PAGE)
     cursor = query.cursor()
     after = 0 if cursor is None else decode_user_cursor(cursor)
-    db = _platform(request).db
-    found = users.list_users(db, tenant, after, limit + 1)
+    platform = _platform(request)
+    found = platform.users.page(tenant, after, limit + 1)
     page = found[:limit]
-    counts = accounts.bank_login_counts(db, tenant, [user.id for user in page])
+    counts = platform.users.bank_login_counts(tenant, [user.id for user in page])
     return JSONResponse(
         {
             "users": [render.user_json(user, counts.get(user.id, 0)) for user in page],
@@ -158,23 +135,23 @@ async def list_users(request: Request) -> Response:
 @cached
 async def get_user(request: Request) -> Response:
     tenant, _ = _caller(request)
-    db = _platform(request).db
-    user = users.get_user(db, tenant, path_text(request, "user_id", "user"))
-    count = accounts.bank_login_counts(db, tenant, [user.id]).get(user.id, 0)
+    platform = _platform(request)
+    user = platform.users.get(tenant, path_text(request, "user_id", "user"))
+    count = platform.users.bank_login_counts(tenant, [user.id]).get(user.id, 0)
     return JSONResponse(render.user_json(user, count))
 
 
 async def delete_user(request: Request) -> Response:
     tenant, _ = _caller(request)
-    users.delete_user(_platform(request).db, tenant, path_text(request, "user_id", "user"))
+    _platform(request).users.delete(tenant, path_text(request, "user_id", "user"))
     return Response(status_code=204)
 
 
 async def list_user_bank_logins(request: Request) -> Response:
     tenant, _ = _caller(request)
-    db = _platform(request).db
-    user = users.get_user(db, tenant, path_text(request, "user_id", "user"))
-    found = bank_logins.list_bank_logins(db, tenant, user.id)
+    platform = _platform(request)
+    user = platform.users.get(tenant, path_text(request, "user_id", "user"))
+    found = platform.bank_logins.of_user(tenant, user.id)
     return JSONResponse({"bank_logins": [bank_login_json(login) for login in found]})
 
 
@@ -184,14 +161,14 @@ async def list_user_bank_logins(request: Request) -> Response:
 async def get_bank_login(request: Request) -> Response:
     tenant, _ = _caller(request)
     bank_login_id = path_id(request, "bank_login_id", "bank login")
-    login = bank_logins.get_bank_login(_platform(request).db, tenant, bank_login_id)
+    login = _platform(request).bank_logins.get(tenant, bank_login_id)
     return JSONResponse(bank_login_json(login))
 
 
 async def delete_bank_login(request: Request) -> Response:
     tenant, _ = _caller(request)
     bank_login_id = path_id(request, "bank_login_id", "bank login")
-    bank_logins.delete_bank_login(_platform(request).db, tenant, bank_login_id)
+    _platform(request).bank_logins.delete(tenant, bank_login_id)
     return Response(status_code=204)
 
 
@@ -200,7 +177,7 @@ async def refresh_bank_login(request: Request) -> Response:
     over the bank's daily count of unattended syncs."""
     tenant, _ = _caller(request)
     bank_login_id = path_id(request, "bank_login_id", "bank login")
-    login, result = connections.refresh(_platform(request).db, tenant, bank_login_id)
+    login, result = _platform(request).bank_logins.refresh(tenant, bank_login_id)
     return JSONResponse(
         {
             "bank_login": bank_login_json(login),
@@ -216,8 +193,7 @@ async def refresh_bank_login(request: Request) -> Response:
 @cached
 async def list_accounts(request: Request) -> Response:
     tenant, query = _caller(request, "user_id", "bank_login_id", "include_deleted")
-    found = accounts.list_accounts(
-        _platform(request).db,
+    found = _platform(request).accounts.list(
         tenant,
         external_user_id=query.text("user_id", max_length=128),
         bank_login_id=query.id("bank_login_id"),
@@ -230,7 +206,7 @@ async def list_accounts(request: Request) -> Response:
 async def get_account(request: Request) -> Response:
     tenant, _ = _caller(request)
     account_id = path_id(request, "account_id", "account")
-    owned = accounts.get_account(_platform(request).db, tenant, account_id)
+    owned = _platform(request).accounts.get(tenant, account_id)
     return JSONResponse(render.account_json(owned))
 
 
@@ -238,7 +214,7 @@ async def activate_account(request: Request) -> Response:
     """The user shares the account: its balance and history are imported at once."""
     tenant, _ = _caller(request)
     account_id = path_id(request, "account_id", "account")
-    owned = accounts.activate_account(_platform(request).db, tenant, account_id)
+    owned = _platform(request).accounts.activate(tenant, account_id)
     return JSONResponse(render.account_json(owned))
 
 
@@ -246,7 +222,7 @@ async def deactivate_account(request: Request) -> Response:
     """The user stops sharing the account: its balance and transactions are deleted."""
     tenant, _ = _caller(request)
     account_id = path_id(request, "account_id", "account")
-    owned = accounts.deactivate_account(_platform(request).db, tenant, account_id)
+    owned = _platform(request).accounts.deactivate(tenant, account_id)
     return JSONResponse(render.account_json(owned))
 
 
@@ -257,7 +233,7 @@ async def list_transactions(request: Request) -> Response:
         *("user_id", "account_id", "bank_login_id", "from", "to"),
         *("min_amount", "max_amount", "q", "limit", "cursor"),
     )
-    wanted = transactions.TransactionQuery(
+    wanted = TransactionQuery(
         external_user_id=query.text("user_id", max_length=128),
         account_id=query.id("account_id"),
         bank_login_id=query.id("bank_login_id"),
@@ -268,13 +244,13 @@ async def list_transactions(request: Request) -> Response:
         text=query.text("q"),
     )
     limit = query.limit(TRANSACTIONS_PAGE)
-    page = transactions.page_of_transactions(
-        _platform(request).db, tenant, wanted, query.cursor(), limit
-    )
+    cursor = query.cursor()
+    after = None if cursor is None else decode_position(cursor)
+    page = _platform(request).transactions.page(tenant, wanted, after, limit)
     return JSONResponse(
         {
             "transactions": [render.transaction_json(t) for t in page.transactions],
-            "next_cursor": page.next_cursor,
+            "next_cursor": None if page.next is None else encode_position(page.next),
         }
     )
 
@@ -300,8 +276,7 @@ def native_app(platform: Platform) -> ASGIApp:
     ]
     app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)
     app.state.platform = platform
-    app.state.known_callers = KnownCallers(platform.db)
     cache_bytes = platform.settings.read_cache_mb * 1024 * 1024
     if not cache_bytes:
         return app
-    return ServeKept(app, ReadCache(platform.db.data_version, cache_bytes))
+    return ServeKept(app, ReadCache(platform.data_version, cache_bytes))

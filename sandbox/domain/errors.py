@@ -1,0 +1,167 @@
+"""Every error the platform raises on purpose, in one place.
+
+Each carries a neutral, stable `code` and `details` a caller can act on; it never names an HTTP
+status or a provider's word. Each face maps these classes to its own wire format in one table
+(`sandbox/faces/*/errors.py`), so a new face reads this module and nothing else to learn what can
+go wrong. The base classes live in `sandbox/errors.py` because the store and the clock, below
+the domain, raise them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sandbox.clock import ClockError
+from sandbox.domain.states import LoginState
+from sandbox.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    SandboxError,
+    TooLarge,
+    Unauthorized,
+    Unavailable,
+)
+
+if TYPE_CHECKING:
+    from sandbox.domain.records import BankLogin
+
+__all__ = [
+    "BadCredentials",
+    "BadFilter",
+    "BankRefusal",
+    "ClockError",
+    "Conflict",
+    "Forbidden",
+    "InvalidInput",
+    "IpNotAllowed",
+    "LoginNotUsable",
+    "NotFound",
+    "RateLimited",
+    "SandboxError",
+    "SessionGone",
+    "TooLarge",
+    "Unauthorized",
+    "Unavailable",
+    "UnknownBank",
+    "UnknownEvent",
+    "WrongStep",
+]
+
+
+class BadCredentials(Unauthorized):
+    """Credentials were sent but belong to no tenant."""
+
+    code = "invalid_credentials"
+
+
+class Forbidden(SandboxError):
+    """The caller is known but may not do this."""
+
+    code = "forbidden"
+
+
+class IpNotAllowed(Forbidden):
+    """A tenant's credentials sent from an address outside its allowed IP ranges."""
+
+    code = "ip_not_allowed"
+
+
+class UnknownBank(NotFound):
+    """A bank id that the tenant's scenario does not have."""
+
+    code = "unknown_bank"
+
+
+class BankRefusal(SandboxError):
+    """The bank said no; `state` is what the bank login reads afterwards."""
+
+    code = "bank_refused"
+
+    def __init__(
+        self,
+        state: LoginState,
+        message: str,
+        detail: str | None = None,
+        until: datetime | None = None,
+    ) -> None:
+        super().__init__(message, details={"state": state.value, "detail": detail})
+        self.state, self.detail, self.until = state, detail, until
+
+
+class LoginNotUsable(SandboxError):
+    """A sync was refused: the bank login is in a state the user must resolve first."""
+
+    code = "bank_login_not_usable"
+
+    def __init__(self, login: BankLogin) -> None:
+        super().__init__(
+            f"the bank login is {login.state.value}; the user must act before data flows",
+            details={"state": login.state.value, "bank_login_id": login.id},
+        )
+        self.state = login.state
+
+
+class RateLimited(SandboxError):
+    """An unattended sync over the bank's daily count. `retry_at` is when the next one is
+    allowed (None: the bank allows no unattended sync at all)."""
+
+    code = "rate_limited"
+
+    def __init__(
+        self, bank_name: str, per_day: int, retry_at: datetime | None, now: datetime
+    ) -> None:
+        if retry_at is None:
+            message = f"{bank_name} allows no sync without the user"
+        else:
+            message = (
+                f"{bank_name} allows {per_day} syncs without the user per 24 hours;"
+                f" the next is allowed at {retry_at.isoformat()}"
+            )
+        super().__init__(
+            message,
+            details={
+                "state": LoginState.RATE_LIMITED.value,
+                "next_sync_at": None if retry_at is None else retry_at.isoformat(),
+            },
+        )
+        self.retry_at, self.now = retry_at, now
+
+
+class SessionGone(SandboxError):
+    """A connect flow's link is unknown, expired or already used."""
+
+    code = "session_invalid"
+
+
+class WrongStep(Conflict):
+    """A form was posted for a step the flow is not at (a back button, a second tab): the face
+    shows the current step instead."""
+
+    code = "wrong_step"
+
+
+class UnknownEvent(InvalidInput):
+    code = "unknown_event"
+
+    def __init__(self, given: str, known: Iterable[str]) -> None:
+        known = list(known)
+        super().__init__(
+            f"unknown event {given!r}; known: {', '.join(known)}",
+            details=[{"field": "event", "message": "unknown event", "known": known}],
+        )
+
+
+class BadFilter(SandboxError):
+    """A listing's filter that cannot be answered as asked (amounts compared across currencies
+    with different decimal places); `details.parameter` names the filter."""
+
+    code = "invalid_parameter"
+
+    def __init__(self, parameter: str, problem: str, **details: object) -> None:
+        super().__init__(
+            f"`{parameter}` {problem}",
+            details={"parameter": parameter, "message": problem, **details},
+        )

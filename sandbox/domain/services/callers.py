@@ -1,0 +1,73 @@
+"""Who is calling: credentials of a kind (`sandbox.domain.credentials`) resolved to the tenant,
+and the user for a user-scoped one, with the tenant's allowed IP ranges checked.
+
+The tenant's own secrets are kept with the tenant they name while the database's data version
+holds: a tenant (its keys, scenario, clock) changes only by a committed write, so a kept answer
+is never stale, and a busy API checks each caller's secret once per write instead of per
+request. Issued credentials are read each time: they expire on a clock that runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from datetime import timedelta
+
+from sandbox.domain import clients, credentials
+from sandbox.domain.credentials import Caller, Issued, Kind
+from sandbox.domain.records import User
+from sandbox.domain.tenants import Tenant
+from sandbox.store.database import Database
+
+
+class Callers:
+    LIMIT = 1024
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._known: dict[tuple[str, str, str], tuple[Hashable, Tenant]] = {}
+
+    def resolve(
+        self,
+        kind: Kind,
+        secret: str,
+        *,
+        client_id: str | None = None,
+        signature: str | None = None,
+        address: str | None = None,
+    ) -> Caller:
+        """The caller these credentials name, from `address` (the peer's IP); BadCredentials
+        or IpNotAllowed otherwise. `client_id` goes with a client secret, `signature` with a
+        provider session."""
+        if kind is Kind.API_KEY:
+            caller = Caller(
+                self._kept(("api_key", secret, ""), lambda: clients.by_api_key(self._db, secret))
+            )
+        elif kind is Kind.CLIENT_SECRET:
+            client = client_id or ""
+            caller = Caller(
+                self._kept(
+                    ("client", client, secret),
+                    lambda: clients.by_client_credentials(self._db, client, secret),
+                )
+            )
+        else:
+            caller = credentials.resolve_issued(self._db, kind, secret, signature=signature)
+        credentials.check_address(caller.tenant, address)
+        return caller
+
+    def issue(
+        self, tenant: Tenant, kind: Kind, user: User | None = None, ttl: timedelta | None = None
+    ) -> Issued:
+        """A new user token, single-use code or provider session; its secret is shown once."""
+        return credentials.issue(self._db, tenant, kind, user, ttl)
+
+    def _kept(self, key: tuple[str, str, str], check: Callable[[], Tenant]) -> Tenant:
+        version = self._db.data_version()  # before the check: a later write is a miss
+        known = self._known.get(key)
+        if known is not None and known[0] == version:
+            return known[1]
+        tenant = check()
+        if len(self._known) >= self.LIMIT:
+            self._known.clear()
+        self._known[key] = (version, tenant)
+        return tenant

@@ -1,0 +1,30 @@
+"""The events a tenant's webhooks carry, with their delivery attempts."""
+
+from __future__ import annotations
+
+from sandbox.domain import deliveries
+from sandbox.domain.deliveries import Delivery
+from sandbox.domain.tenants import Tenant
+from sandbox.store.database import Database
+
+
+class Events:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def deliveries(self, tenant: Tenant, limit: int) -> list[Delivery]:
+        """The newest `limit` events, newest first, each with its attempts."""
+        return deliveries.list_deliveries(self._db, tenant, limit)
+
+    def fire(
+        self,
+        tenant: Tenant,
+        event: str,
+        *,
+        bank_login_id: int | None = None,
+        user_id: str | None = None,
+    ) -> Delivery:
+        """Emit any event now, built from a bank login's (or user's) current data."""
+        return deliveries.fire(
+            self._db, tenant, event, bank_login_id=bank_login_id, user_id=user_id
+        )

@@ -1,0 +1,217 @@
+"""Connect flows: the sessions a client opens for its user, every step of the hosted pages, and
+what the user does at the bank's own pages and app.
+
+A step takes the session id and, where the face must check something in the step's own
+transaction (a form's CSRF token), a `check` called with the flow as the step reads it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sandbox.domain import bank_site, connect, history, manage, sca, sessions
+from sandbox.domain.banks import AccountType, Bank, ScaMethod
+from sandbox.domain.connect import Offer
+from sandbox.domain.flow import Check, Flow, load
+from sandbox.domain.history import HistoryOffer
+from sandbox.domain.manage import ManagedLogin
+from sandbox.domain.records import Challenge, ConnectSession, User
+from sandbox.domain.sessions import GoneSession
+from sandbox.domain.tenants import Tenant
+from sandbox.store.database import Database
+
+
+class ConnectFlows:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # --- Opening a flow ---------------------------------------------------------------------
+
+    def open_connect(
+        self,
+        tenant: Tenant,
+        *,
+        external_user_id: str,
+        redirect_uri: str,
+        state: str | None,
+        options: dict[str, Any],
+    ) -> ConnectSession:
+        return sessions.create_session(
+            self._db,
+            tenant,
+            kind="connect",
+            external_user_id=external_user_id,
+            redirect_uri=redirect_uri,
+            state=state,
+            options=options,
+        )
+
+    def open_management(
+        self,
+        tenant: Tenant,
+        *,
+        external_user_id: str,
+        redirect_uri: str,
+        state: str | None,
+        options: dict[str, Any],
+    ) -> ConnectSession:
+        return sessions.create_session(
+            self._db,
+            tenant,
+            kind="management",
+            external_user_id=external_user_id,
+            redirect_uri=redirect_uri,
+            state=state,
+            options=options,
+        )
+
+    def open_renewal(
+        self, tenant: Tenant, *, bank_login_id: int, redirect_uri: str, state: str | None
+    ) -> ConnectSession:
+        """A flow in which the user passes SCA again for a new consent on a bank login."""
+        return sessions.create_renewal_session(
+            self._db, tenant, bank_login_id=bank_login_id, redirect_uri=redirect_uri, state=state
+        )
+
+    def open_history_extension(
+        self,
+        tenant: Tenant,
+        *,
+        bank_login_id: int,
+        days: int,
+        redirect_uri: str,
+        state: str | None,
+    ) -> ConnectSession:
+        """A flow in which the user passes SCA for a deeper history (brief 004)."""
+        return history.create_history_session(
+            self._db,
+            tenant,
+            bank_login_id=bank_login_id,
+            days=days,
+            redirect_uri=redirect_uri,
+            state=state,
+        )
+
+    # --- Reading a flow ---------------------------------------------------------------------
+
+    def load(self, session_id: str) -> Flow:
+        """The flow of a usable session; SessionGone otherwise."""
+        return load(self._db, session_id)
+
+    def gone(self, session_id: str) -> GoneSession:
+        """Why a session cannot be used, and where it may still send the user."""
+        return sessions.gone_session(self._db, session_id)
+
+    def sca_progress(self, session_id: str) -> tuple[Flow, Challenge | None]:
+        """The flow and its current challenge, a decision the clock made applied."""
+        return connect.sca_progress(self._db, session_id)
+
+    def offered_banks(self, flow: Flow) -> list[Bank]:
+        return connect.offered_banks(flow)
+
+    def account_types(self, flow: Flow, bank: Bank) -> list[AccountType]:
+        return connect.account_types(flow, bank)
+
+    def sca_methods(self, flow: Flow, challenge: Challenge) -> list[ScaMethod]:
+        return connect.sca_methods(flow, challenge)
+
+    def attempts_left(self, challenge: Challenge) -> int:
+        return sca.attempts_left(challenge)
+
+    def consent_offer(self, flow: Flow) -> list[Offer]:
+        return connect.consent_offer(flow)
+
+    def expires_on(self, flow: Flow) -> datetime:
+        return connect.expires_on(flow)
+
+    def history_offer(self, flow: Flow) -> HistoryOffer:
+        return history.history_offer(self._db, flow)
+
+    def managed_logins(self, flow: Flow) -> list[ManagedLogin]:
+        return manage.managed_logins(self._db, flow)
+
+    def user_of(self, flow: Flow) -> User:
+        return manage.user_of(self._db, flow)
+
+    # --- The steps on the platform's pages --------------------------------------------------
+
+    def enter(self, session_id: str, *, multiple: bool, add_bank_login: bool) -> Flow:
+        return connect.enter(self._db, session_id, multiple=multiple, add_bank_login=add_bank_login)
+
+    def choosing_bank(self, session_id: str) -> Flow:
+        return connect.choosing_bank(self._db, session_id)
+
+    def choose_bank(self, session_id: str, bank_id: str, *, check: Check | None = None) -> Flow:
+        return connect.choose_bank(self._db, session_id, bank_id, check=check)
+
+    def choose_account_type(
+        self, session_id: str, account_type: str, *, check: Check | None = None
+    ) -> Flow:
+        return connect.choose_account_type(self._db, session_id, account_type, check=check)
+
+    def log_in(
+        self, session_id: str, login: str, password: str, *, check: Check | None = None
+    ) -> Flow:
+        return connect.log_in_on_platform(self._db, session_id, login, password, check=check)
+
+    def choose_sca_method(
+        self, session_id: str, method: str, *, check: Check | None = None
+    ) -> Flow:
+        return connect.choose_sca_method(self._db, session_id, method, check=check)
+
+    def enter_otp(
+        self, session_id: str, otp: str, *, check: Check | None = None
+    ) -> tuple[Flow, Challenge]:
+        return connect.enter_otp(self._db, session_id, otp, check=check)
+
+    def grant_consent(
+        self, session_id: str, account_keys: list[str], *, check: Check | None = None
+    ) -> tuple[Flow, str | None]:
+        return connect.grant_consent(self._db, session_id, account_keys, check=check)
+
+    def share_history(
+        self, session_id: str, *, check: Check | None = None
+    ) -> tuple[Flow, str | None]:
+        return history.share_history(self._db, session_id, check=check)
+
+    def cancel(self, session_id: str, *, check: Check | None = None) -> tuple[Flow, str | None]:
+        return connect.cancel(self._db, session_id, check=check)
+
+    def leave(self, session_id: str, *, check: Check | None = None) -> str:
+        return connect.leave(self._db, session_id, check=check)
+
+    def start_renewal(
+        self, session_id: str, bank_login_id: int, *, check: Check | None = None
+    ) -> Flow:
+        return manage.start_renewal(self._db, session_id, bank_login_id, check=check)
+
+    def remove_bank_login(
+        self, session_id: str, bank_login_id: int, *, check: Check | None = None
+    ) -> Flow:
+        return manage.remove_bank_login(self._db, session_id, bank_login_id, check=check)
+
+
+class BankSite:
+    """What the user does at the bank: its own login and approval pages, and its phone app."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def page(self, session_id: str, bank_id: str, page: str) -> Flow:
+        return bank_site.bank_page(self._db, session_id, bank_id, page)
+
+    def log_in(self, session_id: str, bank_id: str, login: str, password: str) -> Flow:
+        return bank_site.log_in_at_bank(self._db, session_id, bank_id, login, password)
+
+    def decide(self, session_id: str, approve: bool) -> Flow:
+        return bank_site.bank_decision(self._db, session_id, approve)
+
+    def cancel(self, session_id: str, bank_id: str) -> str:
+        return bank_site.cancel_at_bank(self._db, session_id, bank_id)
+
+    def app_request(self, session_id: str, bank_id: str) -> tuple[Flow, Challenge]:
+        return bank_site.app_request(self._db, session_id, bank_id)
+
+    def app_decision(self, session_id: str, bank_id: str, approve: bool) -> Challenge:
+        return bank_site.app_decision(self._db, session_id, bank_id, approve)

@@ -1,0 +1,125 @@
+"""Credentials of a kind resolve to their tenant (and user): issued ones are shown once and
+stored hashed, expire on the tenant's clock, are single-use where they are codes, and every
+kind is refused from an address outside the tenant's allowed ranges."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sandbox.domain import tenants, users
+from sandbox.domain.credentials import Kind, check_address
+from sandbox.domain.errors import BadCredentials, IpNotAllowed
+from sandbox.store.schema import credentials
+
+
+@pytest.fixture
+def user(world):
+    with world.db.begin() as conn:
+        return users.user_for(conn, world.tenant, "customer-42")
+
+
+def test_a_permanent_user_token_names_its_tenant_and_user(platform, world, user):
+    issued = platform.callers.issue(world.tenant, Kind.USER_TOKEN, user)
+    assert issued.expires_at is None and issued.secret.startswith("ut_")
+    caller = platform.callers.resolve(Kind.USER_TOKEN, issued.secret, address="127.0.0.1")
+    assert caller.tenant.id == world.tenant.id and caller.user.external_id == "customer-42"
+
+
+def test_an_issued_secret_is_stored_only_as_its_hash(platform, world, user):
+    issued = platform.callers.issue(world.tenant, Kind.USER_TOKEN, user)
+    with platform.db.connect() as conn:
+        stored = conn.execute(sa.select(credentials)).mappings().all()
+    assert len(stored) == 1
+    assert issued.secret not in str(dict(stored[0]))
+
+
+def test_a_temporary_token_expires_on_the_tenants_clock(platform, world, user):
+    issued = platform.callers.issue(world.tenant, Kind.USER_TOKEN, user, ttl=timedelta(hours=1))
+    assert issued.expires_at == world.tenant.now() + timedelta(hours=1)
+    assert platform.callers.resolve(Kind.USER_TOKEN, issued.secret).user.id == user.id
+    world.advance(minutes=59)
+    assert platform.callers.resolve(Kind.USER_TOKEN, issued.secret).user.id == user.id
+    world.advance(minutes=1)
+    with pytest.raises(BadCredentials):
+        platform.callers.resolve(Kind.USER_TOKEN, issued.secret)
+
+
+def test_a_code_is_good_for_one_use(platform, world, user):
+    issued = platform.callers.issue(world.tenant, Kind.AUTH_CODE, user)
+    assert platform.callers.resolve(Kind.AUTH_CODE, issued.secret).user.id == user.id
+    with pytest.raises(BadCredentials):
+        platform.callers.resolve(Kind.AUTH_CODE, issued.secret)
+
+
+def test_a_provider_session_needs_its_signature(platform, world, user):
+    issued = platform.callers.issue(world.tenant, Kind.PROVIDER_SESSION, user)
+    assert issued.signature
+    caller = platform.callers.resolve(
+        Kind.PROVIDER_SESSION, issued.secret, signature=issued.signature
+    )
+    assert caller.user.id == user.id
+    for wrong in (None, "", issued.signature[:-1] + "0", issued.secret):
+        with pytest.raises(BadCredentials):
+            platform.callers.resolve(Kind.PROVIDER_SESSION, issued.secret, signature=wrong)
+
+
+def test_a_secret_of_one_kind_is_not_taken_as_another(platform, world, user):
+    issued = platform.callers.issue(world.tenant, Kind.USER_TOKEN, user)
+    with pytest.raises(BadCredentials):
+        platform.callers.resolve(Kind.AUTH_CODE, issued.secret)
+
+
+def test_the_tenants_own_keys_resolve_and_wrong_ones_are_refused(platform, world):
+    tenant = world.tenant
+    assert platform.callers.resolve(Kind.API_KEY, tenant.api_key).tenant.id == tenant.id
+    by_client = platform.callers.resolve(
+        Kind.CLIENT_SECRET, tenant.client_secret, client_id=tenant.client_id
+    )
+    assert by_client.tenant.id == tenant.id and by_client.user is None
+    with pytest.raises(BadCredentials):
+        platform.callers.resolve(Kind.CLIENT_SECRET, "wrong", client_id=tenant.client_id)
+    with pytest.raises(BadCredentials):
+        platform.callers.resolve(Kind.API_KEY, tenant.api_key + "x")
+
+
+def test_deleting_the_user_revokes_its_tokens(platform, world, user):
+    issued = platform.callers.issue(world.tenant, Kind.USER_TOKEN, user)
+    platform.users.delete(world.tenant, "customer-42")
+    with pytest.raises(BadCredentials):
+        platform.callers.resolve(Kind.USER_TOKEN, issued.secret)
+
+
+@pytest.mark.parametrize(
+    ("allowed", "address", "ok"),
+    [
+        (["127.0.0.1/32", "::1/128"], "127.0.0.1", True),
+        (["127.0.0.1/32", "::1/128"], "::1", True),
+        (["127.0.0.1/32"], "::ffff:127.0.0.1", True),
+        (["10.0.0.0/8"], "10.1.2.3", True),
+        (["10.0.0.0/8"], "127.0.0.1", False),
+        (["10.0.0.0/8"], "192.0.2.7", False),
+        ([], "127.0.0.1", True),
+        ([], "::1", True),
+        ([], "192.0.2.7", False),
+        (["10.0.0.0/8"], "testclient", True),  # in-process: no network involved
+        (["10.0.0.0/8"], None, True),  # a Unix socket
+    ],
+)
+def test_an_address_outside_the_allowed_ranges_is_refused(world, allowed, address, ok):
+    tenant = tenants.Tenant(**{**world.tenant.__dict__, "allowed_ips": allowed})
+    if ok:
+        check_address(tenant, address)
+    else:
+        with pytest.raises(IpNotAllowed) as refused:
+            check_address(tenant, address)
+        assert refused.value.details == {"address": address, "allowed_ips": allowed}
+
+
+@given(st.ip_addresses())
+def test_any_address_is_judged_without_error(address):
+    from sandbox.domain.credentials import _allowed
+
+    assert _allowed(("10.0.0.0/8", "fd00::/8"), str(address)) in (True, False)
