@@ -33,7 +33,7 @@ class BankLogins:
         """A sync a test asks for: outside the daily limit, the bank's refusals still apply."""
         return connections.sync_now(self._db, tenant, bank_login_id)
 
-    def connect(
+    def connect_directly(
         self,
         tenant: Tenant,
         *,

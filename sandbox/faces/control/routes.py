@@ -196,7 +196,7 @@ async def move_clock(request: Request) -> Response:
 async def create_bank_login(request: Request) -> Response:
     """A connected bank login without the hosted UI, for tests that do not exercise it."""
     body = await read_model(request, NewBankLogin)
-    login, result = _platform(request).bank_logins.connect(
+    login, result = _platform(request).bank_logins.connect_directly(
         _tenant(request),
         external_user_id=body.user_id,
         bank_id=body.bank_id,

@@ -12,9 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from sandbox.domain.accounts import OwnedAccount
+from sandbox.domain.banks import Bank
 from sandbox.domain.records import ConnectSession, Transaction, User
 from sandbox.money import from_minor
-from sandbox.scenario.model import Bank
 
 
 def _iso(value: date | datetime | None) -> str | None:
