@@ -24,6 +24,7 @@ from sandbox.domain.platform import Platform
 from sandbox.domain.states import LoginState
 from sandbox.domain.transactions import BadQuery
 from sandbox.errors import InvalidInput, NotFound, Unauthorized
+from sandbox.faces.cursors import decode_cursor, encode_cursor
 from sandbox.faces.json import (
     EXCEPTION_HANDLERS,
     Body,
@@ -317,11 +318,20 @@ def _delivery_json(delivery: deliveries.Delivery) -> dict:
 
 
 async def list_webhooks(request: Request) -> Response:
-    """The tenant's webhook events, newest first, each with its delivery attempts."""
+    """The tenant's webhook events, newest first, each with its delivery attempts, a page at a
+    time: `next_cursor` continues below the page's last event."""
     platform = _platform(request)
     tenant = tenants.get_tenant(platform.db, request.path_params["tenant_id"])
-    found = deliveries.list_deliveries(platform.db, tenant, _limit(request, default=50))
-    return JSONResponse({"deliveries": [_delivery_json(delivery) for delivery in found]})
+    cursor = request.query_params.get("cursor")
+    before = None if cursor is None else decode_cursor("webhooks", cursor)
+    page = deliveries.page_of_deliveries(platform.db, tenant, before, _limit(request, default=50))
+    last = page.next_before
+    return JSONResponse(
+        {
+            "deliveries": [_delivery_json(delivery) for delivery in page.deliveries],
+            "next_cursor": None if last is None else encode_cursor("webhooks", last),
+        }
+    )
 
 
 async def fire_webhook(request: Request) -> Response:

@@ -8,20 +8,19 @@ is refused and one it allows is read.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from datetime import date
 from decimal import Decimal
 
-import orjson
 from starlette.requests import Request
 
-from sandbox.domain.transactions import BadCursor, BadQuery
+from sandbox.domain.transactions import BadQuery
 from sandbox.errors import NotFound
+from sandbox.faces.cursors import decode_cursor, encode_cursor
 
 MAX_PAGE_SIZE = 500
 MAX_TEXT_LENGTH = 200
+_USERS = "users"  # the kind of a users cursor
 
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 _ID = re.compile(r"[1-9][0-9]{0,17}")
@@ -138,17 +137,8 @@ def path_id(request: Request, name: str, what: str) -> int:
 
 def encode_user_cursor(last_id: int) -> str:
     """The opaque cursor of a users page: the internal id of the last user served."""
-    return base64.urlsafe_b64encode(orjson.dumps(["users", last_id])).rstrip(b"=").decode()
+    return encode_cursor(_USERS, last_id)
 
 
 def decode_user_cursor(cursor: str) -> int:
-    if not cursor or len(cursor) > MAX_TEXT_LENGTH:
-        raise BadCursor()
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        kind, last_id = orjson.loads(raw)
-    except (binascii.Error, ValueError, TypeError):
-        raise BadCursor() from None
-    if kind != "users" or type(last_id) is not int or not 0 < last_id < 2**63:
-        raise BadCursor()
-    return last_id
+    return decode_cursor(_USERS, cursor)
