@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
-from sandbox.bankdata import kept, months
+from sandbox.bankdata import dates, identity, kept, merchants, months, plans
 from sandbox.bankdata.dates import month_of
 from sandbox.bankdata.months import MinorTransaction
 from sandbox.bankdata.plans import Plan, book
@@ -104,3 +104,21 @@ def balance_minor(
 
 def _plan(scenario: Scenario, persona: Persona, bank: Bank, account_id: str) -> Plan:
     return book(scenario, persona, bank).plans[account_id]
+
+
+def clear_caches() -> None:
+    """Forget every cached book, kept month, pool, IBAN and calendar: a cold start, for tests
+    and benchmarks (never needed for correctness: every cache holds pure results). It lives
+    here, above every module that caches, so none of them imports another to clear it."""
+    plans.clear_books()
+    kept.clear()
+    for cached in (
+        merchants.pool,
+        dates.month_days,
+        identity.owner,
+        identity.bank_code,
+        identity.iban,
+        identity.bic_of,
+        identity.bic_of_iban,
+    ):
+        cached.cache_clear()

@@ -65,12 +65,32 @@ def _delivery(row: Any, attempts: list[Any]) -> Delivery:
     )
 
 
-def list_deliveries(db: Database, tenant: Tenant, limit: int) -> list[Delivery]:
-    """The tenant's events, newest first, each with its delivery attempts."""
+@dataclass(frozen=True)
+class DeliveryPage:
+    """A page of deliveries and where the next one starts: the neutral position a face turns
+    into its cursor (the outbox id of the last event served), None on the last page."""
+
+    deliveries: list[Delivery]
+    next_before: int | None
+
+
+def page_of_deliveries(
+    db: Database, tenant: Tenant, before: int | None, limit: int
+) -> DeliveryPage:
+    """Up to `limit` of the tenant's events older than position `before` (from the newest if
+    None), newest first, each with its delivery attempts. Events emitted between two pages
+    are newer than both, so they neither repeat nor push an event out of the next page."""
     with db.connect() as conn:
-        found = rows.list_events(conn, tenant.id, limit)
-        attempts = rows.attempts_of(conn, (row["id"] for row in found))
-    return [_delivery(row, attempts[row["id"]]) for row in found]
+        found = rows.list_events(conn, tenant.id, limit + 1, before=before)
+        page = found[:limit]
+        attempts = rows.attempts_of(conn, (row["id"] for row in page))
+    next_before = page[-1]["id"] if len(found) > limit else None
+    return DeliveryPage([_delivery(row, attempts[row["id"]]) for row in page], next_before)
+
+
+def list_deliveries(db: Database, tenant: Tenant, limit: int) -> list[Delivery]:
+    """The tenant's newest `limit` events, newest first, each with its delivery attempts."""
+    return page_of_deliveries(db, tenant, None, limit).deliveries
 
 
 def get_delivery(db: Database, tenant: Tenant, event_id: str) -> Delivery:

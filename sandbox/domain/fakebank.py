@@ -121,10 +121,6 @@ def _downtime_end(behaviour: Behaviour, moment: Moment) -> datetime | None:
     return moment.earlier[trigger - 1] + duration
 
 
-def downtime(behaviour: Behaviour) -> timedelta:
-    return behaviour.duration or DEFAULT_DOWNTIME
-
-
 def account_ids_at(persona: Persona, moment: Moment) -> list[str]:
     """The persona's accounts that exist at the bank at `moment`: an `account_appears` account
     exists only once triggered, an `account_disappears` one only until."""

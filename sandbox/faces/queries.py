@@ -76,10 +76,18 @@ def decode_position(cursor: str) -> Position:
     return Position(booked_on, last_id)
 
 
+def encode_last_id(kind: str, last_id: int) -> str:
+    """The cursor of a listing that pages by id (users, webhook events): the last id served."""
+    return encode(kind, last_id)
+
+
+def decode_last_id(kind: str, cursor: str) -> int:
+    return decode(cursor, kind, row_id)[0]
+
+
 def encode_user_cursor(last_id: int) -> str:
-    """The opaque cursor of a users page: the internal id of the last user served."""
-    return encode("users", last_id)
+    return encode_last_id("users", last_id)
 
 
 def decode_user_cursor(cursor: str) -> int:
-    return decode(cursor, "users", row_id)[0]
+    return decode_last_id("users", cursor)

@@ -185,14 +185,20 @@ def settle(
     return _SETTLE.run(conn, {**keys, **values}).rowcount == 1
 
 
-def list_events(conn: Connection, tenant_id: str, limit: int) -> list[RowMapping]:
-    """The tenant's newest events first."""
+def list_events(
+    conn: Connection, tenant_id: str, limit: int, before: int | None = None
+) -> list[RowMapping]:
+    """The tenant's newest events first, only those older than the outbox id `before` if
+    given. Ids only grow, so events added later sort ahead of `before` and never into a page
+    that continues below it."""
     query = (
         sa.select(webhook_outbox)
         .where(webhook_outbox.c.tenant_id == tenant_id)
         .order_by(webhook_outbox.c.id.desc())
         .limit(limit)
     )
+    if before is not None:
+        query = query.where(webhook_outbox.c.id < before)
     return list(conn.execute(query).mappings())
 
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sandbox.bankdata import balance_at, kept, transactions, transactions_minor
-from sandbox.bankdata.plans import clear_caches
+from sandbox.bankdata.truth import clear_caches
 from sandbox.money import to_minor
 from sandbox.scenario.model import Profile
 

@@ -10,7 +10,8 @@ import pytest
 
 from sandbox.bankdata import accounts, balance_at, balances, months, owner, transactions
 from sandbox.bankdata.dates import month_of
-from sandbox.bankdata.plans import book, clear_caches
+from sandbox.bankdata.plans import book
+from sandbox.bankdata.truth import clear_caches
 from sandbox.scenario.model import Profile
 
 TEN_YEARS = date(2016, 1, 1)

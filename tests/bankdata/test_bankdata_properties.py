@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from sandbox.bankdata import accounts, balance_at, transactions, transactions_minor
 from sandbox.bankdata.identity import valid_iban
-from sandbox.bankdata.plans import clear_caches
+from sandbox.bankdata.truth import clear_caches
 from sandbox.money import to_minor
 from sandbox.scenario.model import Profile
 

@@ -3,12 +3,13 @@ is taken back."""
 
 from datetime import date
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sandbox.domain.transactions import Position
 from sandbox.faces import queries
-from sandbox.faces.queries import BadCursor, BadQuery
+from sandbox.faces.queries import BadCursor, BadQuery, decode_last_id, encode_last_id
 
 
 def test_a_transaction_cursor_holds_the_last_rows_date_and_id():
@@ -55,3 +56,26 @@ def test_bad_query_names_its_parameter():
     error = BadQuery("from", "is not a date")
     assert error.message == "`from` is not a date"
     assert error.details == {"parameter": "from", "message": "is not a date"}
+
+
+IDS = st.integers(min_value=1, max_value=2**63 - 1)
+
+
+@given(last_id=IDS)
+def test_a_cursor_reads_back_as_the_position_it_was_made_from(last_id):
+    assert decode_last_id("webhooks", encode_last_id("webhooks", last_id)) == last_id
+
+
+@given(last_id=IDS)
+def test_a_cursor_of_another_listing_is_refused(last_id):
+    with pytest.raises(BadCursor):
+        decode_last_id("webhooks", encode_last_id("users", last_id))
+
+
+@given(text=st.text(max_size=300))
+def test_any_text_is_a_valid_position_or_a_bad_cursor_never_another_error(text):
+    try:
+        last_id = decode_last_id("webhooks", text)
+    except BadCursor:
+        return
+    assert 0 < last_id < 2**63

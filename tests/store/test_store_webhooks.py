@@ -98,3 +98,18 @@ def test_a_consent_is_announced_once(
         assert not bank_logins.mark_announced(conn, consent["id"], "expiring_announced_at", T0)
         assert bank_logins.mark_announced(conn, consent["id"], "expired_announced_at", T0)
         assert bank_logins.consents_to_announce(conn, "t1") == []
+
+
+def test_listing_events_before_a_position_continues_below_it_for_that_tenant_only(
+    database: Database, make_tenant: Callable[..., TenantRow]
+) -> None:
+    with database.begin() as conn:
+        insert_tenant(conn, make_tenant("t1"))
+        insert_tenant(conn, make_tenant("t2"))
+        ids = add_events(conn, "t1", 4)
+        add_events(conn, "t2", 2)
+        first = webhooks.list_events(conn, "t1", 2)
+        assert [row["event_id"] for row in first] == ids[:1:-1]
+        rest = webhooks.list_events(conn, "t1", 10, before=first[-1]["id"])
+        assert [row["event_id"] for row in rest] == ids[1::-1]
+        assert webhooks.list_events(conn, "t1", 10, before=rest[-1]["id"]) == []

@@ -1,33 +1,72 @@
 """Several delivery workers on one database, as several server processes run them: each event
-is sent once, never by two workers at the same time."""
+is sent once, never by two workers at the same time.
+
+The tests wait for what they need to have happened (a request received, an answer read, every
+outcome written back), each with a deadline, rather than for a fixed time."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections import Counter
+from collections.abc import Callable
+
+import sqlalchemy as sa
 
 from sandbox.clock import monotonic
 from sandbox.domain import events, tenants
 from sandbox.domain.platform import Platform
 from sandbox.settings import Settings
 from sandbox.store import webhooks as webhook_rows
-from sandbox.store.database import open_database
+from sandbox.store.database import Database, open_database
+from sandbox.store.schema import webhook_attempts, webhook_outbox
 from sandbox.testing.receiver import WebhookReceiver
+from sandbox.webhooks import worker as worker_module
 from sandbox.webhooks.worker import WebhookWorker
 
 EVENTS = 60
 
 
-async def run_workers(workers: list[WebhookWorker], receiver: WebhookReceiver) -> None:
-    for worker in workers:
-        await worker.start()
-    deadline = monotonic() + 20
-    while len(receiver.received) < EVENTS and monotonic() < deadline:
-        await asyncio.sleep(0.02)
-    await asyncio.sleep(0.3)  # room for a duplicate to show up, were there one
-    for worker in workers:
-        await worker.stop()
+def run_until(workers: list[WebhookWorker], done: Callable[[], None]) -> None:
+    """Run the workers until `done()` returns, then stop them. They run on an event loop in a
+    thread of their own: browser tests may leave an event loop running in this one."""
+    stop = threading.Event()
+
+    async def run() -> None:
+        for worker in workers:
+            await worker.start()
+        await asyncio.to_thread(stop.wait)
+        for worker in workers:
+            await worker.stop()
+
+    runner = threading.Thread(target=asyncio.run, args=(run(),))
+    runner.start()
+    try:
+        done()
+    finally:
+        stop.set()
+        runner.join(timeout=30)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = monotonic() + timeout
+    while not condition():
+        if monotonic() > deadline:
+            raise TimeoutError(f"not within {timeout} s: {what}")
+        time.sleep(0.01)
+
+
+def attempts_written(db: Database) -> int | None:
+    """How many attempts the database records once every event is delivered and no longer
+    claimed (None until then): from that point no worker can claim an event again."""
+    unsettled = sa.select(sa.func.count()).where(
+        sa.or_(webhook_outbox.c.status != "delivered", webhook_outbox.c.locked_until.is_not(None))
+    )
+    with db.connect() as conn:
+        if conn.execute(unsettled).scalar_one():
+            return None
+        return conn.execute(sa.select(sa.func.count()).select_from(webhook_attempts)).scalar_one()
 
 
 def test_three_workers_on_one_database_send_each_event_once(tmp_path, default_scenario):
@@ -42,10 +81,18 @@ def test_three_workers_on_one_database_send_each_event_once(tmp_path, default_sc
             with platform.db.begin() as conn:
                 made = [events.user_created(conn, tenant, f"user-{n}") for n in range(EVENTS)]
             workers = [WebhookWorker(db, settings) for db in databases]
-            # A thread of its own: browser tests may leave an event loop running in this one.
-            runner = threading.Thread(target=asyncio.run, args=(run_workers(workers, receiver),))
-            runner.start()
-            runner.join(timeout=30)
+
+            def all_sent_and_written_back() -> None:
+                receiver.wait_for(count=EVENTS, timeout=20)
+                # Each request the receiver got, written back as an attempt: a duplicate
+                # still on its way would show as a request more than attempts written.
+                wait_until(
+                    lambda: attempts_written(platform.db) == len(receiver.received),
+                    timeout=20,
+                    what="every event delivered and each request written back",
+                )
+
+            run_until(workers, all_sent_and_written_back)
             sent = Counter(request.event_id for request in receiver.received)
     finally:
         for db in databases:
@@ -54,18 +101,9 @@ def test_three_workers_on_one_database_send_each_event_once(tmp_path, default_sc
     assert sent == Counter({event.id: 1 for event in made})
 
 
-async def stop_while_one_hangs(
-    worker: WebhookWorker, fast: WebhookReceiver, slow: WebhookReceiver
-) -> None:
-    await worker.start()
-    deadline = monotonic() + 10
-    while not (fast.received and slow.received) and monotonic() < deadline:
-        await asyncio.sleep(0.01)
-    await asyncio.sleep(0.2)  # the fast answer is read; the slow one is still being waited for
-    await worker.stop()
-
-
-def test_a_stopped_worker_keeps_what_it_sent_and_hands_back_the_rest(tmp_path, default_scenario):
+def test_a_stopped_worker_keeps_what_it_sent_and_hands_back_the_rest(
+    tmp_path, default_scenario, monkeypatch
+):
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'state.db'}",
         webhook_poll_seconds=0.01,
@@ -82,12 +120,24 @@ def test_a_stopped_worker_keeps_what_it_sent_and_hands_back_the_rest(tmp_path, d
                 tenant = tenants.create_tenant(platform.db, default_scenario, "default", options)
                 with platform.db.begin() as conn:
                     made[name] = (tenant, events.user_created(conn, tenant, "user-1"))
+            fast_answered = threading.Event()
+            real_attempt = worker_module.attempt
+
+            async def noting_the_fast_answer(*args, **request):
+                outcome = await real_attempt(*args, **request)
+                if request["event_id"] == made["fast"][1].id:
+                    # Set before the worker keeps the outcome, but the stop runs on its loop after.
+                    fast_answered.set()
+                return outcome
+
+            monkeypatch.setattr(worker_module, "attempt", noting_the_fast_answer)
+
+            def fast_answer_read_while_slow_one_hangs() -> None:
+                slow.wait_for(timeout=10)
+                assert fast_answered.wait(timeout=10), "the fast answer was never read"
+
             worker = WebhookWorker(platform.db, settings)
-            runner = threading.Thread(
-                target=asyncio.run, args=(stop_while_one_hangs(worker, fast, slow),)
-            )
-            runner.start()
-            runner.join(timeout=30)
+            run_until([worker], fast_answer_read_while_slow_one_hangs)
             assert [r.event_id for r in fast.received] == [made["fast"][1].id]
             assert [r.event_id for r in slow.received] == [made["slow"][1].id]
         with platform.db.connect() as conn:

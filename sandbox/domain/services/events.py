@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sandbox.domain import deliveries
-from sandbox.domain.deliveries import Delivery
+from sandbox.domain.deliveries import Delivery, DeliveryPage
 from sandbox.domain.tenants import Tenant
 from sandbox.store.database import Database
 
@@ -12,9 +12,10 @@ class Events:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def deliveries(self, tenant: Tenant, limit: int) -> list[Delivery]:
-        """The newest `limit` events, newest first, each with its attempts."""
-        return deliveries.list_deliveries(self._db, tenant, limit)
+    def deliveries(self, tenant: Tenant, before: int | None, limit: int) -> DeliveryPage:
+        """Up to `limit` events, newest first, each with its attempts, older than the
+        position `before` a previous page ended at."""
+        return deliveries.page_of_deliveries(self._db, tenant, before, limit)
 
     def fire(
         self,

@@ -34,7 +34,7 @@ from sandbox.faces.json import (
     error_response,
     read_model,
 )
-from sandbox.faces.queries import BadQuery
+from sandbox.faces.queries import BadQuery, decode_last_id, encode_last_id
 from sandbox.faces.routing import resource
 
 
@@ -327,9 +327,19 @@ def _delivery_json(delivery: Delivery) -> dict:
 
 
 async def list_webhooks(request: Request) -> Response:
-    """The tenant's webhook events, newest first, each with its delivery attempts."""
-    found = _platform(request).events.deliveries(_tenant(request), _limit(request, default=50))
-    return JSONResponse({"deliveries": [_delivery_json(delivery) for delivery in found]})
+    """The tenant's webhook events, newest first, each with its delivery attempts, a page at a
+    time: `next_cursor` continues below the page's last event."""
+    cursor = request.query_params.get("cursor")
+    before = None if cursor is None else decode_last_id("webhooks", cursor)
+    limit = _limit(request, default=50)
+    page = _platform(request).events.deliveries(_tenant(request), before, limit)
+    last = page.next_before
+    return JSONResponse(
+        {
+            "deliveries": [_delivery_json(delivery) for delivery in page.deliveries],
+            "next_cursor": None if last is None else encode_last_id("webhooks", last),
+        }
+    )
 
 
 async def fire_webhook(request: Request) -> Response:

@@ -3,7 +3,12 @@ notices as the clock moves."""
 
 from __future__ import annotations
 
+import base64
+
+import orjson
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sandbox.domain.events import EVENT_TYPES
 
@@ -34,6 +39,16 @@ def fire(client, tenant, **body):
     return client.post(f"/_sandbox/tenants/{tenant}/webhooks/fire", json=body)
 
 
+def page(client, tenant, **query) -> dict:
+    response = client.get(f"/_sandbox/tenants/{tenant}/webhooks", params=query)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def event_ids(deliveries: list[dict]) -> list[str]:
+    return [delivery["event_id"] for delivery in deliveries]
+
+
 def test_deliveries_are_listed_newest_first_with_their_payload(client, tenant, login):
     found = listed(client, tenant)
     assert [d["type"] for d in found] == ["bank_login.synced", "account.discovered", "user.created"]
@@ -60,6 +75,87 @@ def test_the_listing_takes_a_limit(client, tenant, login):
         response = client.get(f"/_sandbox/tenants/{tenant}/webhooks?limit={bad}")
         assert response.status_code == 400, bad
         assert response.json()["error"]["details"]["parameter"] == "limit"
+
+
+def test_the_listing_pages_with_next_cursor_to_the_last_event(client, tenant, login):
+    for _ in range(4):
+        assert fire(client, tenant, event="user.created", user_id="alice").status_code == 202
+    everything = event_ids(listed(client, tenant, "?limit=500"))
+    assert len(everything) == 7
+    first = page(client, tenant, limit=3)
+    assert event_ids(first["deliveries"]) == everything[:3] and first["next_cursor"]
+    second = page(client, tenant, limit=3, cursor=first["next_cursor"])
+    assert event_ids(second["deliveries"]) == everything[3:6] and second["next_cursor"]
+    last = page(client, tenant, limit=3, cursor=second["next_cursor"])
+    assert event_ids(last["deliveries"]) == everything[6:]
+    assert last["next_cursor"] is None
+
+
+def test_a_page_holding_the_oldest_event_has_no_next_cursor(client, tenant, login):
+    assert page(client, tenant, limit=3)["next_cursor"] is None
+    assert page(client, tenant)["next_cursor"] is None
+
+
+def _cursor(value: object) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(value)).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "",
+        "not-a-cursor",
+        "x" * 201,
+        _cursor(["users", 1]),  # another listing's cursor
+        _cursor(["webhooks", 0]),
+        _cursor(["webhooks", "5"]),
+        _cursor(["webhooks", 2**63]),
+        _cursor({"webhooks": 1}),
+    ],
+)
+def test_a_cursor_the_listing_did_not_give_out_is_a_400(client, tenant, login, cursor):
+    response = client.get(f"/_sandbox/tenants/{tenant}/webhooks", params={"cursor": cursor})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_cursor"
+    assert error["details"]["parameter"] == "cursor"
+
+
+FROZEN_TENANT = {"scenario_yaml": FROZEN}
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    before=st.integers(min_value=0, max_value=8),
+    limit=st.integers(min_value=1, max_value=4),
+    arriving=st.lists(st.integers(min_value=0, max_value=3), max_size=8),
+)
+def test_pages_neither_repeat_nor_skip_an_event_while_new_ones_arrive(
+    client, before, limit, arriving
+):
+    """Page newest first while events are emitted between pages: the pages together are
+    exactly the events there were when paging began, each once, in order."""
+    tenant = client.post("/_sandbox/tenants", json=FROZEN_TENANT).json()["tenant_id"]
+    body = {"user_id": "alice", "bank_id": "rheinwert-bank", "login": "good"}
+    assert client.post(f"/_sandbox/tenants/{tenant}/bank-logins", json=body).status_code == 201
+    for _ in range(before):
+        fire(client, tenant, event="user.created", user_id="alice")
+    when_paging_began = event_ids(listed(client, tenant, "?limit=500"))
+    seen: list[str] = []
+    answer = page(client, tenant, limit=limit)
+    for turn in range(len(when_paging_began)):
+        seen += event_ids(answer["deliveries"])
+        if answer["next_cursor"] is None:
+            break
+        for _ in range(arriving[turn] if turn < len(arriving) else 0):
+            fire(client, tenant, event="user.created", user_id="alice")
+        answer = page(client, tenant, limit=limit, cursor=answer["next_cursor"])
+    assert seen == when_paging_began
+    assert answer["next_cursor"] is None
 
 
 def test_listing_an_unknown_tenant_is_404(client):
