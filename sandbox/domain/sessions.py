@@ -177,29 +177,42 @@ def session_or_404(db: Database, tenant: Tenant, session_id: str) -> ConnectSess
 
 
 @dataclass(frozen=True)
-class GoneSession:
-    """Why a link cannot be used, and where it may still send the user: an expired link back
-    to the client, told `session_expired`; an unknown or used one nowhere (for a used link the
-    client already has its answer)."""
+class SessionTrace:
+    """What a link's session id still tells when a hosted page fails, whatever became of the
+    session: whose it is (the error page wears its tenant's colours), whether it may still be
+    used (the page leads back to the flow), and, once it is over, the way back to the client:
+    `status=error` with `session_expired` or `session_used`, as for any other failed flow."""
 
-    known: bool
-    exit_url: str | None
+    tenant: Tenant | None = None
+    session: ConnectSession | None = None
+    usable: bool = False
+    exit_url: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.session is not None
 
 
-def gone_session(db: Database, session_id: str) -> GoneSession:
+GONE_REASONS = {
+    "session_expired": "The link expired before the connection was finished.",
+    "session_used": "The link was already used: the app has had its answer.",
+}
+
+
+def trace_session(db: Database, session_id: str) -> SessionTrace:
     with db.connect() as conn:
         row = rows.session_by_id(conn, session_id)
     if row is None:
-        return GoneSession(known=False, exit_url=None)
+        return SessionTrace()
     tenant = get_tenant(db, row["tenant_id"])
     session = ConnectSession.from_row(row)
-    if session.used_at is not None or tenant.now() < session.expires_at:
-        return GoneSession(known=True, exit_url=None)
+    if session.used_at is None and tenant.now() < session.expires_at:
+        return SessionTrace(tenant, session, usable=True)
+    reason = "session_used" if session.used_at is not None else "session_expired"
     try:
         url = client_redirect(
-            tenant, session, status="error", error="session_expired",
-            error_description="The link expired before the connection was finished.",
-        )  # fmt: skip
-    except Conflict:
+            tenant, session, status="error", error=reason, error_description=GONE_REASONS[reason]
+        )
+    except Conflict:  # the redirect URI is no longer registered: never sent there
         url = None
-    return GoneSession(known=True, exit_url=url)
+    return SessionTrace(tenant, session, exit_url=url)

@@ -56,5 +56,6 @@ def test_a_hosted_page_answers_a_503_page(busy) -> None:
     assert answer.status_code == 503
     assert answer.headers["content-type"].startswith("text/html")
     assert "The sandbox is busy" in answer.text
+    assert 'href="/connect/no-such-session"' in answer.text and "Try again" in answer.text
     release.set()
     assert client.get("/connect/no-such-session").status_code == 404

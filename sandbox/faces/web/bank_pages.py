@@ -129,6 +129,14 @@ async def approve(request: Request) -> Response:
     return see_other(connect_url(flow.session.id))
 
 
+async def to_current_step(request: Request) -> Response:
+    """The cancel form's address opened with GET: the flow's page, which leads back to the
+    bank's page when the flow is still at the bank; nothing is cancelled."""
+    flow = load(_db(request), _session_query(request))
+    request.state.tenant = flow.tenant
+    return see_other(connect_url(flow.session.id))
+
+
 async def cancel(request: Request) -> Response:
     """ "Cancel" on the login page and "Deny" on the approval page: straight back to the client,
     which is told `status=error&error=cancelled_at_bank`."""
@@ -166,21 +174,30 @@ def _app_page(flow: Flow, challenge: Challenge) -> Response:
     )
 
 
-async def app(request: Request) -> Response:
+def _app_flow(request: Request) -> tuple[Flow, Challenge]:
     flow, challenge = bank_site.app_request(
         _db(request), request.path_params["session_id"], _bank_id(request)
     )
     request.state.tenant = flow.tenant
-    return _app_page(flow, challenge)
+    return flow, challenge
+
+
+async def app(request: Request) -> Response:
+    return _app_page(*_app_flow(request))
 
 
 async def _decide(request: Request, approve: bool) -> Response:
-    sid = request.path_params["session_id"]
-    flow, _challenge = bank_site.app_request(_db(request), sid, _bank_id(request))
-    request.state.tenant = flow.tenant
+    flow, _challenge = _app_flow(request)
     await checked_form(request, flow.session)
-    bank_site.app_decision(_db(request), sid, _bank_id(request), approve)
-    return see_other(app_url(_bank_id(request), sid))
+    bank_site.app_decision(_db(request), flow.session.id, _bank_id(request), approve)
+    return see_other(app_url(_bank_id(request), flow.session.id))
+
+
+async def to_app(request: Request) -> Response:
+    """An app button's address opened with GET: the app's page, which shows where the request
+    stands; nothing is decided."""
+    flow, _challenge = _app_flow(request)
+    return see_other(app_url(_bank_id(request), flow.session.id))
 
 
 async def app_approve(request: Request) -> Response:

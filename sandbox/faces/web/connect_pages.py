@@ -1,9 +1,10 @@
 """The hosted connect and management pages, `/connect/{session_id}…` (briefs 000 and 002).
 
 `GET /connect/{session_id}` shows the page of the step the flow is at; each form posts to its
-own URL and is answered with a redirect back to it (POST-redirect-GET). Every rule is the
-domain's (`sandbox.domain.connect` and `manage`); this module only reads forms and fills
-templates. Nothing a GET does uses a session up: leaving is a posted form.
+own URL and is answered with a redirect back to it (POST-redirect-GET), and a GET of a form's
+URL leads there too. Every rule is the domain's (`sandbox.domain.connect` and `manage`); this
+module only reads forms and fills templates. Nothing a GET does uses a session up: leaving is
+a posted form.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sandbox.faces.web.csrf import Form, check_token, read_form
 from sandbox.faces.web.views import (
     CREDENTIALS_HINT,
     LOGIN_STATE_LABELS,
+    SANDBOX_BRAND,
     account_type_choice,
     app_url,
     bank_matches,
@@ -303,6 +305,23 @@ def step_page(request: Request, flow: Flow) -> Response:
 
 
 # --- Handlers ------------------------------------------------------------------------------------
+
+
+async def start(request: Request) -> Response:
+    """`/connect/`: where an error page leads when its URL names no session it could go back to."""
+    return page(
+        "start.html",
+        brand=SANDBOX_BRAND,
+        sessions_path="/api/v1/connect-sessions",
+        spec_url="/openapi.yaml",
+    )
+
+
+async def to_current_step(request: Request) -> Response:
+    """A form's address opened with GET (a reload after a refused form, the address bar, a
+    bookmark) shows the step the flow is at rather than a 405; it changes nothing, so a
+    prefetch of it is harmless too."""
+    return see_other(connect_url(_load(request).session.id))
 
 
 async def show(request: Request) -> Response:

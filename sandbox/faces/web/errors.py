@@ -1,8 +1,8 @@
 """Errors of the hosted pages, each an HTML page in one place: never JSON, never a stack trace.
 
 A step posted out of turn (the back button, a second tab) is no error: the user is sent to where
-the flow is. Everything else gets `error.html` with a status from one table, in the tenant's
-colours when the page knows the tenant.
+the flow is. Everything else gets `error.html` with a status from one table, in the colours of
+the tenant whose session the URL names, with a way back that works (`way_back.py`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from starlette.responses import Response
 from sandbox.clock import ClockError
 from sandbox.domain.fakebank import BankRefusal
 from sandbox.domain.flow import WrongStep
-from sandbox.domain.platform import Platform
-from sandbox.domain.sessions import SessionGone, gone_session
+from sandbox.domain.sessions import SessionGone
 from sandbox.errors import (
     Conflict,
     InvalidInput,
@@ -27,7 +26,8 @@ from sandbox.errors import (
     Unavailable,
 )
 from sandbox.faces.web.csrf import CsrfRefused
-from sandbox.faces.web.views import SANDBOX_BRAND, brand, connect_url, page, see_other
+from sandbox.faces.web.views import connect_url, page, see_other
+from sandbox.faces.web.way_back import session_id_of, trace, way_back
 
 log = logging.getLogger("sandbox.web")
 
@@ -46,23 +46,26 @@ ERROR_PAGES: list[tuple[type[Exception], int, str]] = [
 HTTP_TITLES = {404: "Page not found", 405: "Not allowed here"}
 
 
-def session_id_of(request: Request) -> str | None:
-    """The session a hosted-UI or bank URL is about: in the path, or `?session=`."""
-    return request.path_params.get("session_id") or request.query_params.get("session") or None
-
-
 def error_page(
-    request: Request, status: int, title: str, message: str, code: str, back_url: str | None
+    request: Request, error: Exception, status: int, title: str, message: str, code: str
 ) -> Response:
-    tenant = getattr(request.state, "tenant", None)
+    """The page, in the colours of the session's tenant when the URL names a known session,
+    with its way back (`way_back.py`)."""
+    found = trace(request, error)
+    if isinstance(error, SessionGone) and not found.known:  # never was a link: not found
+        status, title = 404, "This link is not valid"
+    back = way_back(request, error, found)
     return page(
         "error.html",
         status_code=status,
-        brand=brand(tenant) if tenant is not None else SANDBOX_BRAND,
+        brand=back.brand,
         title=title,
         message=message,
         code=code,
-        back_url=back_url,
+        back_url=back.url,
+        back_label=back.label,
+        leave_url=back.form_url,
+        csrf_token=back.csrf_token,
     )
 
 
@@ -75,16 +78,7 @@ def sandbox_error(request: Request, error: Exception) -> Response:
         ((status, title) for kind, status, title in ERROR_PAGES if isinstance(error, kind)),
         (400, "That did not work"),
     )
-    back_url = None
-    if isinstance(error, SessionGone):
-        platform: Platform = request.app.state.platform
-        gone = gone_session(platform.db, session_id or "")
-        if not gone.known:  # never was a link: not found, rather than gone
-            status, title = 404, "This link is not valid"
-        back_url = gone.exit_url
-    elif session_id is not None and getattr(request.state, "tenant", None) is not None:
-        back_url = connect_url(session_id)
-    return error_page(request, status, title, error.message, error.code, back_url)
+    return error_page(request, error, status, title, error.message, error.code)
 
 
 def http_error(request: Request, error: Exception) -> Response:
@@ -96,7 +90,7 @@ def http_error(request: Request, error: Exception) -> Response:
         404: "There is no page at this address.",
         405: f"{request.method} is not allowed on this page.",
     }.get(status, str(error.detail))
-    response = error_page(request, status, title, message, "http_error", None)
+    response = error_page(request, error, status, title, message, "http_error")
     for name, value in (error.headers or {}).items():
         response.headers[name] = value
     return response
@@ -107,11 +101,11 @@ def server_error(request: Request, error: Exception) -> Response:
     log.exception("error on %s %s", request.method, request.url.path, exc_info=error)
     return error_page(
         request,
+        error,
         500,
         "Something went wrong",
         "The sandbox hit an unexpected problem. Go back and try again.",
         "server_error",
-        None,
     )
 
 

@@ -21,30 +21,37 @@ from sandbox.faces.web.errors import EXCEPTION_HANDLERS
 from sandbox.faces.web.headers import SecurityHeaders
 from sandbox.faces.web.pages import STATIC_DIR, STATIC_URL
 
+FORM = connect_pages.to_current_step  # a GET of a form's URL: the flow's current step
+
 CONNECT_ROUTES = [
+    resource("/", get=connect_pages.start),
     resource("/{session_id}", get=connect_pages.show),
     resource("/{session_id}/banks", get=connect_pages.banks),
     resource("/{session_id}/banks/{bank_id}", get=connect_pages.choose_bank),
-    resource("/{session_id}/account-type", post=connect_pages.choose_account_type),
-    resource("/{session_id}/login", post=connect_pages.log_in),
-    resource("/{session_id}/sca/method", post=connect_pages.choose_sca_method),
-    resource("/{session_id}/sca/otp", post=connect_pages.enter_otp),
+    resource("/{session_id}/account-type", get=FORM, post=connect_pages.choose_account_type),
+    resource("/{session_id}/login", get=FORM, post=connect_pages.log_in),
+    resource("/{session_id}/sca/method", get=FORM, post=connect_pages.choose_sca_method),
+    resource("/{session_id}/sca/otp", get=FORM, post=connect_pages.enter_otp),
     resource("/{session_id}/sca/status", get=connect_pages.sca_status),
-    resource("/{session_id}/consent", post=connect_pages.grant_consent),
-    resource("/{session_id}/history", post=connect_pages.share_history),
-    resource("/{session_id}/cancel", post=connect_pages.cancel),
-    resource("/{session_id}/leave", post=connect_pages.leave),
-    resource("/{session_id}/manage/{bank_login_id}/renew", post=connect_pages.renew),
-    resource("/{session_id}/manage/{bank_login_id}/delete", post=connect_pages.delete),
+    resource("/{session_id}/consent", get=FORM, post=connect_pages.grant_consent),
+    resource("/{session_id}/history", get=FORM, post=connect_pages.share_history),
+    resource("/{session_id}/cancel", get=FORM, post=connect_pages.cancel),
+    resource("/{session_id}/leave", get=FORM, post=connect_pages.leave),
+    resource("/{session_id}/manage/{bank_login_id}/renew", get=FORM, post=connect_pages.renew),
+    resource("/{session_id}/manage/{bank_login_id}/delete", get=FORM, post=connect_pages.delete),
 ]
 
 BANK_ROUTES = [
     resource("/{bank_id}/authorize", get=bank_pages.authorize, post=bank_pages.log_in),
     resource("/{bank_id}/approve", get=bank_pages.approve_page, post=bank_pages.approve),
-    resource("/{bank_id}/cancel", post=bank_pages.cancel),
+    resource("/{bank_id}/cancel", get=bank_pages.to_current_step, post=bank_pages.cancel),
     resource("/{bank_id}/app/{session_id}", get=bank_pages.app),
-    resource("/{bank_id}/app/{session_id}/approve", post=bank_pages.app_approve),
-    resource("/{bank_id}/app/{session_id}/reject", post=bank_pages.app_reject),
+    resource(
+        "/{bank_id}/app/{session_id}/approve", get=bank_pages.to_app, post=bank_pages.app_approve
+    ),
+    resource(
+        "/{bank_id}/app/{session_id}/reject", get=bank_pages.to_app, post=bank_pages.app_reject
+    ),
 ]
 
 

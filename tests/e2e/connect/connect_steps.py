@@ -35,6 +35,13 @@ def log_in(page: Page, shot: Shot, login: str = "good", password: str = "pass") 
     page.get_by_role("button", name="Log in securely").click()
 
 
+def log_in_wrongly(page: Page, shot: Shot) -> None:
+    """A wrong password: the login form comes back with the bank's refusal (a 400, which the
+    test must allow as a console error)."""
+    log_in(page, shot, password="not-the-password")
+    expect(page.get_by_role("alert")).to_contain_text("did not recognise this login")
+
+
 def pass_embedded_sca(
     page: Page, shot: Shot, code: str = "123456", method: str | None = None
 ) -> None:

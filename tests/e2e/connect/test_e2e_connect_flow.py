@@ -12,6 +12,7 @@ from connect_steps import (
     allow,
     heading,
     log_in,
+    log_in_wrongly,
     open_bank_app,
     pass_embedded_sca,
     pick_account_type,
@@ -60,8 +61,7 @@ def test_a_wrong_password_then_a_wrong_code_can_be_retried(
     entry = live.session()
     page.goto(entry)
     pick_bank(page, screenshot, "Rheinwert Bank")
-    log_in(page, screenshot, password="not-the-password")
-    expect(page.get_by_role("alert")).to_contain_text("did not recognise this login")
+    log_in_wrongly(page, screenshot)
     screenshot(page, "credentials-error")
     page.locator("#password").fill("pass")
     page.get_by_role("button", name="Log in securely").click()

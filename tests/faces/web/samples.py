@@ -356,7 +356,8 @@ SAMPLES += [
             title="This link has expired",
             message="Connect sessions are valid for 30 minutes. Go back to Demo Finance and start again.",
             code="session_expired",
-            back_url="http://127.0.0.1:3000/callback?error=session_expired",
+            back_url="http://127.0.0.1:3000/callback?status=error&error=session_expired",
+            back_label="Return to Demo Finance",
         ),
     ),
     Sample(
@@ -379,8 +380,17 @@ SAMPLES += [
                 title="Page not found",
                 message="There is no page at this address.",
                 code="not_found",
-                back_url=None,
+                back_url="/connect/",
+                back_label="Go to the start page",
             ),
+            "brand": SANDBOX_BRAND,
+        },
+    ),
+    Sample(
+        "start",
+        "start.html",
+        {
+            **_page(sessions_path="/api/v1/connect-sessions", spec_url="/openapi.yaml"),
             "brand": SANDBOX_BRAND,
         },
     ),
