@@ -17,7 +17,7 @@ from sandbox.domain.flow import Check, Flow, load
 from sandbox.domain.history import HistoryOffer
 from sandbox.domain.manage import ManagedLogin
 from sandbox.domain.records import Challenge, ConnectSession, User
-from sandbox.domain.sessions import GoneSession
+from sandbox.domain.sessions import SessionTrace
 from sandbox.domain.tenants import Tenant
 from sandbox.store.database import Database
 
@@ -99,9 +99,10 @@ class ConnectFlows:
         """The flow of a usable session; SessionGone otherwise."""
         return load(self._db, session_id)
 
-    def gone(self, session_id: str) -> GoneSession:
-        """Why a session cannot be used, and where it may still send the user."""
-        return sessions.gone_session(self._db, session_id)
+    def trace(self, session_id: str) -> SessionTrace:
+        """What a session id still tells whatever became of it: whose it is, whether it may be
+        used, and once it is over, the way back to the client."""
+        return sessions.trace_session(self._db, session_id)
 
     def sca_progress(self, session_id: str) -> tuple[Flow, Challenge | None]:
         """The flow and its current challenge, a decision the clock made applied."""

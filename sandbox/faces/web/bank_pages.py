@@ -9,11 +9,11 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sandbox.domain import bank_site
-from sandbox.domain.fakebank import BankRefusal
-from sandbox.domain.flow import Flow, load
+from sandbox.domain.errors import BankRefusal
+from sandbox.domain.flow import Flow
 from sandbox.domain.platform import Platform
 from sandbox.domain.records import Challenge
+from sandbox.domain.services.flows import BankSite
 from sandbox.domain.states import ScaStatus
 from sandbox.faces.web.csrf import checked_form
 from sandbox.faces.web.views import (
@@ -38,9 +38,14 @@ APP_STATUS = {
 }
 
 
-def _db(request: Request):
+def _site(request: Request) -> BankSite:
     platform: Platform = request.app.state.platform
-    return platform.db
+    return platform.bank_site
+
+
+def _load(request: Request, session_id: str) -> Flow:
+    platform: Platform = request.app.state.platform
+    return platform.flows.load(session_id)
 
 
 def _bank_id(request: Request) -> str:
@@ -59,7 +64,7 @@ def _history_days(flow: Flow) -> int:
 
 
 def _at_page(request: Request, page_name: str) -> Flow:
-    flow = bank_site.bank_page(_db(request), _session_query(request), _bank_id(request), page_name)
+    flow = _site(request).page(_session_query(request), _bank_id(request), page_name)
     request.state.tenant = flow.tenant
     return flow
 
@@ -99,9 +104,7 @@ async def log_in(request: Request) -> Response:
     form = await checked_form(request, flow.session)
     login = form.get("login")
     try:
-        bank_site.log_in_at_bank(
-            _db(request), flow.session.id, _bank_id(request), login, form.get("password")
-        )
+        _site(request).log_in(flow.session.id, _bank_id(request), login, form.get("password"))
     except BankRefusal as refusal:
         return authorize_page(flow, error=refusal.message, login=login, status=400)
     return see_other(connect_url(flow.session.id))
@@ -125,14 +128,14 @@ async def approve_page(request: Request) -> Response:
 async def approve(request: Request) -> Response:
     flow = _at_page(request, "approve")
     await checked_form(request, flow.session)
-    bank_site.bank_decision(_db(request), flow.session.id, approve=True)
+    _site(request).decide(flow.session.id, approve=True)
     return see_other(connect_url(flow.session.id))
 
 
 async def to_current_step(request: Request) -> Response:
     """The cancel form's address opened with GET: the flow's page, which leads back to the
     bank's page when the flow is still at the bank; nothing is cancelled."""
-    flow = load(_db(request), _session_query(request))
+    flow = _load(request, _session_query(request))
     request.state.tenant = flow.tenant
     return see_other(connect_url(flow.session.id))
 
@@ -140,10 +143,10 @@ async def to_current_step(request: Request) -> Response:
 async def cancel(request: Request) -> Response:
     """ "Cancel" on the login page and "Deny" on the approval page: straight back to the client,
     which is told `status=error&error=cancelled_at_bank`."""
-    flow = load(_db(request), _session_query(request))
+    flow = _load(request, _session_query(request))
     request.state.tenant = flow.tenant
     await checked_form(request, flow.session)
-    return see_other(bank_site.cancel_at_bank(_db(request), flow.session.id, _bank_id(request)))
+    return see_other(_site(request).cancel(flow.session.id, _bank_id(request)))
 
 
 # --- The bank's app -------------------------------------------------------------------------------
@@ -175,8 +178,8 @@ def _app_page(flow: Flow, challenge: Challenge) -> Response:
 
 
 def _app_flow(request: Request) -> tuple[Flow, Challenge]:
-    flow, challenge = bank_site.app_request(
-        _db(request), request.path_params["session_id"], _bank_id(request)
+    flow, challenge = _site(request).app_request(
+        request.path_params["session_id"], _bank_id(request)
     )
     request.state.tenant = flow.tenant
     return flow, challenge
@@ -189,7 +192,7 @@ async def app(request: Request) -> Response:
 async def _decide(request: Request, approve: bool) -> Response:
     flow, _challenge = _app_flow(request)
     await checked_form(request, flow.session)
-    bank_site.app_decision(_db(request), flow.session.id, _bank_id(request), approve)
+    _site(request).app_decision(flow.session.id, _bank_id(request), approve)
     return see_other(app_url(_bank_id(request), flow.session.id))
 
 

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sandbox.domain import connect, history, manage, sca, sessions
-from sandbox.domain.fakebank import BankRefusal
-from sandbox.domain.flow import Flow, load
+from sandbox.domain.errors import BankRefusal, NotFound, SessionGone
+from sandbox.domain.flow import Flow
 from sandbox.domain.platform import Platform
 from sandbox.domain.records import Challenge
+from sandbox.domain.services.flows import ConnectFlows
 from sandbox.domain.states import ScaStatus
-from sandbox.errors import NotFound
 from sandbox.faces.web.csrf import Form, check_token, read_form
 from sandbox.faces.web.views import (
     CREDENTIALS_HINT,
@@ -28,7 +27,6 @@ from sandbox.faces.web.views import (
     SANDBOX_BRAND,
     account_type_choice,
     app_url,
-    bank_matches,
     bank_url,
     bank_view,
     clock_time,
@@ -48,9 +46,9 @@ TRUE = {"true", "1", "yes"}
 MAX_ID = 2**63 - 1  # the largest id a database integer holds
 
 
-def _db(request: Request):
+def _flows(request: Request) -> ConnectFlows:
     platform: Platform = request.app.state.platform
-    return platform.db
+    return platform.flows
 
 
 def _sid(request: Request) -> str:
@@ -64,7 +62,7 @@ def _seen(request: Request, flow: Flow) -> Flow:
 
 
 def _load(request: Request) -> Flow:
-    return _seen(request, load(_db(request), _sid(request)))
+    return _seen(request, _flows(request).load(_sid(request)))
 
 
 @dataclass
@@ -98,11 +96,12 @@ def _bank_login_id(request: Request) -> int:
 
 def banks_page(request: Request, flow: Flow, search_url: str) -> Response:
     query = request.query_params.get("q", "")[:100]
-    offered = connect.offered_banks(flow)
+    offered = _flows(request).offered_banks(flow)
     countries = sorted({bank.country for bank in offered})
     country = request.query_params.get("country", "")
     country = country if country in countries else ""
-    shown = [bank for bank in offered if bank_matches(bank, query, country)]
+    platform: Platform = request.app.state.platform
+    shown = platform.banks.search(flow.tenant, text=query, country=country, among=offered)
     return page(
         "connect/banks.html",
         **flow_context(flow),
@@ -124,7 +123,7 @@ def account_type_page(request: Request, flow: Flow) -> Response:
         "connect/account_type.html",
         **flow_context(flow),
         bank=bank_view(bank),
-        account_types=[account_type_choice(t) for t in connect.account_types(flow, bank)],
+        account_types=[account_type_choice(t) for t in _flows(request).account_types(flow, bank)],
         action_url=connect_url(flow.session.id, "account-type"),
         back_url=connect_url(flow.session.id, "banks"),
     )
@@ -165,7 +164,7 @@ def sca_page(
             app_url=app_url(bank.id, sid),
             expires_at=clock_time(challenge.expires_at),
         )
-    methods = connect.sca_methods(flow, challenge)
+    methods = _flows(request).sca_methods(flow, challenge)
     if challenge.status is ScaStatus.STARTED:
         return page(
             "connect/sca_method.html",
@@ -181,7 +180,7 @@ def sca_page(
         **flow_context(flow),
         bank=bank_view(bank),
         method_label=method_label(chosen, bank),
-        attempts_left=sca.attempts_left(challenge),
+        attempts_left=_flows(request).attempts_left(challenge),
         error=error,
         action_url=connect_url(sid, "sca", "otp"),
     )
@@ -196,7 +195,7 @@ def consent_page(request: Request, flow: Flow) -> Response:
         bank=bank_view(bank),
         validity_days=bank.consent_days,
         history_days=bank.history_days,
-        expires_on=day(connect.expires_on(flow)),
+        expires_on=day(_flows(request).expires_on(flow)),
         data_shared=[
             "Account names, numbers and balances",
             f"Transactions of the last {bank.history_days} days, and new ones as they arrive",
@@ -211,7 +210,7 @@ def consent_page(request: Request, flow: Flow) -> Response:
                 "currency": offer.currency,
                 "checked": True,
             }
-            for offer in connect.consent_offer(flow)
+            for offer in _flows(request).consent_offer(flow)
         ],
         action_url=connect_url(flow.session.id, "consent"),
     )
@@ -221,7 +220,7 @@ def history_page(request: Request, flow: Flow) -> Response:
     """The short confirmation of a history extension, after its SCA."""
     bank = flow.bank
     assert bank is not None
-    offer = history.history_offer(_db(request), flow)
+    offer = _flows(request).history_offer(flow)
     return page(
         "connect/history.html",
         **flow_context(flow),
@@ -235,7 +234,7 @@ def history_page(request: Request, flow: Flow) -> Response:
 
 def manage_page(request: Request, flow: Flow) -> Response:
     sid = flow.session.id
-    logins = manage.managed_logins(_db(request), flow)
+    logins = _flows(request).managed_logins(flow)
     return page(
         "manage/list.html",
         **flow_context(flow),
@@ -259,7 +258,7 @@ def manage_page(request: Request, flow: Flow) -> Response:
         ],
         add_url=f"{connect_url(sid)}?addBankLogin=true",
         leave_url=connect_url(sid, "leave"),
-        user_label=manage.user_of(_db(request), flow).external_id,
+        user_label=_flows(request).user_of(flow).external_id,
     )
 
 
@@ -281,7 +280,7 @@ def step_page(request: Request, flow: Flow) -> Response:
     """The page of the step the flow is at."""
     sid = flow.session.id
     if flow.step == "sca":
-        flow, challenge = connect.sca_progress(_db(request), sid)
+        flow, challenge = _flows(request).sca_progress(sid)
         if flow.step == "sca" and challenge is not None:
             return sca_page(request, flow, challenge)
     if flow.step == "bank":
@@ -334,9 +333,7 @@ async def show(request: Request) -> Response:
     if multiple or add_bank_login:
         _seen(
             request,
-            connect.enter(
-                _db(request), _sid(request), multiple=multiple, add_bank_login=add_bank_login
-            ),
+            _flows(request).enter(_sid(request), multiple=multiple, add_bank_login=add_bank_login),
         )
         return see_other(connect_url(_sid(request)))
     return step_page(request, _load(request))
@@ -344,7 +341,7 @@ async def show(request: Request) -> Response:
 
 async def banks(request: Request) -> Response:
     """The bank list again ("Other bank"), while a bank may still be chosen."""
-    flow = _seen(request, connect.choosing_bank(_db(request), _sid(request)))
+    flow = _seen(request, _flows(request).choosing_bank(_sid(request)))
     return banks_page(request, flow, connect_url(flow.session.id, "banks"))
 
 
@@ -352,14 +349,14 @@ async def choose_bank(request: Request) -> Response:
     """A bank row of the list is a link, so choosing is a GET; choosing the same bank again
     leads to the same step, so a prefetch or a HEAD changes nothing more than one click."""
     bank_id = request.path_params["bank_id"]
-    connect.choose_bank(_db(request), _sid(request), bank_id, check=lambda f: _seen(request, f))
+    _flows(request).choose_bank(_sid(request), bank_id, check=lambda f: _seen(request, f))
     return see_other(connect_url(_sid(request)))
 
 
 async def choose_account_type(request: Request) -> Response:
     posted = await _posted(request)
     account_type = posted.form.get("account_type")
-    connect.choose_account_type(_db(request), _sid(request), account_type, check=posted.check)
+    _flows(request).choose_account_type(_sid(request), account_type, check=posted.check)
     return see_other(connect_url(_sid(request)))
 
 
@@ -367,7 +364,7 @@ async def log_in(request: Request) -> Response:
     posted = await _posted(request)
     login, password = posted.form.get("login"), posted.form.get("password")
     try:
-        connect.log_in_on_platform(_db(request), _sid(request), login, password, check=posted.check)
+        _flows(request).log_in(_sid(request), login, password, check=posted.check)
     except BankRefusal as refusal:
         assert posted.flow is not None  # the bank refuses only once the check has passed
         return credentials_page(
@@ -378,16 +375,14 @@ async def log_in(request: Request) -> Response:
 
 async def choose_sca_method(request: Request) -> Response:
     posted = await _posted(request)
-    connect.choose_sca_method(
-        _db(request), _sid(request), posted.form.get("method"), check=posted.check
-    )
+    _flows(request).choose_sca_method(_sid(request), posted.form.get("method"), check=posted.check)
     return see_other(connect_url(_sid(request)))
 
 
 async def enter_otp(request: Request) -> Response:
     posted = await _posted(request)
-    flow, challenge = connect.enter_otp(
-        _db(request), _sid(request), posted.form.get("otp"), check=posted.check
+    flow, challenge = _flows(request).enter_otp(
+        _sid(request), posted.form.get("otp"), check=posted.check
     )
     if flow.step == "sca" and challenge.status is ScaStatus.PENDING:
         return sca_page(request, flow, challenge, error="That code is not right.")
@@ -398,8 +393,8 @@ async def sca_status(request: Request) -> Response:
     """What the waiting page polls: `pending` until the bank decides, then where to go."""
     sid = _sid(request)
     try:
-        flow, challenge = connect.sca_progress(_db(request), sid)
-    except sessions.SessionGone:
+        flow, challenge = _flows(request).sca_progress(sid)
+    except SessionGone:
         return json({"status": "gone", "next_url": connect_url(sid)})
     if challenge is None:
         status = "none"
@@ -412,21 +407,21 @@ async def sca_status(request: Request) -> Response:
 
 async def grant_consent(request: Request) -> Response:
     posted = await _posted(request)
-    _flow, url = connect.grant_consent(
-        _db(request), _sid(request), posted.form.getlist("accounts"), check=posted.check
+    _flow, url = _flows(request).grant_consent(
+        _sid(request), posted.form.getlist("accounts"), check=posted.check
     )
     return see_other(url or connect_url(_sid(request)))
 
 
 async def share_history(request: Request) -> Response:
     posted = await _posted(request)
-    _flow, url = history.share_history(_db(request), _sid(request), check=posted.check)
+    _flow, url = _flows(request).share_history(_sid(request), check=posted.check)
     return see_other(url or connect_url(_sid(request)))
 
 
 async def cancel(request: Request) -> Response:
     posted = await _posted(request)
-    _flow, url = connect.cancel(_db(request), _sid(request), check=posted.check)
+    _flow, url = _flows(request).cancel(_sid(request), check=posted.check)
     return see_other(url or connect_url(_sid(request)))
 
 
@@ -435,18 +430,16 @@ async def leave(request: Request) -> Response:
     It uses the session up, so it is a posted form with the token, never a link a prefetcher
     could follow."""
     posted = await _posted(request)
-    return see_other(connect.leave(_db(request), _sid(request), check=posted.check))
+    return see_other(_flows(request).leave(_sid(request), check=posted.check))
 
 
 async def renew(request: Request) -> Response:
     posted = await _posted(request)
-    manage.start_renewal(_db(request), _sid(request), _bank_login_id(request), check=posted.check)
+    _flows(request).start_renewal(_sid(request), _bank_login_id(request), check=posted.check)
     return see_other(connect_url(_sid(request)))
 
 
 async def delete(request: Request) -> Response:
     posted = await _posted(request)
-    manage.remove_bank_login(
-        _db(request), _sid(request), _bank_login_id(request), check=posted.check
-    )
+    _flows(request).remove_bank_login(_sid(request), _bank_login_id(request), check=posted.check)
     return see_other(connect_url(_sid(request)))

@@ -12,8 +12,8 @@ import hmac
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
+from sandbox.domain.errors import SandboxError
 from sandbox.domain.records import ConnectSession
-from sandbox.errors import SandboxError
 
 
 class CsrfRefused(SandboxError):

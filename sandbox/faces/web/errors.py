@@ -13,17 +13,17 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sandbox.clock import ClockError
-from sandbox.domain.fakebank import BankRefusal
-from sandbox.domain.flow import WrongStep
-from sandbox.domain.sessions import SessionGone
-from sandbox.errors import (
+from sandbox.domain.errors import (
+    BankRefusal,
+    ClockError,
     Conflict,
     InvalidInput,
     NotFound,
     SandboxError,
+    SessionGone,
     TooLarge,
     Unavailable,
+    WrongStep,
 )
 from sandbox.faces.web.csrf import CsrfRefused
 from sandbox.faces.web.views import connect_url, page, see_other

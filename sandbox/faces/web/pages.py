@@ -17,6 +17,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from sandbox.domain.banks import country_name
+
 TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 STATIC_URL = "/static"
@@ -24,27 +26,6 @@ STATIC_URL = "/static"
 # What a page shows when a colour is not `#rrggbb`: a style attribute never carries anything else.
 FALLBACK_COLOUR = "#1f6feb"
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-COUNTRY_NAMES = {
-    "AT": "Austria",
-    "BE": "Belgium",
-    "CH": "Switzerland",
-    "CZ": "Czechia",
-    "DE": "Germany",
-    "DK": "Denmark",
-    "ES": "Spain",
-    "FI": "Finland",
-    "FR": "France",
-    "GB": "United Kingdom",
-    "IE": "Ireland",
-    "IT": "Italy",
-    "LU": "Luxembourg",
-    "NL": "Netherlands",
-    "NO": "Norway",
-    "PL": "Poland",
-    "PT": "Portugal",
-    "SE": "Sweden",
-}
 
 
 def colour(value: object) -> str:
@@ -116,10 +97,6 @@ def format_date(value: object) -> str:
     if isinstance(value, datetime | date):
         return f"{value.day} {value:%b %Y}"
     return "" if value is None else str(value)
-
-
-def country_name(code: object) -> str:
-    return COUNTRY_NAMES.get(str(code), str(code))
 
 
 def plural(count: int, singular: str, many: str | None = None) -> str:

@@ -4,7 +4,6 @@ each state, type and method (one table each), and the HTML, redirect and JSON an
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -12,12 +11,12 @@ from urllib.parse import quote, urlencode
 import orjson
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from sandbox.domain.banks import AccountType, Bank, ScaMethod, ScaMethodKind
 from sandbox.domain.flow import Flow
 from sandbox.domain.states import LoginState
 from sandbox.domain.tenants import Tenant
 from sandbox.faces.web.headers import page_policy
-from sandbox.faces.web.pages import country_name, render
-from sandbox.scenario.model import AccountType, Bank, ScaMethod, ScaMethodKind
+from sandbox.faces.web.pages import render
 
 LANG = "en"
 SANDBOX_BRAND = {"name": "bank-sandbox", "colour": "#1f6feb"}
@@ -158,18 +157,3 @@ def day(moment: datetime | None) -> str | None:
 
 def day_of(value: date) -> str:
     return f"{value.day} {value:%b %Y}"
-
-
-def fold(text: str) -> str:
-    """Text compared without case or accents, as connect.js does ("Wiślany" ~ "wislany")."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
-
-
-def bank_matches(bank: Bank, query: str, country: str) -> bool:
-    """The bank list's filter without JavaScript, the same as connect.js applies as you type:
-    every word in the bank's name or country name, and the country if one is chosen."""
-    if country and bank.country != country:
-        return False
-    name = fold(f"{bank.name} {country_name(bank.country)}")
-    return all(word in name for word in fold(query).split())

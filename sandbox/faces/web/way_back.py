@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from sandbox.domain.errors import Unavailable
 from sandbox.domain.platform import Platform
-from sandbox.domain.sessions import SessionTrace, trace_session
-from sandbox.errors import Unavailable
+from sandbox.domain.sessions import SessionTrace
 from sandbox.faces.web.views import SANDBOX_BRAND, brand, connect_url
 
 log = logging.getLogger("sandbox.web")
@@ -57,7 +57,7 @@ def trace(request: Request, error: Exception) -> SessionTrace:
         return SessionTrace()
     platform: Platform = request.app.state.platform
     try:
-        return trace_session(platform.db, session_id)
+        return platform.flows.trace(session_id)
     except Exception:  # the page shows the first error; this one is only logged
         log.exception("could not trace session for the error page of %s", request.url.path)
         return SessionTrace()

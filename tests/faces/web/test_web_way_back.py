@@ -13,7 +13,6 @@ import pytest
 from hosted_ui import CALLBACK, Hosted, advance, h1, query
 
 from sandbox.domain import bank_logins, connections, history
-from sandbox.faces.web import way_back
 from sandbox.store.schema import tenants as tenant_table
 
 DEMO = "Demo Finance"
@@ -193,13 +192,15 @@ def test_an_error_with_no_known_session_leads_to_the_start_page(client, url, sta
     assert brand_name(start) == SANDBOX
 
 
-def test_an_error_page_whose_session_cannot_be_looked_up_still_answers(hosted, monkeypatch):
+def test_an_error_page_whose_session_cannot_be_looked_up_still_answers(
+    hosted, platform, monkeypatch
+):
     session = hosted()
 
-    def broken(db, session_id):
+    def broken(session_id):
         raise RuntimeError("the lookup failed too")
 
-    monkeypatch.setattr(way_back, "trace_session", broken)
+    monkeypatch.setattr(platform.flows, "trace", broken)
     response = session.get("/no/such/page")
     assert response.status_code == 404 and brand_name(response) == SANDBOX
     assert way_on(response) == "/connect/"
