@@ -69,6 +69,20 @@ def landing(bank: Bank, options: Mapping[str, Any]) -> dict[str, Any]:
     return {"step": login_step(bank, chosen), "bank_id": bank.id, "account_type": chosen}
 
 
+def direct_account_type(bank: Bank, account_type: str | None) -> str | None:
+    """The account type of a connection made without the hosted UI: the one asked for, else
+    the one the UI lands on (a bank's only type); None at a bank of several types connects
+    every type."""
+    if account_type is None:
+        return landing(bank, {})["account_type"]
+    if account_type not in {t.value for t in bank.account_types}:
+        raise InvalidInput(
+            f"{bank.name} does not offer {account_type!r} accounts",
+            details={"account_type": account_type},
+        )
+    return account_type
+
+
 def renewal_start(bank: Bank, login: BankLogin) -> dict[str, Any]:
     """The flow's progress when it renews `login`: where its login is typed, with the persona's
     login name fixed (a renewal must authenticate the same customer)."""

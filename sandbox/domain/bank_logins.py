@@ -15,10 +15,58 @@ from sqlalchemy.engine import Connection
 from sandbox.domain.records import BankLogin, Consent, LoginSource
 from sandbox.domain.states import LoginState
 from sandbox.domain.tenants import Tenant
-from sandbox.errors import InvalidInput, NotFound
+from sandbox.errors import Conflict, InvalidInput, NotFound
 from sandbox.scenario.model import AuthMechanism, Bank, Source
 from sandbox.store import bank_logins as rows
 from sandbox.store.database import Database
+
+
+class AlreadyConnected(Conflict):
+    """The user has connected this persona at this bank already, for the same accounts: a
+    second bank login would hold every one of them twice. Renewing the existing login is what
+    gives the platform access again."""
+
+    code = "already_connected"
+
+    def __init__(self, bank: Bank, persona_login: str, bank_login_id: int) -> None:
+        super().__init__(
+            f"{persona_login!r} is already connected at {bank.name} for this user, as bank "
+            f"login {bank_login_id}: renew that bank login instead of connecting it again",
+            details={"bank_login_id": bank_login_id},
+        )
+        self.bank_login_id = bank_login_id
+
+
+def connected_already(
+    conn: Connection,
+    tenant: Tenant,
+    user_id: int,
+    bank: Bank,
+    persona_login: str,
+    account_type: str | None,
+) -> int | None:
+    """The id of the user's bank login that a new connection would repeat: the same bank and
+    persona, and an account type that reaches the same accounts (None reaches every type)."""
+    for row in rows.list_bank_logins(conn, tenant.id, user_id):
+        if (row["bank_id"], row["persona_login"]) != (bank.id, persona_login):
+            continue
+        if None in (account_type, row["account_type"]) or row["account_type"] == account_type:
+            return row["id"]
+    return None
+
+
+def check_not_connected(
+    conn: Connection,
+    tenant: Tenant,
+    user_id: int,
+    bank: Bank,
+    persona_login: str,
+    account_type: str | None,
+) -> None:
+    """AlreadyConnected when the connection would repeat one of the user's bank logins."""
+    existing = connected_already(conn, tenant, user_id, bank, persona_login, account_type)
+    if existing is not None:
+        raise AlreadyConnected(bank, persona_login, existing)
 
 
 def preferred_source(bank: Bank) -> Source:

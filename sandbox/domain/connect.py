@@ -13,13 +13,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Connection
 
-from sandbox import bankdata
 from sandbox.domain import sca
 from sandbox.domain.bank_choice import account_types as bank_account_types
 from sandbox.domain.bank_choice import approach, find_bank, landing, login_step
-from sandbox.domain.bank_logins import find_bank_login
+from sandbox.domain.bank_logins import connected_already, find_bank_login
 from sandbox.domain.connections import establish, moment_of, renew
-from sandbox.domain.fakebank import BankRefusal, Moment, account_ids_at, authenticate
+from sandbox.domain.fakebank import BankRefusal, Moment, authenticate, connected_accounts
 from sandbox.domain.flow import (
     Check,
     Flow,
@@ -34,7 +33,7 @@ from sandbox.domain.flow import (
     send_back,
     session_user,
 )
-from sandbox.domain.records import Challenge
+from sandbox.domain.records import BankLogin, Challenge
 from sandbox.domain.sessions import client_redirect, mark_used
 from sandbox.domain.states import FINAL_SCA, LoginState, ScaStatus
 from sandbox.errors import InvalidInput
@@ -45,7 +44,7 @@ from sandbox.store.database import Database
 # --- Bank and account type ------------------------------------------------------------------------
 
 # The steps from which the user may still go back to the bank list and pick another bank.
-CHOOSING_BANK = ("bank", "account_type", "credentials", "bank_login")
+CHOOSING_BANK = ("bank", "account_type", "credentials", "bank_login", "already_connected")
 
 
 def account_types(flow: Flow, bank: Bank) -> list[AccountType]:
@@ -115,7 +114,8 @@ def log_in_on_platform(
 
 
 def submit_credentials(conn: Connection, flow: Flow, login: str, password: str) -> Flow:
-    """The bank checks the login; once it is accepted, the SCA the bank wants starts."""
+    """The bank checks the login; once it is accepted, the SCA the bank wants starts, unless
+    the user has connected this login here already (`already_connected`)."""
     bank = flow.bank
     assert bank is not None
     renew_login = flow.session.progress.get("renew_login")
@@ -130,6 +130,18 @@ def submit_credentials(conn: Connection, flow: Flow, login: str, password: str) 
             raise
         return fail(conn, flow, refusal.state.value, refusal.message)
     account_type = flow.session.progress.get("account_type")
+    if renew_login is None:
+        existing = connected_already(
+            conn, flow.tenant, flow.session.user_id, bank, persona.login, account_type
+        )
+        if existing is not None:  # the page offers to renew it instead
+            return advance(
+                conn,
+                flow,
+                step="already_connected",
+                persona_login=persona.login,
+                connected_login_id=existing,
+            )
     challenge = sca.start_challenge(
         conn,
         flow.tenant,
@@ -141,6 +153,13 @@ def submit_credentials(conn: Connection, flow: Flow, login: str, password: str) 
         bank_login_id=flow.session.progress.get("renew_login_id"),
     )
     return advance(conn, flow, step="sca", persona_login=persona.login, challenge_id=challenge.id)
+
+
+def connected_login(db: Database, flow: Flow) -> BankLogin:
+    """The user's bank login that the flow would have repeated (step `already_connected`):
+    the page offers to renew it."""
+    with db.connect() as conn:
+        return find_bank_login(conn, flow.tenant, flow.session.progress["connected_login_id"])
 
 
 # --- SCA on the platform's page -------------------------------------------------------------------
@@ -227,12 +246,16 @@ def consent_offer(flow: Flow) -> list[Offer]:
     assert bank is not None
     persona = flow.tenant.scenario.persona(bank.id, flow.session.progress["persona_login"])
     assert persona is not None
-    account_type = flow.session.progress.get("account_type")
-    present = set(account_ids_at(persona, Moment(1, flow.tenant.now())))
+    reached = connected_accounts(
+        flow.tenant.scenario,
+        persona,
+        bank,
+        flow.session.progress.get("account_type"),
+        Moment(1, flow.tenant.now()),
+    )
     return [
         Offer(a.account_id, a.name, a.type.value, _masked(a.iban or a.masked_pan or ""), a.currency)
-        for a in bankdata.accounts(flow.tenant.scenario, persona, bank)
-        if a.account_id in present and (account_type is None or a.type.value == account_type)
+        for a in reached
     ]
 
 

@@ -10,7 +10,8 @@ from datetime import timedelta
 from sqlalchemy.engine import Connection
 
 from sandbox.domain import events, sources
-from sandbox.domain.bank_logins import find_bank_login
+from sandbox.domain.bank_choice import direct_account_type
+from sandbox.domain.bank_logins import check_not_connected, find_bank_login
 from sandbox.domain.events import LoginRef
 from sandbox.domain.fakebank import BankRefusal, Moment, check_access, sca_on_every_sync
 from sandbox.domain.limits import RateLimited, check_unattended
@@ -63,7 +64,9 @@ def establish(
     activate: set[str] | None,
 ) -> tuple[int, SyncResult]:
     """A new connected bank login with a fresh consent and its first sync (sync 1). When every
-    source of the bank is down, the login is made but reads `bank_unavailable`."""
+    source of the bank is down, the login is made but reads `bank_unavailable`. Refused with
+    AlreadyConnected when it would repeat one of the user's bank logins."""
+    check_not_connected(conn, tenant, user.id, bank, persona.login, account_type)
     now = tenant.now()
     choice = sources.choose(bank, persona, Moment(1, now))
     refusal = choice.refusal() if choice.used is None else None
@@ -333,11 +336,7 @@ def connect_directly(
     first sync still apply, and every account is shared."""
     bank = bank_of(tenant, bank_id)
     persona = persona_for(tenant, bank, login)
-    if account_type is not None and account_type not in {t.value for t in bank.account_types}:
-        raise InvalidInput(
-            f"{bank.name} does not offer {account_type!r} accounts",
-            details={"account_type": account_type},
-        )
+    account_type = direct_account_type(bank, account_type)
     check_access(persona, Moment(1, tenant.now()))
     with db.begin() as conn:
         user = user_for(conn, tenant, external_user_id)

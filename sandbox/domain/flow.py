@@ -89,7 +89,7 @@ def fresh(conn: Connection, flow: Flow, step: str) -> Flow:
     return advance(
         conn, flow, step=step, bank_id=None, account_type=None, renew_login_id=None,
         renew_login=None, persona_login=None, challenge_id=None, error=None,
-        extend_login_id=None, history_days=None,
+        extend_login_id=None, history_days=None, connected_login_id=None,
     )  # fmt: skip
 
 

@@ -71,8 +71,9 @@ def add_bank(db: Database, session_id: str) -> Flow:
 def start_renewal(
     db: Database, session_id: str, bank_login_id: int, *, check: Check | None = None
 ) -> Flow:
-    """Renew from the management list: log in and pass SCA again, then consent anew."""
-    with at(db, session_id, "manage", check=check) as (conn, flow):
+    """Renew from the management list, or from the notice that the login the user typed is
+    connected already: log in and pass SCA again, then consent anew."""
+    with at(db, session_id, "manage", "already_connected", check=check) as (conn, flow):
         login = _own_login(conn, flow, bank_login_id)
         return advance(conn, flow, **renewal_start(bank_of(flow.tenant, login.bank_id), login))
 

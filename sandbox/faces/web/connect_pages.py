@@ -185,6 +185,25 @@ def sca_page(
     )
 
 
+def already_connected_page(request: Request, flow: Flow) -> Response:
+    """The login typed is connected for this user already: renew it rather than repeat it."""
+    bank = flow.bank
+    assert bank is not None
+    sid = flow.session.id
+    login = connect.connected_login(_db(request), flow)
+    return page(
+        "connect/already_connected.html",
+        **flow_context(flow),
+        bank=bank_view(bank),
+        login_name=login.persona_login,
+        connected_on=day(login.created_at),
+        state_label=LOGIN_STATE_LABELS[login.state],
+        access_until=day(login.consent.expires_at) if login.consent else None,
+        renew_url=connect_url(sid, "manage", str(login.id), "renew"),
+        back_url=connect_url(sid, "banks"),
+    )
+
+
 def consent_page(request: Request, flow: Flow) -> Response:
     bank = flow.bank
     assert bank is not None
@@ -291,6 +310,8 @@ def step_page(request: Request, flow: Flow) -> Response:
     if flow.step == "bank_login":
         assert flow.bank is not None
         return see_other(bank_url(flow.bank.id, "authorize", sid))
+    if flow.step == "already_connected":
+        return already_connected_page(request, flow)
     if flow.step == "consent":
         return consent_page(request, flow)
     if flow.step == "history":

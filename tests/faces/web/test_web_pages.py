@@ -119,7 +119,7 @@ def page_templates() -> set[str]:
 
 def test_every_page_template_has_a_sample(all_samples):
     assert page_templates() == {sample.template for sample in all_samples}
-    assert len(page_templates()) == 13
+    assert len(page_templates()) == 14
 
 
 def test_the_page_renders_a_whole_document(sample):
@@ -232,6 +232,7 @@ def test_connect_pages_show_where_the_user_is(all_samples):
         "connect/banks.html": "Bank",
         "connect/account_type.html": "Bank",
         "connect/credentials.html": "Login",
+        "connect/already_connected.html": "Login",
         "connect/sca_method.html": "Verify",
         "connect/sca_otp.html": "Verify",
         "connect/sca_wait.html": "Verify",
