@@ -103,11 +103,18 @@ def _validate(args: argparse.Namespace) -> int:
             failed = True
             print(error)
             continue
-        print(
-            f"{file}: valid: {len(scenario.banks)} banks, {len(scenario.personas)} personas, "
-            f"{len(scenario.tenants)} tenants"
-        )
+        counts = [
+            _count(len(scenario.banks), "bank"),
+            _count(len(scenario.personas), "persona"),
+            _count(len(scenario.tenants), "tenant"),
+        ]
+        print(f"{file}: valid: {', '.join(counts)}")
     return 1 if failed else 0
+
+
+def _count(number: int, noun: str) -> str:
+    """ "1 tenant", "2 tenants", "0 tenants"."""
+    return f"{number} {noun if number == 1 else noun + 's'}"
 
 
 def _generate(args: argparse.Namespace) -> int:

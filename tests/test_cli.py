@@ -21,6 +21,25 @@ def test_validate_a_valid_file_prints_one_summary_line(capsys):
     assert out[0].startswith(f"{ROOT / 'scenarios/default.yaml'}: valid: ")
 
 
+@pytest.mark.parametrize(
+    ("tenants", "counted"),
+    [(0, "0 tenants"), (1, "1 tenant"), (2, "2 tenants")],
+)
+def test_validate_counts_in_words_that_agree_with_the_number(tmp_path, capsys, tenants, counted):
+    listed = "".join(
+        f"  - {{id: t{n}, name: T, client_id: c{n}-id, client_secret: secret-{n}-x, "
+        f"api_key: key-{n}-xxxxx}}\n"
+        for n in range(tenants)
+    )
+    scenario = tmp_path / "one.yaml"
+    scenario.write_text(
+        "banks:\n  - {id: b, name: B, country: DE}\n"
+        "personas:\n  - {login: p, bank: b}\n" + (f"tenants:\n{listed}" if listed else "")
+    )
+    assert main(["validate", str(scenario)]) == 0
+    assert capsys.readouterr().out == f"{scenario}: valid: 1 bank, 1 persona, {counted}\n"
+
+
 def test_validate_lists_problems_and_fails(tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
     bad.write_text("banks:\n  - id: x\n    name: X\n    country: Germany\nseeed: 1\n")

@@ -1,4 +1,5 @@
-"""Which bank and account type a connection is for, and where its login is typed (brief 002).
+"""Which bank and account type a connection is for, and where its login is typed (as the connect
+platform documents it).
 
 The same rules serve the bank list of the hosted UI and a session whose client named the bank
 (`bank_id`), so a preselected bank starts exactly where choosing it in the list would lead.
@@ -60,6 +61,20 @@ def landing(bank: Bank, options: Mapping[str, Any]) -> dict[str, Any]:
         return {"step": "account_type", "bank_id": bank.id, "account_type": None}
     chosen = types[0].value
     return {"step": login_step(bank, chosen), "bank_id": bank.id, "account_type": chosen}
+
+
+def direct_account_type(bank: Bank, account_type: str | None) -> str | None:
+    """The account type of a connection made without the hosted UI: the one asked for, else
+    the one the UI lands on (a bank's only type); None at a bank of several types connects
+    every type."""
+    if account_type is None:
+        return landing(bank, {})["account_type"]
+    if account_type not in {t.value for t in bank.account_types}:
+        raise InvalidInput(
+            f"{bank.name} does not offer {account_type!r} accounts",
+            details={"account_type": account_type},
+        )
+    return account_type
 
 
 def renewal_start(bank: Bank, login: BankLogin) -> dict[str, Any]:

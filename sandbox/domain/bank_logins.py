@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from sandbox.domain.errors import AlreadyConnected
 from sandbox.domain.records import BankLogin, Consent, LoginSource
 from sandbox.domain.states import LoginState
 from sandbox.domain.tenants import Tenant
@@ -19,6 +20,38 @@ from sandbox.errors import InvalidInput, NotFound
 from sandbox.scenario.model import AuthMechanism, Bank, Source
 from sandbox.store import bank_logins as rows
 from sandbox.store.database import Database
+
+
+def connected_already(
+    conn: Connection,
+    tenant: Tenant,
+    user_id: int,
+    bank: Bank,
+    persona_login: str,
+    account_type: str | None,
+) -> int | None:
+    """The id of the user's bank login that a new connection would repeat: the same bank and
+    persona, and an account type that reaches the same accounts (None reaches every type)."""
+    for row in rows.list_bank_logins(conn, tenant.id, user_id):
+        if (row["bank_id"], row["persona_login"]) != (bank.id, persona_login):
+            continue
+        if None in (account_type, row["account_type"]) or row["account_type"] == account_type:
+            return row["id"]
+    return None
+
+
+def check_not_connected(
+    conn: Connection,
+    tenant: Tenant,
+    user_id: int,
+    bank: Bank,
+    persona_login: str,
+    account_type: str | None,
+) -> None:
+    """AlreadyConnected when the connection would repeat one of the user's bank logins."""
+    existing = connected_already(conn, tenant, user_id, bank, persona_login, account_type)
+    if existing is not None:
+        raise AlreadyConnected(bank.name, persona_login, existing)
 
 
 def preferred_source(bank: Bank) -> Source:

@@ -1,6 +1,7 @@
-"""The flow where the user is at the bank, not on the platform's pages (brief 002): the bank's
-own login page (webauth sources and redirect SCA), its approval page (redirect SCA) and its
-phone app, which approves a decoupled SCA. A bank's page serves only a flow at that bank.
+"""The flow where the user is at the bank, not on the platform's pages (as the connect platform
+documents it): the bank's own login page (webauth sources and redirect SCA), its approval page
+(redirect SCA) and its phone app, which approves a decoupled SCA. A bank's page serves only a
+flow at that bank.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""The hosted connect flow on the platform's own pages (brief 002): bank → account type → login →
-SCA → consent → back to the client (or on to the management list with `multiple`).
+"""The hosted connect flow on the platform's own pages (as the connect platform documents it):
+bank → account type → login → SCA → consent → back to the client (or on to the management list
+with `multiple`).
 
 The web face renders `progress["step"]` and calls one function per form; every rule (which
 approach, where credentials are typed, what is refused) is decided here, in `bank_choice.py`
@@ -13,13 +14,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Connection
 
-from sandbox import bankdata
 from sandbox.domain import sca
 from sandbox.domain.bank_choice import account_types as bank_account_types
 from sandbox.domain.bank_choice import approach, find_bank, landing, login_step
-from sandbox.domain.bank_logins import find_bank_login
+from sandbox.domain.bank_logins import connected_already, find_bank_login
 from sandbox.domain.connections import establish, moment_of, renew
-from sandbox.domain.fakebank import BankRefusal, Moment, account_ids_at, authenticate
+from sandbox.domain.fakebank import BankRefusal, Moment, authenticate, connected_accounts
 from sandbox.domain.flow import (
     Check,
     Flow,
@@ -34,7 +34,7 @@ from sandbox.domain.flow import (
     send_back,
     session_user,
 )
-from sandbox.domain.records import Challenge
+from sandbox.domain.records import BankLogin, Challenge
 from sandbox.domain.sessions import client_redirect, mark_used
 from sandbox.domain.states import FINAL_SCA, LoginState, ScaStatus
 from sandbox.errors import InvalidInput
@@ -45,7 +45,7 @@ from sandbox.store.database import Database
 # --- Bank and account type ------------------------------------------------------------------------
 
 # The steps from which the user may still go back to the bank list and pick another bank.
-CHOOSING_BANK = ("bank", "account_type", "credentials", "bank_login")
+CHOOSING_BANK = ("bank", "account_type", "credentials", "bank_login", "already_connected")
 
 
 def account_types(flow: Flow, bank: Bank) -> list[AccountType]:
@@ -115,7 +115,8 @@ def log_in_on_platform(
 
 
 def submit_credentials(conn: Connection, flow: Flow, login: str, password: str) -> Flow:
-    """The bank checks the login; once it is accepted, the SCA the bank wants starts."""
+    """The bank checks the login; once it is accepted, the SCA the bank wants starts, unless
+    the user has connected this login here already (`already_connected`)."""
     bank = flow.bank
     assert bank is not None
     renew_login = flow.session.progress.get("renew_login")
@@ -130,6 +131,18 @@ def submit_credentials(conn: Connection, flow: Flow, login: str, password: str) 
             raise
         return fail(conn, flow, refusal.state.value, refusal.message)
     account_type = flow.session.progress.get("account_type")
+    if renew_login is None:
+        existing = connected_already(
+            conn, flow.tenant, flow.session.user_id, bank, persona.login, account_type
+        )
+        if existing is not None:  # the page offers to renew it instead
+            return advance(
+                conn,
+                flow,
+                step="already_connected",
+                persona_login=persona.login,
+                connected_login_id=existing,
+            )
     challenge = sca.start_challenge(
         conn,
         flow.tenant,
@@ -141,6 +154,13 @@ def submit_credentials(conn: Connection, flow: Flow, login: str, password: str) 
         bank_login_id=flow.session.progress.get("renew_login_id"),
     )
     return advance(conn, flow, step="sca", persona_login=persona.login, challenge_id=challenge.id)
+
+
+def connected_login(db: Database, flow: Flow) -> BankLogin:
+    """The user's bank login that the flow would have repeated (step `already_connected`):
+    the page offers to renew it."""
+    with db.connect() as conn:
+        return find_bank_login(conn, flow.tenant, flow.session.progress["connected_login_id"])
 
 
 # --- SCA on the platform's page -------------------------------------------------------------------
@@ -189,15 +209,6 @@ def enter_otp(
         return after_sca(conn, flow, checked), checked
 
 
-def check_sca(db: Database, session_id: str) -> tuple[Flow, Challenge]:
-    """Where a decoupled or redirect challenge stands; moves the flow on once decided."""
-    with at(db, session_id) as (conn, flow):
-        current = sca.read_challenge(conn, flow.tenant, flow.session.progress["challenge_id"])
-        if flow.step != "sca":
-            return flow, current
-        return after_sca(conn, flow, current), current
-
-
 def sca_progress(db: Database, session_id: str) -> tuple[Flow, Challenge | None]:
     """Where the session's SCA stands (None before one started); moves the flow on once the
     challenge is decided, so a waiting page only has to look."""
@@ -227,12 +238,16 @@ def consent_offer(flow: Flow) -> list[Offer]:
     assert bank is not None
     persona = flow.tenant.scenario.persona(bank.id, flow.session.progress["persona_login"])
     assert persona is not None
-    account_type = flow.session.progress.get("account_type")
-    present = set(account_ids_at(persona, Moment(1, flow.tenant.now())))
+    reached = connected_accounts(
+        flow.tenant.scenario,
+        persona,
+        bank,
+        flow.session.progress.get("account_type"),
+        Moment(1, flow.tenant.now()),
+    )
     return [
         Offer(a.account_id, a.name, a.type.value, _masked(a.iban or a.masked_pan or ""), a.currency)
-        for a in bankdata.accounts(flow.tenant.scenario, persona, bank)
-        if a.account_id in present and (account_type is None or a.type.value == account_type)
+        for a in reached
     ]
 
 
@@ -296,10 +311,11 @@ def grant_consent(
 
 
 def enter(db: Database, session_id: str, *, multiple: bool, add_bank_login: bool) -> Flow:
-    """The query forms of the entry URL (brief 000): `multiple=true` on a connect session
-    lands the user in the management list after the first connection; `addBankLogin=true` on
-    a management session skips the list and starts a new connection. Both are idempotent: the
-    entry URL opened again (or prefetched) leaves the flow where one opening put it."""
+    """The query forms of the entry URL (as the connect platform documents it): `multiple=true`
+    on a connect session lands the user in the management list after the first connection;
+    `addBankLogin=true` on a management session skips the list and starts a new connection. Both
+    are idempotent: the entry URL opened again (or prefetched) leaves the flow where one opening
+    put it."""
     with at(db, session_id) as (conn, flow):
         session = flow.session
         if multiple and session.kind == "connect" and not session.options.get("multiple"):

@@ -10,7 +10,8 @@ from datetime import timedelta
 from sqlalchemy.engine import Connection
 
 from sandbox.domain import events, sources
-from sandbox.domain.bank_logins import find_bank_login
+from sandbox.domain.bank_choice import direct_account_type
+from sandbox.domain.bank_logins import check_not_connected, find_bank_login
 from sandbox.domain.errors import LoginNotUsable
 from sandbox.domain.events import LoginRef
 from sandbox.domain.fakebank import BankRefusal, Moment, check_access, sca_on_every_sync
@@ -20,7 +21,7 @@ from sandbox.domain.states import NEEDS_USER, LoginState
 from sandbox.domain.sync import SyncResult, import_from_bank
 from sandbox.domain.tenants import Tenant
 from sandbox.domain.users import user_for
-from sandbox.errors import Conflict, InvalidInput, SandboxError
+from sandbox.errors import InvalidInput, SandboxError
 from sandbox.scenario.model import Bank, Persona
 from sandbox.store import bank_logins as rows
 from sandbox.store.database import Database
@@ -51,7 +52,9 @@ def establish(
     activate: set[str] | None,
 ) -> tuple[int, SyncResult]:
     """A new connected bank login with a fresh consent and its first sync (sync 1). When every
-    source of the bank is down, the login is made but reads `bank_unavailable`."""
+    source of the bank is down, the login is made but reads `bank_unavailable`. Refused with
+    AlreadyConnected when it would repeat one of the user's bank logins."""
+    check_not_connected(conn, tenant, user.id, bank, persona.login, account_type)
     now = tenant.now()
     choice = sources.choose(bank, persona, Moment(1, now))
     refusal = choice.refusal() if choice.used is None else None
@@ -302,11 +305,6 @@ def _record_rate_limit(
     )
 
 
-def ensure_connected(login: BankLogin) -> None:
-    if login.state is not LoginState.CONNECTED:
-        raise Conflict(f"the bank login is {login.state.value}", details={"state": login.state})
-
-
 def connect_directly(
     db: Database,
     tenant: Tenant,
@@ -321,11 +319,7 @@ def connect_directly(
     first sync still apply, and every account is shared."""
     bank = bank_of(tenant, bank_id)
     persona = persona_for(tenant, bank, login)
-    if account_type is not None and account_type not in {t.value for t in bank.account_types}:
-        raise InvalidInput(
-            f"{bank.name} does not offer {account_type!r} accounts",
-            details={"account_type": account_type},
-        )
+    account_type = direct_account_type(bank, account_type)
     check_access(persona, Moment(1, tenant.now()))
     with db.begin() as conn:
         user = user_for(conn, tenant, external_user_id)

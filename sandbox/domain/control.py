@@ -10,7 +10,7 @@ from sandbox.domain.bank_logins import find_bank_login
 from sandbox.domain.records import BankLogin
 from sandbox.domain.states import LoginState
 from sandbox.domain.tenants import Tenant
-from sandbox.errors import Conflict
+from sandbox.errors import Conflict, InvalidInput
 from sandbox.store import bank_logins as rows
 from sandbox.store.database import Database
 
@@ -24,11 +24,18 @@ def force_state(
     until: datetime | None = None,
 ) -> BankLogin:
     """Set the login's state as if the bank or the user had left it there. With `until` the
-    state lifts by itself once the clock passes it. `connected` is refused while the consent
-    is over: the consent, not the test, decides that (renew it, or move the clock back)."""
+    state lifts by itself once the clock passes it, so an `until` not after the tenant's now
+    would change nothing and is refused. `connected` is refused while the consent is over:
+    the consent, not the test, decides that (renew it, or move the clock back)."""
+    now = tenant.now()
+    if until is not None and until <= now:
+        raise InvalidInput(
+            f"`until` must be after the tenant's now ({now.isoformat()}): a state forced until "
+            "then would lift at once",
+            details=[{"field": "until", "message": f"must be after {now.isoformat()}"}],
+        )
     with db.begin() as conn:
         login = find_bank_login(conn, tenant, bank_login_id)
-        now = tenant.now()
         if state is LoginState.CONNECTED and (
             login.consent is None or now >= login.consent.expires_at
         ):
@@ -54,9 +61,13 @@ def force_state(
 
 def expire_consent(db: Database, tenant: Tenant, bank_login_id: int) -> BankLogin:
     """End the consent now: a connected login then reads sca_required (webauth_required where
-    the bank authenticates in the browser)."""
+    the bank authenticates in the browser). Expiring never extends: a consent over already
+    keeps the end it had, so a second call changes nothing."""
     with db.begin() as conn:
         login = find_bank_login(conn, tenant, bank_login_id)
-        if not rows.expire_consent(conn, login.id, tenant.now()):
+        if login.consent is None:
             raise Conflict("this bank login has no consent", details={"state": login.state.value})
+        now = tenant.now()
+        if login.consent.expires_at > now:
+            rows.expire_consent(conn, login.id, now)
         return find_bank_login(conn, tenant, bank_login_id)

@@ -88,11 +88,6 @@ def page_of_deliveries(
     return DeliveryPage([_delivery(row, attempts[row["id"]]) for row in page], next_before)
 
 
-def list_deliveries(db: Database, tenant: Tenant, limit: int) -> list[Delivery]:
-    """The tenant's newest `limit` events, newest first, each with its delivery attempts."""
-    return page_of_deliveries(db, tenant, None, limit).deliveries
-
-
 def get_delivery(db: Database, tenant: Tenant, event_id: str) -> Delivery:
     with db.connect() as conn:
         row = rows.event_by_id(conn, tenant.id, event_id)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from sandbox.domain.records import BankLogin
 
 __all__ = [
+    "AlreadyConnected",
     "BadCredentials",
     "BadFilter",
     "BankRefusal",
@@ -67,6 +68,22 @@ class IpNotAllowed(Forbidden):
     """A tenant's credentials sent from an address outside its allowed IP ranges."""
 
     code = "ip_not_allowed"
+
+
+class AlreadyConnected(Conflict):
+    """The user has connected this persona at this bank already, for the same accounts: a
+    second bank login would hold every one of them twice. Renewing the existing login is what
+    gives the platform access again."""
+
+    code = "already_connected"
+
+    def __init__(self, bank_name: str, persona_login: str, bank_login_id: int) -> None:
+        super().__init__(
+            f"{persona_login!r} is already connected at {bank_name} for this user, as bank "
+            f"login {bank_login_id}: renew that bank login instead of connecting it again",
+            details={"bank_login_id": bank_login_id},
+        )
+        self.bank_login_id = bank_login_id
 
 
 class UnknownBank(NotFound):

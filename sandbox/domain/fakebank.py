@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sandbox import bankdata
+from sandbox.bankdata.records import BankAccount
 from sandbox.domain.errors import BankRefusal
 from sandbox.domain.states import LoginState
 from sandbox.scenario.model import (
+    AccountType,
     Bank,
     Behaviour,
     BehaviourEvent,
@@ -142,6 +145,30 @@ def account_ids_at(persona: Persona, moment: Moment) -> list[str]:
             continue
         present.append(spec.id)
     return present
+
+
+def filed_under(bank: Bank, account_type: AccountType) -> AccountType:
+    """The type a bank files an account under, which the user picks to connect it: its own
+    where the bank offers it, else the bank's first type. Only a magic persona (`bank: "*"`)
+    holds types a bank does not offer; filed so, each of its accounts is reached by exactly one
+    type, so it has the same accounts at every bank (scenarios/README.md) and connections of
+    two types never share an account."""
+    return account_type if account_type in bank.account_types else bank.account_types[0]
+
+
+def connected_accounts(
+    scenario: Scenario, persona: Persona, bank: Bank, account_type: str | None, moment: Moment
+) -> list[BankAccount]:
+    """The persona's accounts a connection of `account_type` reaches at `moment`, in declaration
+    order: those present then and filed under that type (all of them for None, a connection
+    of every type). The one rule for the consent page's offer and for every sync."""
+    present = set(account_ids_at(persona, moment))
+    return [
+        account
+        for account in bankdata.accounts(scenario, persona, bank)
+        if account.account_id in present
+        and (account_type is None or filed_under(bank, account.type).value == account_type)
+    ]
 
 
 def decoupled_outcome(persona: Persona, moment: Moment) -> tuple[str, timedelta] | None:

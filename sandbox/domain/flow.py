@@ -1,5 +1,5 @@
 """A hosted-UI session's flow: the step it is at and what it has gathered (`progress`), read and
-moved on inside one transaction (brief 002).
+moved on inside one transaction (as the connect platform documents it).
 
 The steps live by where the user is: `connect.py` (the platform's own pages), `bank_site.py`
 (the bank's login and approval pages and its app) and `manage.py` (the management list). What
@@ -82,7 +82,7 @@ def fresh(conn: Connection, flow: Flow, step: str) -> Flow:
     return advance(
         conn, flow, step=step, bank_id=None, account_type=None, renew_login_id=None,
         renew_login=None, persona_login=None, challenge_id=None, error=None,
-        extend_login_id=None, history_days=None,
+        extend_login_id=None, history_days=None, connected_login_id=None,
     )  # fmt: skip
 
 

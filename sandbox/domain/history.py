@@ -1,4 +1,4 @@
-"""Deeper transaction history for a connected bank login (brief 004: "fetching more than 90 days
+"""Deeper transaction history for a connected bank login (Kontomatik: "fetching more than 90 days
 requires additional setup due to Strong Customer Authentication").
 
 The first import fetches the bank's default history (`history_days`, usually 90). More, up to

@@ -1,6 +1,6 @@
-"""The management list of the hosted UI (brief 000): the session user's bank logins, and what
-the user may do from it: connect another bank, renew a login's consent, remove a login. Leaving
-the list goes back to the client (`connect.leave`).
+"""The management list of the hosted UI (as the connect platform documents it): the session
+user's bank logins, and what the user may do from it: connect another bank, renew a login's
+consent, remove a login. Leaving the list goes back to the client (`connect.leave`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from sandbox.domain.bank_choice import renewal_start
 from sandbox.domain.bank_logins import find_bank_login, list_bank_logins
 from sandbox.domain.connections import bank_of
-from sandbox.domain.flow import Check, Flow, advance, at, fresh, session_user
+from sandbox.domain.flow import Check, Flow, advance, at, session_user
 from sandbox.domain.records import BankLogin, User
 from sandbox.domain.states import NEEDS_USER
 from sandbox.errors import NotFound
@@ -63,16 +63,12 @@ def _own_login(conn: Connection, flow: Flow, bank_login_id: int) -> BankLogin:
     return login
 
 
-def add_bank(db: Database, session_id: str) -> Flow:
-    with at(db, session_id, "manage") as (conn, flow):
-        return fresh(conn, flow, "bank")
-
-
 def start_renewal(
     db: Database, session_id: str, bank_login_id: int, *, check: Check | None = None
 ) -> Flow:
-    """Renew from the management list: log in and pass SCA again, then consent anew."""
-    with at(db, session_id, "manage", check=check) as (conn, flow):
+    """Renew from the management list, or from the notice that the login the user typed is
+    connected already: log in and pass SCA again, then consent anew."""
+    with at(db, session_id, "manage", "already_connected", check=check) as (conn, flow):
         login = _own_login(conn, flow, bank_login_id)
         return advance(conn, flow, **renewal_start(bank_of(flow.tenant, login.bank_id), login))
 

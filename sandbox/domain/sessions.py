@@ -22,7 +22,7 @@ from sandbox.domain.errors import SessionGone
 from sandbox.domain.records import ConnectSession
 from sandbox.domain.tenants import Tenant, get_tenant, tenant_from_row
 from sandbox.domain.users import find_user, user_for
-from sandbox.errors import Conflict, InvalidInput, NotFound
+from sandbox.errors import Conflict, InvalidInput
 from sandbox.store import sessions as rows
 from sandbox.store.database import Database
 
@@ -166,14 +166,6 @@ def client_redirect(tenant: Tenant, session: ConnectSession, **params: str) -> s
     parts = urlsplit(session.redirect_uri)
     query = "&".join(filter(None, [parts.query, urlencode(params)]))
     return urlunsplit(parts._replace(query=query))
-
-
-def session_or_404(db: Database, tenant: Tenant, session_id: str) -> ConnectSession:
-    with db.connect() as conn:
-        row = rows.session_by_id(conn, session_id)
-    if row is None or row["tenant_id"] != tenant.id:
-        raise NotFound(f"no session {session_id!r}")
-    return ConnectSession.from_row(row)
 
 
 @dataclass(frozen=True)

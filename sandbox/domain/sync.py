@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from sandbox import bankdata
 from sandbox.domain import events
 from sandbox.domain.events import AccountRef, LoginRef
-from sandbox.domain.fakebank import Moment, account_ids_at
+from sandbox.domain.fakebank import Moment, connected_accounts
 from sandbox.domain.tenants import Tenant
 from sandbox.money import to_minor
 from sandbox.scenario.model import Bank, Persona
@@ -51,12 +51,10 @@ def import_from_bank(
     `first_sync`: the login was made in this transaction, so it has no accounts yet.
     Each account found or gone is announced (`account.discovered`, `account.deleted`)."""
     scenario, now = tenant.scenario, moment.now
-    at_bank = {a.account_id: a for a in bankdata.accounts(scenario, persona, bank)}
-    present = [
-        account_id
-        for account_id in account_ids_at(persona, moment)
-        if account_type is None or at_bank[account_id].type.value == account_type
-    ]
+    at_bank = {
+        a.account_id: a for a in connected_accounts(scenario, persona, bank, account_type, moment)
+    }
+    present = list(at_bank)
     stored = {}
     if not first_sync:
         stored = {r["bank_key"]: r for r in account_rows.accounts_of_login(conn, bank_login_id)}

@@ -175,7 +175,8 @@ class Source(Strict):
     disabled: bool = False
 
     def sca_for(self, account_type: AccountType | None) -> ScaApproach:
-        """Banks may ask for a different SCA approach per account type (brief 002)."""
+        """Banks may ask for a different SCA approach per account type (as the connect platform
+        documents it)."""
         return self.sca_by_account_type.get(account_type, self.sca) if account_type else self.sca
 
 

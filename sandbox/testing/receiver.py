@@ -1,12 +1,21 @@
 """A webhook receiver for test suites: a real HTTP server on a free 127.0.0.1 port, in a thread,
 that records every POST and can be told to fail or to answer slowly.
 
+Example, with `sandbox` a running server (`sandbox.testing.server.SandboxServer`, see the
+README); tests/testing runs it as written:
+
+    import httpx
+    from sandbox.testing.receiver import WebhookReceiver
+
     with WebhookReceiver() as receiver:
-        tenant = httpx.post(f"{sandbox.url}/_sandbox/tenants",
-                            json={"webhook_url": receiver.url, "webhook_secret": "s3cret-value"})
-        ...
-        event = receiver.wait_for(lambda r: r.type == "bank_login.synced")
-        event.verify("s3cret-value")
+        body = {"webhook_url": receiver.url, "webhook_secret": "s3cret-value"}
+        tenant = httpx.post(f"{sandbox.url}/_sandbox/tenants", json=body).json()
+        login = {"user_id": "u1", "bank_id": "rheinwert-bank", "login": "good"}
+        httpx.post(f"{sandbox.url}/_sandbox/tenants/{tenant['tenant_id']}/bank-logins", json=login)
+        # wait_for returns every match (a list), once `count` of them have arrived
+        (event,) = receiver.wait_for(lambda r: r.type == "bank_login.synced")
+        event.verify("s3cret-value")  # raises unless the sandbox signed it with this secret
+        assert event.event["type"] == "bank_login.synced"
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ def test_unknown_users_bank_logins_and_accounts_are_404(platform, tenant, defaul
 
 def test_bank_login_counts_per_user_in_one_query(platform, tenant):
     connect(platform, tenant, "alice")
-    connect(platform, tenant, "alice")
+    connect(platform, tenant, "alice", persona="credit-card")
     connect(platform, tenant, "bob")
     with platform.db.begin() as conn:
         carol = users.user_for(conn, tenant, "carol")

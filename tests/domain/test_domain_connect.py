@@ -5,7 +5,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import sqlalchemy as sa
 
-from sandbox.domain import bank_logins, bank_site, connect, manage, sessions, tenants
+from sandbox.domain import bank_logins, bank_site, connect, connections, manage, sessions, tenants
+from sandbox.domain.bank_logins import AlreadyConnected
 from sandbox.domain.fakebank import BankRefusal
 from sandbox.domain.flow import load
 from sandbox.domain.states import LoginState, ScaStatus
@@ -91,7 +92,7 @@ def test_wrong_code_then_right_one(world):
 
 def test_decoupled_waits_for_the_app(world):
     session_id = world.to_sca("polderbank", "good")
-    flow, challenge = connect.check_sca(world.db, session_id)
+    flow, challenge = connect.sca_progress(world.db, session_id)
     assert (flow.step, challenge.status, challenge.approach) == (
         "sca",
         ScaStatus.PENDING,
@@ -101,23 +102,23 @@ def test_decoupled_waits_for_the_app(world):
 
 def test_decoupled_slow_approves_itself_after_its_delay(world):
     session_id = world.to_sca("nordlicht-sparbank", "decoupled-slow")
-    assert connect.check_sca(world.db, session_id)[1].status is ScaStatus.PENDING
+    assert connect.sca_progress(world.db, session_id)[1].status is ScaStatus.PENDING
     world.advance(minutes=2)
-    flow, challenge = connect.check_sca(world.db, session_id)
+    flow, challenge = connect.sca_progress(world.db, session_id)
     assert challenge.status is ScaStatus.APPROVED and flow.step == "consent"
 
 
 def test_decoupled_times_out_on_the_virtual_clock(world):
     session_id = world.to_sca("nordlicht-sparbank", "decoupled-timeout")
     world.advance(minutes=5)
-    _flow, challenge = connect.check_sca(world.db, session_id)
+    _flow, challenge = connect.sca_progress(world.db, session_id)
     assert challenge.status is ScaStatus.EXPIRED
     assert query(connect.leave(world.db, session_id))["error"] == "sca_expired"
 
 
 def test_decoupled_reject_persona(world):
     session_id = world.to_sca("polderbank", "decoupled-reject")
-    flow, challenge = connect.check_sca(world.db, session_id)
+    flow, challenge = connect.sca_progress(world.db, session_id)
     assert challenge.status is ScaStatus.REJECTED and flow.step == "failed"
 
 
@@ -168,7 +169,7 @@ def test_multiple_lands_in_the_management_list_and_adds_a_second_bank(world):
     flow, url = world.connect(multiple=True)
     assert url is None and flow.step == "manage"
     session_id = flow.session.id
-    manage.add_bank(world.db, session_id)
+    connect.enter(world.db, session_id, multiple=False, add_bank_login=True)
     connect.choose_bank(world.db, session_id, "bursztyn-bank")
     connect.log_in(world.db, session_id, "good", "pass")
     connect.choose_sca_method(world.db, session_id, "sms")
@@ -186,7 +187,7 @@ def test_consent_shares_only_the_chosen_accounts(world):
     connect.choose_sca_method(world.db, session_id, "sms")
     flow, _ = connect.enter_otp(world.db, session_id, "123456")
     offered = [o.key for o in connect.consent_offer(flow)]
-    assert offered == ["eur", "usd"]  # the bank offers checking only
+    assert offered == ["eur", "usd", "gbp", "chf"]  # a magic persona's accounts, at any bank
     with pytest.raises(InvalidInput):
         connect.grant_consent(world.db, session_id, [])
     flow, _url = connect.grant_consent(world.db, session_id, ["usd"])
@@ -272,7 +273,7 @@ def test_a_push_only_persona_at_an_embedded_bank_waits_for_the_bank_app(world, p
         tenants.TenantOptions(redirect_uris=["http://127.0.0.1:3000/callback"]),
     )  # fmt: skip
     session_id = world.to_sca("rheinwert-bank", "push-only")
-    flow, challenge = connect.check_sca(world.db, session_id)
+    flow, challenge = connect.sca_progress(world.db, session_id)
     assert (challenge.approach, challenge.method, challenge.status) == (
         "decoupled",
         "push",
@@ -281,3 +282,39 @@ def test_a_push_only_persona_at_an_embedded_bank_waits_for_the_bank_app(world, p
     assert challenge.expires_at - challenge.created_at == flow.bank.decoupled_timeout
     bank_site.app_decision(world.db, session_id, "rheinwert-bank", approve=True)
     assert load(world.db, session_id).step == "consent"
+
+
+def test_a_login_connected_already_stops_before_sca_even_at_the_banks_page(world):
+    connections.connect_directly(
+        world.db, world.tenant, external_user_id="u1", bank_id="banque-lumiere", login="good"
+    )
+    session_id = world.session()
+    connect.choose_bank(world.db, session_id, "banque-lumiere")
+    connect.choose_account_type(world.db, session_id, "checking")
+    flow = bank_site.log_in_at_bank(world.db, session_id, "banque-lumiere", "good", "pass")
+    assert flow.step == "already_connected"
+    assert flow.session.progress.get("challenge_id") is None  # no SCA asked for in vain
+    existing = connect.connected_login(world.db, flow)
+    assert (existing.bank_id, existing.persona_login) == ("banque-lumiere", "good")
+    renewing = manage.start_renewal(world.db, session_id, existing.id)
+    assert renewing.session.progress["renew_login_id"] == existing.id
+
+
+def test_a_consent_given_twice_in_two_tabs_makes_one_bank_login(world):
+    first, second = world.to_sca("rheinwert-bank", "good"), world.to_sca("rheinwert-bank", "good")
+    for session_id in (first, second):
+        connect.choose_sca_method(world.db, session_id, "sms")
+        connect.enter_otp(world.db, session_id, "123456")
+    _flow, url = connect.grant_consent(world.db, first, ["main"])
+    with pytest.raises(AlreadyConnected) as refused:
+        connect.grant_consent(world.db, second, ["main"])
+    assert refused.value.details == {"bank_login_id": int(query(url)["bank_login_id"])}
+    assert len(bank_logins.list_bank_logins(world.db, world.tenant)) == 1
+
+
+def test_other_users_and_other_logins_at_the_same_bank_still_connect(world):
+    world.connect()
+    assert world.connect(login="credit-card")[0].step == "done"
+    other = world.session(user="u2")
+    assert connect.choose_bank(world.db, other, "rheinwert-bank").step == "credentials"
+    assert connect.log_in(world.db, other, "good", "pass").step == "sca"

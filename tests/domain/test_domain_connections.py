@@ -1,11 +1,23 @@
-"""Refreshing bank logins: scripted behaviours at the bank, on the virtual clock."""
+"""Connecting and refreshing bank logins: scripted behaviours at the bank, on the virtual
+clock, and the same accounts whichever way a login comes in."""
+
+import contextlib
+import itertools
+from typing import NamedTuple
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
-from sandbox.domain import connections
+from sandbox.domain import accounts as account_domain
+from sandbox.domain import connect, connections, sca
 from sandbox.domain.connections import LoginNotUsable
 from sandbox.domain.fakebank import BankRefusal
-from sandbox.domain.states import LoginState
+from sandbox.domain.flow import load
+from sandbox.domain.states import FINAL_SCA, LoginState
+from sandbox.scenario import load_scenario
+from sandbox.scenario.model import ANY_BANK
 from sandbox.store import accounts
 
 
@@ -109,3 +121,96 @@ def test_a_bank_that_authenticates_in_the_browser_reads_webauth_required(world):
     assert connections.get_login(world.db, world.tenant, login.id).state is (
         LoginState.WEBAUTH_REQUIRED
     )
+
+
+# --- Both ways in give the same accounts ---------------------------------------------------------
+
+PAIRS = [
+    (bank.id, persona.login)
+    for persona in load_scenario("default").personas
+    for bank in load_scenario("default").banks
+    if persona.bank in (ANY_BANK, bank.id)
+]
+USERS = itertools.count()
+
+
+class Offered(NamedTuple):
+    keys: list[str]  # the accounts the consent page offered
+    bank_login_id: int | None  # the login made by sharing them all (None: nothing to share)
+
+
+def through_the_hosted_ui(world, bank_id: str, login: str, account_type: str) -> Offered | None:
+    """A connection through every page: the login, SCA passed whatever its approach, and every
+    account offered shared. None when the bank or the SCA refuses it."""
+    session_id = world.session(f"ui-{next(USERS)}")
+    if connect.choose_bank(world.db, session_id, bank_id).step == "account_type":
+        connect.choose_account_type(world.db, session_id, account_type)
+    try:
+        if connect.log_in(world.db, session_id, login, "pass").step == "failed":
+            return None
+    except BankRefusal:  # a wrong password: the form says so
+        return None
+    flow = load(world.db, session_id)
+    challenge = connect.challenge(world.db, flow)
+    if challenge.approach == "embedded":
+        methods = connect.sca_methods(flow, challenge)
+        if challenge.method is None:
+            connect.choose_sca_method(world.db, session_id, methods[0].method.value)
+        chosen = challenge.method or methods[0].method.value
+        otp = next(m.otp for m in methods if m.method.value == chosen)
+        flow, _ = connect.enter_otp(world.db, session_id, otp)
+    elif challenge.status not in FINAL_SCA:
+        with world.db.begin() as conn:
+            sca.decide(conn, world.tenant, challenge, True)
+        flow, _ = connect.sca_progress(world.db, session_id)
+    if flow.step != "consent":  # a scripted SCA failure: no consent page to compare
+        return None
+    offered = [offer.key for offer in connect.consent_offer(flow)]
+    if not offered:  # nothing of that type to share: no consent can be given
+        return Offered([], None)
+    _flow, url = connect.grant_consent(world.db, session_id, offered)
+    return Offered(offered, int(parse_qs(urlsplit(url).query)["bank_login_id"][0]))
+
+
+def held(world, bank_login_id: int) -> tuple[str | None, list[tuple]]:
+    """The login's account type and its accounts as the data API lists them."""
+    login = connections.get_login(world.db, world.tenant, bank_login_id)
+    found = account_domain.list_accounts(
+        world.db, world.tenant, bank_login_id=bank_login_id, include_deleted=True
+    )
+    shown = [
+        (a.account.bank_key, a.account.type, a.account.currency, a.account.iban) for a in found
+    ]
+    return login.account_type, sorted(shown)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(pair=st.sampled_from(PAIRS), data=st.data())
+def test_the_hosted_ui_and_the_direct_login_give_the_same_accounts(world, pair, data):
+    bank_id, login = pair
+    bank = world.tenant.scenario.bank(bank_id)
+    account_type = data.draw(st.sampled_from([t.value for t in bank.account_types]))
+    by_ui = through_the_hosted_ui(world, bank_id, login, account_type)
+    try:
+        direct, _ = connections.connect_directly(
+            world.db, world.tenant, external_user_id=f"direct-{next(USERS)}", bank_id=bank_id,
+            login=login, account_type=account_type if len(bank.account_types) > 1 else None,
+        )  # fmt: skip
+    except BankRefusal:
+        assert by_ui is None  # the bank refuses the login whichever way it comes in
+        return
+    assume(by_ui is not None)
+    direct_type, direct_accounts = held(world, direct.id)
+    assert [account[0] for account in direct_accounts] == sorted(by_ui.keys)
+    if by_ui.bank_login_id is None:
+        return
+    assert held(world, by_ui.bank_login_id) == (direct_type, direct_accounts)
+    # A sync (the first refresh) keeps them the same.
+    for bank_login_id in (by_ui.bank_login_id, direct.id):
+        with contextlib.suppress(BankRefusal, LoginNotUsable):  # refused alike both ways
+            connections.sync_now(world.db, world.tenant, bank_login_id)
+    assert held(world, by_ui.bank_login_id) == held(world, direct.id)

@@ -14,7 +14,7 @@ from sandbox.errors import NotFound
 
 def outbox(world) -> list[dict]:
     """The tenant's event payloads, oldest first."""
-    found = deliveries.list_deliveries(world.db, world.tenant, limit=500)
+    found = deliveries.page_of_deliveries(world.db, world.tenant, None, 500).deliveries
     return [delivery.payload for delivery in reversed(found)]
 
 
@@ -175,7 +175,9 @@ def test_consents_are_watched_per_tenant_clock(world, platform):
 
 def test_events_wait_for_delivery_only_where_a_webhook_is_set(world, platform):
     connected(world)
-    assert {d.status for d in deliveries.list_deliveries(world.db, world.tenant, 50)} == {"skipped"}
+    assert {
+        d.status for d in deliveries.page_of_deliveries(world.db, world.tenant, None, 50).deliveries
+    } == {"skipped"}
     hooked = tenants.create_tenant(
         platform.db,
         world.tenant.scenario,
@@ -184,7 +186,7 @@ def test_events_wait_for_delivery_only_where_a_webhook_is_set(world, platform):
     )
     with platform.db.begin() as conn:
         event = events.user_created(conn, hooked, "u9")
-    (delivery,) = deliveries.list_deliveries(platform.db, hooked, 50)
+    (delivery,) = deliveries.page_of_deliveries(platform.db, hooked, None, 50).deliveries
     assert (delivery.event_id, delivery.status, delivery.attempts) == (event.id, "pending", ())
     assert delivery.next_attempt_at is not None
     assert delivery.created_at == hooked.now()  # its frozen virtual time

@@ -68,6 +68,9 @@ class BankLoginLifecycle(RuleBasedStateMachine):
             )
         except BankRefusal:
             return -1
+        except bank_logins.AlreadyConnected as refused:
+            assert self._exists(refused.bank_login_id)
+            return -1
         return login.id
 
     @rule(login_id=logins)
@@ -135,6 +138,14 @@ class BankLoginLifecycle(RuleBasedStateMachine):
         with self.db.connect() as conn:
             query = sa.select(login_table.c.id).where(login_table.c.id == login_id)
             return conn.execute(query).first() is not None
+
+    @invariant()
+    def no_login_is_connected_twice_for_one_user(self) -> None:
+        with self.db.connect() as conn:
+            keys = conn.execute(
+                sa.select(login_table.c.user_id, login_table.c.bank_id, login_table.c.persona_login)
+            ).all()
+        assert len(keys) == len(set(keys))
 
     @invariant()
     def every_transaction_has_its_account(self) -> None:

@@ -76,7 +76,7 @@ def test_a_refused_refresh_is_announced_with_the_next_allowed_time(world):
     refresh_hourly(world, login, 4)
     with pytest.raises(RateLimited) as limited:
         refresh_hourly(world, login, 1)
-    newest = deliveries.list_deliveries(world.db, world.tenant, 1)[0]
+    newest = deliveries.page_of_deliveries(world.db, world.tenant, None, 1).deliveries[0]
     assert newest.type == "bank_login.sync_failed"
     data = newest.payload["data"]
     assert data["state"] == "rate_limited"

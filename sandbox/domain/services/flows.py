@@ -16,7 +16,7 @@ from sandbox.domain.connect import Offer
 from sandbox.domain.flow import Check, Flow, load
 from sandbox.domain.history import HistoryOffer
 from sandbox.domain.manage import ManagedLogin
-from sandbox.domain.records import Challenge, ConnectSession, User
+from sandbox.domain.records import BankLogin, Challenge, ConnectSession, User
 from sandbox.domain.sessions import SessionTrace
 from sandbox.domain.tenants import Tenant
 from sandbox.store.database import Database
@@ -83,7 +83,7 @@ class ConnectFlows:
         redirect_uri: str,
         state: str | None,
     ) -> ConnectSession:
-        """A flow in which the user passes SCA for a deeper history (brief 004)."""
+        """A flow in which the user passes SCA for a deeper history (as Kontomatik documents it)."""
         return history.create_history_session(
             self._db,
             tenant,
@@ -131,6 +131,10 @@ class ConnectFlows:
 
     def managed_logins(self, flow: Flow) -> list[ManagedLogin]:
         return manage.managed_logins(self._db, flow)
+
+    def connected_login(self, flow: Flow) -> BankLogin:
+        """The bank login a flow at step `already_connected` would have repeated."""
+        return connect.connected_login(self._db, flow)
 
     def user_of(self, flow: Flow) -> User:
         return manage.user_of(self._db, flow)

@@ -2,7 +2,7 @@
 
 Every problem is a 400 naming the parameter. Unknown and repeated parameters are refused too:
 a misspelt filter (`acount_id=`) would otherwise widen a listing without anyone noticing.
-The patterns here are the ones `openapi.native.yaml` documents, so a request the spec forbids
+The patterns here are the ones `openapi.yaml` documents, so a request the spec forbids
 is refused and one it allows is read.
 """
 

@@ -1,4 +1,4 @@
-"""The JSON shapes of `/api/v1` (documented in `openapi.native.yaml`).
+"""The JSON shapes of `/api/v1` (documented in `openapi.yaml`).
 
 Money is a decimal string with exactly the currency's places (`"-12.50"`, `"1200"` for JPY),
 never a float; times are ISO 8601 with their UTC offset; ids of users are the tenant's own.

@@ -1,6 +1,7 @@
 """`/api/v1/bank-logins/{id}/renew` and `/extend-history`: links into the hosted UI for what only
 the user can do for an existing bank login, pass SCA again for a new consent, or for a deeper
-history (brief 004). Answered like a connect session: `{session_id, url, expires_at}`.
+history (as Kontomatik documents it). Answered like a connect session: `{session_id, url,
+expires_at}`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The hosted connect and management pages, `/connect/{session_id}…` (briefs 000 and 002).
+"""The hosted connect and management pages, `/connect/{session_id}…` (as the connect platform
+documents them).
 
 `GET /connect/{session_id}` shows the page of the step the flow is at; each form posts to its
 own URL and is answered with a redirect back to it (POST-redirect-GET), and a GET of a form's
@@ -186,6 +187,25 @@ def sca_page(
     )
 
 
+def already_connected_page(request: Request, flow: Flow) -> Response:
+    """The login typed is connected for this user already: renew it rather than repeat it."""
+    bank = flow.bank
+    assert bank is not None
+    sid = flow.session.id
+    login = _flows(request).connected_login(flow)
+    return page(
+        "connect/already_connected.html",
+        **flow_context(flow),
+        bank=bank_view(bank),
+        login_name=login.persona_login,
+        connected_on=day(login.created_at),
+        state_label=LOGIN_STATE_LABELS[login.state],
+        access_until=day(login.consent.expires_at) if login.consent else None,
+        renew_url=connect_url(sid, "manage", str(login.id), "renew"),
+        back_url=connect_url(sid, "banks"),
+    )
+
+
 def consent_page(request: Request, flow: Flow) -> Response:
     bank = flow.bank
     assert bank is not None
@@ -292,6 +312,8 @@ def step_page(request: Request, flow: Flow) -> Response:
     if flow.step == "bank_login":
         assert flow.bank is not None
         return see_other(bank_url(flow.bank.id, "authorize", sid))
+    if flow.step == "already_connected":
+        return already_connected_page(request, flow)
     if flow.step == "consent":
         return consent_page(request, flow)
     if flow.step == "history":

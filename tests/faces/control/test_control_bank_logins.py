@@ -75,3 +75,43 @@ def test_another_tenants_challenge_is_not_found(client, platform, tenant_id):
     challenge = pending_decoupled(platform, tenant_id)
     other = client.post("/_sandbox/tenants", json={}).json()["tenant_id"]
     assert client.post(f"/_sandbox/tenants/{other}/sca/{challenge}/approve").status_code == 404
+
+
+def connect_directly(client, tenant_id: str, **body: str):
+    return client.post(f"/_sandbox/tenants/{tenant_id}/bank-logins", json=body)
+
+
+def test_a_magic_persona_brings_every_account_and_the_banks_only_type(client, tenant_id):
+    made = connect_directly(
+        client, tenant_id, user_id="u", bank_id="rheinwert-bank", login="multi-currency"
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["account_type"] == "checking"  # as the hosted UI fills it
+    assert made.json()["new_accounts"] == 4  # EUR, USD, GBP and CHF, as at every bank
+
+
+def test_connecting_the_same_login_again_is_409_naming_the_bank_login(client, tenant_id):
+    body = {"user_id": "u", "bank_id": "rheinwert-bank", "login": "good"}
+    first = connect_directly(client, tenant_id, **body)
+    again = connect_directly(client, tenant_id, **body)
+    assert again.status_code == 409, again.text
+    error = again.json()["error"]
+    assert error["code"] == "already_connected"
+    assert error["details"] == {"bank_login_id": first.json()["id"]}
+    assert "renew" in error["message"]
+    other_user = connect_directly(client, tenant_id, **{**body, "user_id": "v"})
+    other_login = connect_directly(client, tenant_id, **{**body, "login": "credit-card"})
+    assert (other_user.status_code, other_login.status_code) == (201, 201)
+
+
+def test_each_account_type_of_a_bank_connects_once(client, tenant_id):
+    """A bank of several types files each account under one type: a connection per type is
+    no repeat, a second one of a type is, and one of every type overlaps them all."""
+    body = {"user_id": "u", "bank_id": "nordlicht-sparbank", "login": "multi-currency"}
+    checking = connect_directly(client, tenant_id, **body, account_type="checking")
+    savings = connect_directly(client, tenant_id, **body, account_type="savings")
+    assert (checking.json()["new_accounts"], savings.json()["new_accounts"]) == (2, 2)
+    again = connect_directly(client, tenant_id, **body, account_type="savings")
+    every_type = connect_directly(client, tenant_id, **body)
+    assert again.json()["error"]["details"] == {"bank_login_id": savings.json()["id"]}
+    assert every_type.json()["error"]["details"] == {"bank_login_id": checking.json()["id"]}

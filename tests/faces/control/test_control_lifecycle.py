@@ -101,3 +101,28 @@ def test_unknown_bank_logins_are_404(client, tenant, action):
 def test_a_bad_state_body_is_422(client, tenant, body):
     login = connect(client, tenant)
     assert control(client, tenant, login["id"], "state", body).status_code == 422
+
+
+def test_expiring_an_expired_consent_leaves_its_end(client, tenant):
+    login = connect(client, tenant)
+    first = control(client, tenant, login["id"], "expire-consent").json()["consent"]["expires_at"]
+    client.post(f"/_sandbox/tenants/{tenant}/clock", json={"advance": "P3D"})
+    again = control(client, tenant, login["id"], "expire-consent")
+    assert again.status_code == 200, again.text
+    assert again.json()["consent"]["expires_at"] == first == "2026-01-15T09:00:00+00:00"
+    assert again.json()["state"] == "sca_required"
+
+
+@pytest.mark.parametrize(
+    "until", ["2026-01-15T08:59:59Z", "2026-01-15T09:00:00Z", "2000-01-01T00:00:00+02:00", 0]
+)
+def test_a_state_forced_until_a_time_not_ahead_is_422_naming_until(client, tenant, until):
+    login = connect(client, tenant)
+    body = {"state": "bank_unavailable", "until": until}
+    refused = control(client, tenant, login["id"], "state", body)
+    assert refused.status_code == 422, refused.text
+    error = refused.json()["error"]
+    assert error["code"] == "invalid_input" and "until" in error["message"]
+    assert [detail["field"] for detail in error["details"]] == ["until"]
+    shown = client.post(f"/_sandbox/tenants/{tenant}/bank-logins/{login['id']}/sync").json()
+    assert shown["state"] == "connected"  # nothing was forced

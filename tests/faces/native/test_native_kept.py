@@ -163,6 +163,7 @@ class KeptAnswersMachine(RuleBasedStateMachine):
 
     @initialize()
     def connect(self) -> None:
+        self.api.delete("/users/u1")  # left by the run before: u1 connects anew
         self.login = self.api.connect("u1", persona="credit-card")
 
     def _accounts(self) -> list[int]:
@@ -204,6 +205,7 @@ class KeptAnswersMachine(RuleBasedStateMachine):
 
     @rule(user=st.sampled_from(["u2", "u3"]))
     def another_user_connects(self, user: str) -> None:
+        self.api.delete(f"/users/{user}")  # a second connection of the same login is refused
         self.api.connect(user, bank="nordlicht-sparbank")
 
     @rule()

@@ -4,8 +4,6 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from sandbox.domain import sessions, tenants
-
 CALLBACK = "http://127.0.0.1:3000/callback"
 
 
@@ -14,8 +12,9 @@ def new_session(api, **body):
 
 
 def stored(api, session_id):
-    tenant = tenants.get_tenant(api.platform.db, api.tenant_id)
-    return sessions.session_or_404(api.platform.db, tenant, session_id)
+    found = api.platform.flows.trace(session_id)
+    assert found.tenant.id == api.tenant_id
+    return found.session
 
 
 def test_a_connect_session_is_a_link_to_the_hosted_ui_for_15_minutes(api):

@@ -237,6 +237,21 @@ SAMPLES = [
         ),
     ),
     Sample(
+        "connect-already-connected",
+        "connect/already_connected.html",
+        _page(
+            bank=NORDLICHT,
+            tenant_name="Demo Finance",
+            login_name="lena.hoffmann",
+            connected_on="3 Jan 2026",
+            state_label="Consent expired",
+            access_until="2 Jul 2026",
+            renew_url=f"{SESSION}/manage/7/renew",
+            back_url=f"{SESSION}/banks",
+            cancel_url=f"{SESSION}/cancel",
+        ),
+    ),
+    Sample(
         "manage-list",
         "manage/list.html",
         _page(

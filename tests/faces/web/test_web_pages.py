@@ -232,6 +232,7 @@ def test_connect_pages_show_where_the_user_is(all_samples):
         "connect/banks.html": "Bank",
         "connect/account_type.html": "Bank",
         "connect/credentials.html": "Login",
+        "connect/already_connected.html": "Login",
         "connect/sca_method.html": "Verify",
         "connect/sca_otp.html": "Verify",
         "connect/sca_wait.html": "Verify",

@@ -4,6 +4,7 @@ isolation and the security headers."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from html import unescape
 
@@ -13,7 +14,7 @@ from hosted_ui import CALLBACK, FROZEN, advance, h1, query
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sandbox.domain import connections, sessions, tenants
+from sandbox.domain import bank_logins, connections, tenants
 from sandbox.faces.web.headers import page_policy
 from sandbox.scenario import load_scenario_text
 from sandbox.store.schema import tenants as tenant_table
@@ -291,6 +292,18 @@ def test_consent_without_an_account_is_refused(hosted):
     response = session.post("/consent")
     assert response.status_code == 400 and "at least one account" in response.text
     assert session.post("/consent", accounts="not-offered").status_code == 400
+
+
+def test_the_consent_page_offers_a_magic_personas_every_account(hosted):
+    """scenarios/README.md: a magic persona has the same accounts at every bank, here the four
+    currencies of multi-currency at a bank that offers checking accounts only."""
+    session = hosted()
+    session.to_sca("rheinwert-bank", "multi-currency")
+    session.post("/sca/method", method="sms")
+    session.post("/sca/otp", otp="123456")
+    page = session.get()
+    assert re.findall(r'name="accounts" value="([^"]+)"', page.text) == ["eur", "usd", "gbp", "chf"]
+    assert all(currency in page.text for currency in ("EUR", "USD", "GBP", "CHF"))
 
 
 PUSH_ONLY = FROZEN + (
@@ -574,7 +587,7 @@ def test_multiple_lands_in_the_management_list_after_the_first_bank(hosted):
 
 def stored(session) -> tuple:
     """What a request may change about a session: its progress, options and use."""
-    found = sessions.session_or_404(session.platform.db, session.tenant, session.id)
+    found = session.platform.flows.trace(session.id).session
     return found.progress, found.options, found.used_at
 
 
@@ -646,6 +659,35 @@ def test_management_renews_and_removes_bank_logins(hosted, platform, tenant):
     assert "Polderbank" not in listing.text and "Rheinwert Bank" in listing.text
     got = query(session.post("/leave").headers["location"])
     assert got["status"] == "success" and got["bank_login_id"] == str(rheinwert)
+
+
+def test_connecting_a_connected_login_again_offers_to_renew_it(hosted, platform, tenant):
+    first = connected(platform, tenant, "u1", "rheinwert-bank")
+    session = hosted()
+    session.to_sca("rheinwert-bank")  # the login is typed and accepted: then the bank is known
+    notice = session.get()
+    assert notice.status_code == 200
+    assert h1(notice) == "Rheinwert Bank is already connected"
+    assert "Renew the connection" in notice.text and "list them twice" in notice.text
+    assert f'action="{session.url}/manage/{first}/renew"' in notice.text
+    assert session.post(f"/manage/{first}/renew").headers["location"] == session.url
+    assert 'value="good"' in session.get().text  # the renewal's login, typed in again
+    session.post("/login", login="good", password="pass")
+    session.post("/sca/method", method="sms")
+    session.post("/sca/otp", otp="123456")
+    got = query(session.consent().headers["location"])
+    assert got["status"] == "success" and got["bank_login_id"] == str(first)
+    assert [login.id for login in bank_logins.list_bank_logins(platform.db, tenant)] == [first]
+
+
+def test_the_already_connected_notice_lets_the_user_pick_another_bank(hosted, platform, tenant):
+    connected(platform, tenant, "u1", "rheinwert-bank")
+    session = hosted()
+    session.to_sca("rheinwert-bank")
+    assert session.get("/banks/polderbank").status_code == 303
+    assert h1(session.get()) == "Which account do you want to connect?"
+    got = query(session.post("/cancel").headers["location"])
+    assert got["status"] == "cancelled"
 
 
 def test_add_bank_login_skips_the_list(hosted, platform, tenant):
@@ -730,6 +772,7 @@ def test_a_path_with_a_line_break_is_still_an_html_page(client):
 # --- Any input, at any step: a page, never a server error ---------------------------------------
 
 FIELDS = ["csrf_token", "login", "password", "otp", "method", "account_type", "accounts", "x"]
+FUZZ_USERS = itertools.count()
 text = st.text(st.characters(codec="utf-8"), max_size=30)
 
 
@@ -750,7 +793,7 @@ text = st.text(st.characters(codec="utf-8"), max_size=30)
     start=st.sampled_from(["bank", "credentials", "sca", "consent", "manage"]),
 )
 def test_any_form_at_any_step_is_answered_without_a_server_error(hosted, steps, start):
-    session = hosted(user="fuzz")
+    session = hosted(user=f"fuzz-{next(FUZZ_USERS)}")  # each example connects anew
     if start == "credentials":
         session.get("/banks/rheinwert-bank")
     elif start == "sca":
