@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sandbox.clock import ClockError
+from sandbox.clock import ClockError, ClockOutOfRange
 from sandbox.domain.connections import LoginNotUsable
 from sandbox.domain.fakebank import BankRefusal
 from sandbox.domain.limits import RateLimited
@@ -38,6 +38,7 @@ STATUS = {
     Conflict: 409,
     InvalidInput: 422,
     ClockError: 409,
+    ClockOutOfRange: 422,
     BankRefusal: 409,
     LoginNotUsable: 409,
     RateLimited: 429,
