@@ -10,10 +10,11 @@ from __future__ import annotations
 import hmac
 import re
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AfterValidator, ConfigDict, Field, field_validator, model_validator
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -35,6 +36,9 @@ from sandbox.faces.json import (
 from sandbox.faces.routing import resource
 from sandbox.scenario import ScenarioError, load_scenario, load_scenario_text, shipped_scenarios
 from sandbox.scenario.model import parse_duration
+
+if TYPE_CHECKING:
+    from sandbox.scenario import Scenario
 
 
 class NewTenant(Body):
@@ -141,26 +145,9 @@ def _clock_json(tenant: tenants.Tenant) -> dict:
 async def create_tenant(request: Request) -> Response:
     body = await read_model(request, NewTenant)
     platform = _platform(request)
-    try:
-        if body.scenario_yaml is not None:
-            scenario = load_scenario_text(body.scenario_yaml, "scenario_yaml")
-            name = scenario.name
-        elif body.scenario is None or body.scenario == platform.scenario_name:
-            scenario, name = platform.scenario, platform.scenario_name
-        else:
-            shipped = shipped_scenarios()
-            if body.scenario not in shipped:
-                raise NotFound(
-                    f"no shipped scenario {body.scenario!r}",
-                    details={"known": sorted(shipped)},
-                )
-            scenario, name = load_scenario(shipped[body.scenario]), body.scenario
-    except ScenarioError as error:
-        details = [
-            {"line": p.line, "path": p.path, "message": p.message, "file": p.file}
-            for p in error.problems
-        ]
-        raise InvalidInput("the scenario is not valid", details=details) from None
+    # Reading a scenario is CPU work up to the scenario limits: a thread does it, so the
+    # server keeps answering other requests meanwhile.
+    scenario, name = await run_in_threadpool(_scenario_of, platform, body)
     options = tenants.TenantOptions(
         tenant_id=body.tenant_id,
         name=body.name,
@@ -170,6 +157,28 @@ async def create_tenant(request: Request) -> Response:
     )
     tenant = tenants.create_tenant(platform.db, scenario, name, options)
     return JSONResponse(_tenant_json(tenant), status_code=201)
+
+
+def _scenario_of(platform: Platform, body: NewTenant) -> tuple[Scenario, str]:
+    """The scenario a new tenant gets, and its name; InvalidInput lists what is wrong with it."""
+    try:
+        if body.scenario_yaml is not None:
+            scenario = load_scenario_text(body.scenario_yaml, "scenario_yaml")
+            return scenario, scenario.name
+        if body.scenario is None or body.scenario == platform.scenario_name:
+            return platform.scenario, platform.scenario_name
+        shipped = shipped_scenarios()
+        if body.scenario not in shipped:
+            raise NotFound(
+                f"no shipped scenario {body.scenario!r}", details={"known": sorted(shipped)}
+            )
+        return load_scenario(shipped[body.scenario]), body.scenario
+    except ScenarioError as error:
+        details = [
+            {"line": p.line, "path": p.path, "message": p.message, "file": p.file}
+            for p in error.problems
+        ]
+        raise InvalidInput("the scenario is not valid", details=details) from None
 
 
 async def list_tenants(request: Request) -> Response:
