@@ -51,6 +51,15 @@ def test_validate_lists_problems_and_fails(tmp_path, capsys):
     ]
 
 
+def test_validate_explains_yaml_nested_too_deep(tmp_path, capsys):
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("banks: " + "[" * 100_000)
+    assert main(["validate", str(deep)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{deep}:1: (top): scenario too large: nested deeper than the limit of 32 levels"
+    ]
+
+
 def test_generate_prints_the_personas_data_as_json(capsys):
     code = main(
         [

@@ -1,12 +1,12 @@
 """The virtual clock: offset or frozen, moves forward only."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sandbox.clock import Clock, ClockError
+from sandbox.clock import EARLIEST, LATEST, Clock, ClockError, ClockOutOfRange
 
 REAL = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 START = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
@@ -59,3 +59,39 @@ def test_advances_add_up(steps, frozen):
     for seconds in steps:
         clock = clock.advanced(timedelta(seconds=seconds))
     assert clock.now(REAL) == START + timedelta(seconds=sum(steps))
+
+
+def test_a_clock_starts_only_within_its_range():
+    for start in (EARLIEST, LATEST):
+        assert Clock.starting_at(start, frozen=True, real=REAL).now() == start
+    for start in (EARLIEST - timedelta(microseconds=1), LATEST + timedelta(microseconds=1)):
+        with pytest.raises(ClockOutOfRange, match="2000-01-01 to 2999-12-31"):
+            Clock.starting_at(start, frozen=False, real=REAL)
+
+
+def test_a_clock_is_set_only_within_its_range():
+    clock = Clock.starting_at(START, frozen=False, real=REAL)
+    assert clock.set_to(LATEST, real=REAL).now(REAL) == LATEST
+    # An instant past year 9999 once in UTC, which no datetime arithmetic can even reach.
+    past_9999 = datetime(9999, 12, 31, 23, 0, tzinfo=timezone(timedelta(hours=-2)))
+    for instant in (LATEST + timedelta(microseconds=1), past_9999):
+        with pytest.raises(ClockOutOfRange) as refused:
+            clock.set_to(instant, real=REAL)
+        assert refused.value.code == "clock_out_of_range"
+    with pytest.raises(ClockError, match="only moves forward"):  # backwards stays a 409
+        clock.set_to(datetime(1999, 1, 1, tzinfo=UTC), real=REAL)
+
+
+@given(
+    st.timedeltas(min_value=timedelta(0), max_value=timedelta.max),
+    st.datetimes(min_value=EARLIEST.replace(tzinfo=None), max_value=LATEST.replace(tzinfo=None)),
+    st.booleans(),
+)
+def test_any_advance_lands_within_the_range_or_is_refused(delta, start, frozen):
+    clock = Clock.starting_at(start.replace(tzinfo=UTC), frozen=frozen, real=REAL)
+    try:
+        moved = clock.advanced(delta, real=REAL)
+    except ClockOutOfRange:
+        assert delta > LATEST - clock.now(REAL)
+    else:
+        assert EARLIEST <= moved.now(REAL) <= LATEST

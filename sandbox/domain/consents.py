@@ -11,13 +11,18 @@ announcement in the transaction that emits it, so restarts and several server pr
 announce twice. A clock that jumps past the expiry in one go announces `consent.expired` only
 (an "expiring" notice about a consent already over would mislead). Only a login's current
 consent is watched: a renewed login's older consent expires unannounced.
+
+One consent that cannot be announced (its tenant's stored clock unreadable, say) is logged and
+passed over: it must not keep every other tenant's notices from being sent.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 from sqlalchemy.engine import Connection
 
 from sandbox.clock import Clock, system_now
@@ -30,6 +35,9 @@ from sandbox.store import bank_logins as rows
 from sandbox.store.database import Database
 
 EXPIRY_NOTICE = timedelta(days=7)
+
+# Under the delivery worker's logger, so its lines go where the worker's go.
+log = logging.getLogger("sandbox.webhooks.consents")
 
 
 def _now(row: Any, real: datetime) -> datetime:
@@ -56,19 +64,38 @@ def watch(db: Database, tenant_id: str | None = None) -> list[Event]:
     emitted: list[Event] = []
     tenants: dict[str, Tenant] = {}
     for row in candidates:
-        kind = _due(row, real)
-        if kind is None:
+        try:
+            event = _watch_one(db, row, real, tenants)
+        except Exception as error:
+            _log_failure(row, error)
             continue
-        if row["tenant_id"] not in tenants:
-            try:
-                tenants[row["tenant_id"]] = get_tenant(db, row["tenant_id"])
-            except NotFound:  # deleted since the query: nothing left to announce
-                continue
-        with db.begin() as conn:
-            event = _announce(conn, tenants[row["tenant_id"]], row, kind)
         if event is not None:
             emitted.append(event)
     return emitted
+
+
+def _watch_one(db: Database, row: Any, real: datetime, tenants: dict[str, Tenant]) -> Event | None:
+    """Announce one consent if it is due; `tenants` caches the tenants read so far."""
+    kind = _due(row, real)
+    if kind is None:
+        return None
+    if row["tenant_id"] not in tenants:
+        try:
+            tenants[row["tenant_id"]] = get_tenant(db, row["tenant_id"])
+        except NotFound:  # deleted since the query: nothing left to announce
+            return None
+    with db.begin() as conn:
+        return _announce(conn, tenants[row["tenant_id"]], row, kind)
+
+
+def _log_failure(row: Any, error: Exception) -> None:
+    line = {
+        "at": system_now().isoformat(timespec="milliseconds"),
+        "consent_watch_error": f"{type(error).__name__}: {error}"[:300],
+        "tenant_id": row["tenant_id"],
+        "bank_login_id": row["bank_login_id"],
+    }
+    log.warning(orjson.dumps(line).decode())
 
 
 def _announce(conn: Connection, tenant: Tenant, row: Any, kind: str) -> Event | None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sandbox.clock import ClockError
+from sandbox.clock import ClockError, ClockOutOfRange
 from sandbox.domain.states import LoginState
 from sandbox.errors import (
     Conflict,
@@ -34,6 +34,7 @@ __all__ = [
     "BadFilter",
     "BankRefusal",
     "ClockError",
+    "ClockOutOfRange",
     "Conflict",
     "Forbidden",
     "InvalidInput",

@@ -19,6 +19,7 @@ from starlette.responses import Response
 from sandbox.domain.errors import (
     BankRefusal,
     ClockError,
+    ClockOutOfRange,
     Conflict,
     Forbidden,
     InvalidInput,
@@ -40,6 +41,7 @@ STATUS = {
     Conflict: 409,
     InvalidInput: 422,
     ClockError: 409,
+    ClockOutOfRange: 422,
     BankRefusal: 409,
     LoginNotUsable: 409,
     RateLimited: 429,

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from sandbox.scenario.limits import MAX_PERSONAS, TOO_MANY_PERSONAS
 from sandbox.scenario.located import LocatedDict, LocatedList, Problem, locate, read_yaml
 from sandbox.scenario.model import ID_PATTERN, Scenario
 from sandbox.scenario.rules import cross_check
@@ -75,6 +76,9 @@ def load_scenario_text(
     `extends:` may only name a shipped scenario, never a path on the server's disk."""
     problems: list[Problem] = []
     data = _read_with_extends(text, file, base_dir, problems, depth=0)
+    personas = data.get("personas")
+    if isinstance(personas, list) and len(personas) > MAX_PERSONAS:
+        problems.append(Problem(*locate(data, ("personas",), file), TOO_MANY_PERSONAS))
     if problems:
         raise ScenarioError(problems)
     if "name" not in data and default_name:

@@ -13,6 +13,15 @@ from typing import Any
 
 import yaml
 
+from sandbox.scenario.limits import (
+    MAX_CHARS,
+    MAX_DEPTH,
+    TOO_LONG,
+    LimitExceeded,
+    check_size,
+    too_deep,
+)
+
 Path = tuple[str | int, ...]
 
 
@@ -48,6 +57,13 @@ class Problem:
         return f"{self.file}:{self.line}: {self.path or '(top)'}: {self.message}"
 
 
+class BadValue(yaml.MarkedYAMLError):
+    """A scalar that is valid YAML but cannot be a value (a date that does not exist)."""
+
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(problem=message, problem_mark=mark)
+
+
 def _mapping(loader: Any, node: yaml.MappingNode) -> LocatedDict:
     loader.flatten_mapping(node)
     result = LocatedDict()
@@ -77,14 +93,41 @@ def _sequence(loader: Any, node: yaml.SequenceNode) -> LocatedList:
 
 
 def _locating(base: type) -> type:
-    """`base` (a safe loader) with YAML 1.2 booleans and mappings that record where they were
-    written."""
+    """`base` (a safe loader) with YAML 1.2 booleans, mappings that record where they were
+    written, and the size limits checked before anything is built."""
 
     class Loader(base):  # type: ignore[misc, valid-type]
         def __init__(self, stream: str, file: str) -> None:
             super().__init__(stream)
             self.file = file
             self.problems: list[Problem] = []
+            self.depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            # The Python composer recurses per level: stop before Python's own limit does.
+            # (libyaml composes in C and refuses more than 1,000 levels itself.)
+            self.depth += 1
+            try:
+                if self.depth > MAX_DEPTH:
+                    raise too_deep(self.peek_event().start_mark)
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+        def get_single_data(self) -> Any:
+            node = self.get_single_node()
+            if node is None:
+                return None
+            check_size(node)
+            return self.construct_document(node)
+
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+            try:
+                return super().construct_object(node, deep)
+            except (ValueError, OverflowError) as error:  # 2026-02-30, 5,000-digit numbers
+                shown = repr(node.value) if len(repr(node.value)) <= 40 else "the value"
+                reason = str(error).split(";")[0]
+                raise BadValue(f"cannot read {shown}: {reason}", node.start_mark) from None
 
     Loader.yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
@@ -107,27 +150,38 @@ _Loader = _locating(yaml.SafeLoader)
 _FastLoader = _locating(yaml.CSafeLoader) if yaml.__with_libyaml__ else None
 
 
-def _assign_paths(value: Any, path: Path) -> None:
-    if isinstance(value, LocatedDict):
-        value.path = path
-        for key, item in value.items():
-            _assign_paths(item, (*path, key))
-    elif isinstance(value, LocatedList):
-        value.path = path
-        for index, item in enumerate(value):
-            _assign_paths(item, (*path, index))
+def _assign_paths(value: Any, path: Path, seen: set[int]) -> None:
+    """Give each mapping and list its path: where it is first written, which for an alias's
+    value is where its anchor is, so each is visited once."""
+    if not isinstance(value, LocatedDict | LocatedList) or id(value) in seen:
+        return
+    seen.add(id(value))
+    value.path = path
+    items = value.items() if isinstance(value, LocatedDict) else enumerate(value)
+    for key, item in items:
+        _assign_paths(item, (*path, key), seen)
+
+
+def _refused(file: str, error: LimitExceeded | BadValue) -> list[Problem]:
+    line = error.problem_mark.line + 1 if error.problem_mark else 1
+    return [Problem(file, line, "", str(error.problem))]
 
 
 def read_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
-    """Parse `text`; syntax errors come back as problems, never as exceptions."""
+    """Parse `text`; syntax errors and sizes over the limits come back as problems, never as
+    exceptions."""
+    if len(text) > MAX_CHARS:
+        return None, [Problem(file, 1, "", TOO_LONG)]
     if _FastLoader is not None and not yaml.reader.Reader.NON_PRINTABLE.search(text):
         fast = _FastLoader(text, file)
         try:
             data = fast.get_single_data()
+        except (LimitExceeded, BadValue) as error:
+            return None, _refused(file, error)
         except yaml.YAMLError:
             pass  # read again below, for the Python parser's account of what is wrong
         else:
-            _assign_paths(data, ())
+            _assign_paths(data, (), set())
             return data, fast.problems
         finally:
             fast.dispose()
@@ -140,6 +194,8 @@ def read_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
         ]
     try:
         data = loader.get_single_data()
+    except (LimitExceeded, BadValue) as error:
+        return None, _refused(file, error)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
@@ -149,7 +205,7 @@ def read_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(file, 1, "", f"YAML: {error}")]
     finally:
         loader.dispose()
-    _assign_paths(data, ())
+    _assign_paths(data, (), set())
     return data, loader.problems
 
 

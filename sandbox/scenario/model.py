@@ -15,7 +15,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from sandbox.clock import parse_duration
+from sandbox.clock import ClockOutOfRange, in_range, parse_duration
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,62}$"
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
@@ -23,6 +23,10 @@ Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
 Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 ANY_BANK = "*"
+# A century: the longest span a scenario may give (durations, consent and history days), so
+# every date worked out from a clock within its range (sandbox/clock.py) can still be counted.
+MAX_DAYS = 36_500
+Days = Annotated[int, Field(ge=1, le=MAX_DAYS)]
 
 # The currency a bank's accounts are in unless the bank or the account says otherwise.
 COUNTRY_CURRENCY = {
@@ -107,10 +111,26 @@ class BehaviourEvent(StrEnum):
 
 
 def _duration(value: object) -> object:
+    """A duration up to MAX_DAYS, given in ISO 8601 or in seconds."""
     if isinstance(value, str):
-        return parse_duration(value)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return timedelta(seconds=value)
+        value = parse_duration(value)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            value = timedelta(seconds=value)
+        except (ValueError, OverflowError):  # .inf, .nan, 1.0e+300
+            raise ValueError(f"{value} seconds is not a duration the sandbox can count") from None
+    if isinstance(value, timedelta) and value > timedelta(days=MAX_DAYS):
+        raise ValueError(f"longer than the limit of {MAX_DAYS} days")
+    return value
+
+
+def _within_clock_range(value: datetime | None) -> datetime | None:
+    """A date a clock may show; naive dates are left for the caller's time zone message."""
+    if value is not None and value.tzinfo is not None:
+        try:
+            in_range(value)
+        except ClockOutOfRange as error:
+            raise ValueError(error.message) from None
     return value
 
 
@@ -130,7 +150,7 @@ class Clock(Strict):
     def _aware(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("give a time zone, for example 2026-01-15T09:00:00Z")
-        return value
+        return _within_clock_range(value)
 
 
 class Webhook(Strict):
@@ -198,9 +218,9 @@ class Bank(Strict):
     account_types: list[AccountType] = Field(default=[AccountType.CHECKING], min_length=1)
     sources: list[Source] = Field(default=[Source(kind=SourceKind.API)], min_length=1, max_length=2)
     login_fields: LoginFields = LoginFields()
-    consent_days: int = Field(default=180, ge=1)
-    history_days: int = Field(default=90, ge=1)
-    max_history_days: int | None = Field(default=None, ge=1)
+    consent_days: Days = 180
+    history_days: Days = 90
+    max_history_days: Days | None = None
     syncs_per_day: int = Field(default=4, ge=0)
     decoupled_timeout: timedelta = timedelta(minutes=5)
 
@@ -266,6 +286,7 @@ class Trigger(Strict):
             raise ValueError("give exactly one of `sync` (a sync number) or `date`")
         if self.date is not None and self.date.tzinfo is None:
             raise ValueError("give the date a time zone, for example 2026-03-01T00:00:00Z")
+        _within_clock_range(self.date)
         return self
 
 

@@ -14,6 +14,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, ConfigDict, Field, field_validator, model_validator
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -152,8 +153,13 @@ async def create_tenant(request: Request) -> Response:
         webhook_url=body.webhook_url,
         webhook_secret=body.webhook_secret,
     )
-    tenant = _platform(request).tenants.create(
-        options, scenario=body.scenario, scenario_yaml=body.scenario_yaml
+    # Reading a scenario is CPU work up to the scenario limits: a thread does it, so the
+    # server keeps answering other requests meanwhile.
+    tenant = await run_in_threadpool(
+        _platform(request).tenants.create,
+        options,
+        scenario=body.scenario,
+        scenario_yaml=body.scenario_yaml,
     )
     return JSONResponse(_tenant_json(tenant), status_code=201)
 

@@ -61,6 +61,43 @@ def test_bad_clock_bodies_name_the_field(client, tenant):
     assert naive.status_code == 422
 
 
+@pytest.mark.parametrize("advance", ["P99999999999D", "PT99999999999999999999S"])
+def test_an_advance_longer_than_any_duration_is_a_422(client, tenant, advance):
+    moved = clock(client, tenant, advance=advance)
+    assert moved.status_code == 422
+    assert moved.json()["error"]["details"] == [
+        {
+            "field": "advance",
+            "message": f"'{advance}' is longer than the longest duration, P999999999D",
+        }
+    ]
+
+
+RANGE = {"earliest": "2000-01-01T00:00:00+00:00", "latest": "2999-12-31T23:59:59.999999+00:00"}
+
+
+def test_a_clock_set_past_2999_is_a_422_and_the_tenant_stays_readable(client, tenant):
+    moved = clock(client, tenant, set="9999-12-31T23:59:59Z")
+    assert moved.status_code == 422
+    assert moved.json()["error"] == {
+        "code": "clock_out_of_range",
+        "message": "9999-12-31T23:59:59+00:00 is outside the range a clock may show, "
+        "2000-01-01 to 2999-12-31 (UTC)",
+        "details": RANGE,
+    }
+    assert client.get(f"/_sandbox/tenants/{tenant}/clock").json()["now"].startswith("2026-01-15")
+    assert client.get("/_sandbox/tenants").status_code == 200
+
+
+def test_an_advance_that_lands_past_2999_is_a_422(client, tenant):
+    moved = clock(client, tenant, advance="P2900000D")
+    assert moved.status_code == 422
+    assert moved.json()["error"]["code"] == "clock_out_of_range"
+    assert moved.json()["error"]["details"] == RANGE
+    assert clock(client, tenant, set="2999-12-31T23:59:59Z").status_code == 200
+    assert clock(client, tenant, advance="PT1S").status_code == 422
+
+
 def test_tenants_clocks_are_independent(client, tenant):
     other = client.post("/_sandbox/tenants", json={"scenario_yaml": FROZEN}).json()["tenant_id"]
     clock(client, tenant, advance="P181D")

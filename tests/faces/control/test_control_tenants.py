@@ -1,7 +1,15 @@
 """Control API: isolated tenants for parallel test runs."""
 
+import asyncio
+import threading
+
+import httpx
 from sqlalchemy import insert, select
 
+from sandbox.app import create_app
+from sandbox.domain.services import tenants as tenant_service
+from sandbox.scenario import load_scenario_text
+from sandbox.scenario.limits import MAX_DEPTH, MAX_NODES
 from sandbox.store.schema import users
 
 SMALL = """\
@@ -58,6 +66,79 @@ def test_invalid_scenario_yaml_lists_every_problem_with_its_line(client):
         (8, "banks[0].colur"),
     ]
     assert "did you mean `colour`" in error["details"][1]["message"]
+
+
+def test_a_scenario_of_nested_aliases_is_a_quick_422_naming_the_limit(client):
+    lines = ['l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"l{n}: &l{n} [" + ",".join([f"*l{n - 1}"] * 9) + "]" for n in range(1, 9)]
+    laughs = "\n".join(lines) + "\n"  # 432 bytes that stand for 9**9 values
+    response = client.post("/_sandbox/tenants", json={"scenario_yaml": laughs})
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_input"
+    assert error["details"] == [
+        {
+            "line": 6,
+            "path": "",
+            "message": f"scenario too large: more than the limit of {MAX_NODES} values "
+            "(an alias counts as all it stands for)",
+            "file": "scenario_yaml",
+        }
+    ]
+
+
+def test_yaml_nested_100000_deep_is_a_422_naming_the_limit(client):
+    response = client.post("/_sandbox/tenants", json={"scenario_yaml": "[" * 100_000})
+    assert response.status_code == 422
+    (detail,) = response.json()["error"]["details"]
+    assert detail["message"] == (
+        f"scenario too large: nested deeper than the limit of {MAX_DEPTH} levels"
+    )
+
+
+def test_a_clock_start_past_2999_is_a_422_naming_the_range(client):
+    late = SMALL.replace("2026-01-15T09:00:00Z", "9999-12-31T23:59:59Z")
+    response = client.post("/_sandbox/tenants", json={"scenario_yaml": late})
+    assert response.status_code == 422
+    (detail,) = response.json()["error"]["details"]
+    assert (detail["line"], detail["path"]) == (3, "clock.start")
+    assert detail["message"] == (
+        "9999-12-31T23:59:59+00:00 is outside the range a clock may show, "
+        "2000-01-01 to 2999-12-31 (UTC)"
+    )
+
+
+def test_the_server_answers_others_while_it_reads_a_scenario(platform, monkeypatch):
+    reading, release = threading.Event(), threading.Event()
+
+    def slow_read(text: str, file: str):
+        reading.set()
+        release.wait(5)
+        return load_scenario_text(text, file)
+
+    monkeypatch.setattr(tenant_service, "load_scenario_text", slow_read)
+
+    async def create_while_checking_health():
+        transport = httpx.ASGITransport(app=create_app(platform))
+        async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as client:
+            body = {"scenario_yaml": SMALL}
+            creating = asyncio.create_task(client.post("/_sandbox/tenants", json=body))
+            await asyncio.to_thread(reading.wait, 5)
+            health = await client.get("/healthz")
+            still_reading = not creating.done()
+            release.set()
+            return health, still_reading, await creating
+
+    # A thread of its own: browser tests may leave an event loop running in this one.
+    results = []
+    runner = threading.Thread(
+        target=lambda: results.append(asyncio.run(create_while_checking_health()))
+    )
+    runner.start()
+    runner.join(timeout=30)
+    ((health, still_reading, created),) = results
+    assert health.status_code == 200 and still_reading
+    assert created.status_code == 201
 
 
 def test_unknown_shipped_scenario_is_404_with_the_known_names(client):
