@@ -21,7 +21,9 @@ class Platform:
     def open(cls, settings: Settings, scenario: Scenario | None = None) -> Platform:
         """Open the database and load the scenario (unless given); raises SchemaMismatch or
         ScenarioError with a message for the user, before any socket is opened."""
-        scenario = scenario or load_scenario(settings.scenario)
+        scenario = scenario or load_scenario(
+            settings.scenario, allow_link_local=settings.webhook_allow_link_local
+        )
         db = open_database(settings.database_url, reset=settings.reset)
         platform = cls(settings=settings, db=db, scenario=scenario, scenario_name=scenario.name)
         ensure_scenario_tenants(db, scenario, scenario.name)

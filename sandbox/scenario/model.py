@@ -15,6 +15,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from sandbox.urls import RedirectUri, WebhookUrl
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,62}$"
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
@@ -147,7 +149,7 @@ class Clock(Strict):
 
 
 class Webhook(Strict):
-    url: str = Field(pattern=r"^https?://")
+    url: WebhookUrl
     secret: str = Field(min_length=8)
 
 
@@ -163,7 +165,7 @@ class Tenant(Strict):
     client_secret: str = Field(min_length=8)
     api_key: str = Field(min_length=8)
     allowed_ips: list[str] = ["127.0.0.1/32", "::1/128"]
-    redirect_uris: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9+.-]*://")]] = []
+    redirect_uris: list[RedirectUri] = []
     webhook: Webhook | None = None
     branding: Branding = Branding()
 
