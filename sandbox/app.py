@@ -10,20 +10,28 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount
+from starlette.types import Scope
 
 from sandbox.domain.platform import Platform
+from sandbox.errors import SandboxError
 from sandbox.faces.control.routes import control_app
-from sandbox.faces.json import EXCEPTION_HANDLERS, JSONResponse
+from sandbox.faces.json import EXCEPTION_HANDLERS, JSONResponse, refusal, status_of
 from sandbox.faces.native.routes import native_app
 from sandbox.faces.routing import resource
 from sandbox.faces.web.routes import web_routes
 from sandbox.middleware.body_limit import BodyLimit
+from sandbox.middleware.hosts import AllowedHosts, HostCheck
+from sandbox.middleware.json_bodies import JsonBodies
+from sandbox.middleware.origins import OriginCheck
 from sandbox.middleware.request_log import RequestLog
 from sandbox.webhooks.worker import WebhookWorker
 
 SPEC = Path(__file__).resolve().parents[1] / "openapi.yaml"
+# Where the faces that speak JSON (`sandbox/faces/json.py`) live.
+JSON_PATHS = ("/api/", "/_sandbox/")
+CONTROL_PATHS = ("/_sandbox/",)
 
 
 async def healthz(request: Request) -> Response:
@@ -33,6 +41,14 @@ async def healthz(request: Request) -> Response:
 
 async def openapi_spec(request: Request) -> Response:
     return Response(SPEC.read_bytes(), media_type="application/yaml")
+
+
+def edge_refusal(scope: Scope, error: SandboxError) -> Response:
+    """A request refused before any route runs: in the native JSON format for the JSON faces,
+    a line of text for the rest (the hosted pages need a tenant's colours for their own)."""
+    if scope["path"].startswith(JSON_PATHS):
+        return refusal(scope, error)
+    return PlainTextResponse(f"{error.message}\n", status_code=status_of(error))
 
 
 def create_app(platform: Platform) -> Starlette:
@@ -45,6 +61,7 @@ def create_app(platform: Platform) -> Starlette:
         finally:
             await worker.stop()
 
+    hosts = AllowedHosts.of(platform.settings)
     app = Starlette(
         routes=[
             # First: the data API is the busiest, and no other route shares its prefix.
@@ -56,6 +73,10 @@ def create_app(platform: Platform) -> Starlette:
         ],
         middleware=[
             Middleware(RequestLog),
+            # The edge checks, cheapest and widest first (sandbox/middleware, README "Security").
+            Middleware(HostCheck, hosts=hosts, answer=edge_refusal),
+            Middleware(OriginCheck, paths=CONTROL_PATHS, hosts=hosts, answer=edge_refusal),
+            Middleware(JsonBodies, paths=JSON_PATHS, answer=edge_refusal),
             Middleware(BodyLimit, max_bytes=platform.settings.max_body_bytes),
         ],
         exception_handlers=EXCEPTION_HANDLERS,

@@ -95,10 +95,15 @@ def _serve(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from sandbox.scenario import ScenarioError, load_scenario
 
+    try:
+        allow_link_local = Settings.from_env().webhook_allow_link_local
+    except ValueError as error:
+        print(f"bank-sandbox: {error}", file=sys.stderr)
+        return 2
     failed = False
     for file in args.files:
         try:
-            scenario = load_scenario(file)
+            scenario = load_scenario(file, allow_link_local=allow_link_local)
         except ScenarioError as error:
             failed = True
             print(error)

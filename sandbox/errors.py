@@ -39,3 +39,25 @@ class Unavailable(SandboxError):
     """The sandbox cannot answer now (every database connection stayed busy): try again."""
 
     code = "unavailable"
+
+
+class Forbidden(SandboxError):
+    """A request refused for where it comes from, whoever sends it."""
+
+    code = "forbidden"
+
+
+class HostNotAllowed(Forbidden):
+    """The `Host` is not a name this server answers to (DNS rebinding, a wrong proxy)."""
+
+    code = "host_not_allowed"
+
+
+class OriginNotAllowed(Forbidden):
+    """A browser sent the request from another site's page."""
+
+    code = "origin_not_allowed"
+
+
+class UnsupportedMediaType(SandboxError):
+    code = "unsupported_media_type"

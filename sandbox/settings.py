@@ -5,11 +5,14 @@ from __future__ import annotations
 import ipaddress
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 DEFAULT_DATABASE = "sqlite:///.sandbox/state.db"
+# An allowed host name (or IPv4 address), or `*.` and a domain; IPv6 addresses are parsed.
+_HOST_PATTERN = re.compile(r"(\*\.)?[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,11 @@ class Settings:
     webhook_max_attempts: int = 8
     webhook_timeout_seconds: float = 10.0
     webhook_poll_seconds: float = 0.5
+    # Host names the server answers to besides loopback ones and the bound host (`*.x` for any
+    # name under x); see sandbox/middleware/hosts.py.
+    allowed_hosts: tuple[str, ...] = ()
+    # Webhooks may target 169.254.0.0/16 and fe80::/10 (cloud metadata); see sandbox/urls.py.
+    webhook_allow_link_local: bool = False
 
     def __post_init__(self) -> None:
         seconds = ("webhook_retry_base_seconds", "webhook_timeout_seconds", "webhook_poll_seconds")
@@ -41,6 +49,12 @@ class Settings:
             raise ValueError("SANDBOX_READ_CACHE_MB must be from 0 (no cache) to 65536")
         if not 1 <= self.webhook_max_attempts <= 100:
             raise ValueError("SANDBOX_WEBHOOK_MAX_ATTEMPTS must be from 1 to 100")
+        for name in self.allowed_hosts:
+            if not _allowed_host_name(name):
+                raise ValueError(
+                    f"SANDBOX_ALLOWED_HOSTS: {name!r} is not a lower-case host name, "
+                    "`*.` and a domain, or an IP address (give no scheme and no port)"
+                )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **flags: Any) -> Settings:
@@ -59,6 +73,12 @@ class Settings:
             webhook_max_attempts=int(_number(env, "SANDBOX_WEBHOOK_MAX_ATTEMPTS", 8, whole=True)),
             webhook_timeout_seconds=_number(env, "SANDBOX_WEBHOOK_TIMEOUT_SECONDS", 10.0),
             webhook_poll_seconds=_number(env, "SANDBOX_WEBHOOK_POLL_SECONDS", 0.5),
+            allowed_hosts=tuple(
+                name.strip().lower()
+                for name in env.get("SANDBOX_ALLOWED_HOSTS", "").split(",")
+                if name.strip()
+            ),
+            webhook_allow_link_local=_flag(env, "SANDBOX_WEBHOOK_ALLOW_LINK_LOCAL"),
         )
         return replace(settings, **{k: v for k, v in flags.items() if v is not None})
 
@@ -71,6 +91,27 @@ class Settings:
             return ipaddress.ip_address(self.host).is_loopback
         except ValueError:
             return False
+
+
+def _allowed_host_name(name: str) -> bool:
+    if ":" not in name:
+        return _HOST_PATTERN.fullmatch(name) is not None
+    try:
+        ipaddress.IPv6Address(name.removeprefix("[").removesuffix("]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    """A yes/no variable: 1, true, yes or on; 0, false, no, off or empty; anything else is
+    refused rather than read as either."""
+    raw = env.get(name, "").strip().lower()
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be 1 or 0, not {raw!r}")
 
 
 def _number(env: Mapping[str, str], name: str, default: float, *, whole: bool = False) -> float:

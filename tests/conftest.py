@@ -27,9 +27,13 @@ def default_scenario() -> Scenario:
     return load_scenario("default")
 
 
+# The Host that Starlette's TestClient sends: the app answers to it only where a test says so.
+TEST_CLIENT_HOSTS = ("testserver",)
+
+
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(database_url="sqlite:///:memory:")
+    return Settings(database_url="sqlite:///:memory:", allowed_hosts=TEST_CLIENT_HOSTS)
 
 
 @pytest.fixture

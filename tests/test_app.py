@@ -80,3 +80,14 @@ def test_the_spec_is_served(client):
     response = client.get("/openapi.yaml")
     assert response.status_code == 200
     assert response.text.startswith("openapi: 3.")
+
+
+def test_the_host_is_checked_first_and_refusals_are_logged_with_an_id(client):
+    answer = client.post(
+        "http://attacker.example/_sandbox/tenants",
+        content=b"{}",
+        headers={"Content-Type": "text/plain", "Origin": "https://attacker.example"},
+    )
+    assert answer.status_code == 403
+    assert answer.json()["error"]["code"] == "host_not_allowed"
+    assert len(answer.headers["x-request-id"]) == 32

@@ -60,6 +60,19 @@ def test_validate_explains_yaml_nested_too_deep(tmp_path, capsys):
     ]
 
 
+def test_validate_follows_the_link_local_webhook_setting(tmp_path, capsys, monkeypatch):
+    scenario = tmp_path / "metadata.yaml"
+    scenario.write_text(
+        "extends: default\ntenants:\n  - id: demo\n    name: Demo\n    client_id: demo\n"
+        "    client_secret: demo-secret\n    api_key: demo-api-key-0001\n"
+        "    webhook: {url: 'http://169.254.169.254/hook', secret: whsec-meta}\n"
+    )
+    assert main(["validate", str(scenario)]) == 1
+    assert "a link-local address is no webhook target" in capsys.readouterr().out
+    monkeypatch.setenv("SANDBOX_WEBHOOK_ALLOW_LINK_LOCAL", "1")
+    assert main(["validate", str(scenario)]) == 0
+
+
 def test_generate_prints_the_personas_data_as_json(capsys):
     code = main(
         [

@@ -17,6 +17,7 @@ from sandbox.clock import ClockError, ClockOutOfRange
 from sandbox.domain.states import LoginState
 from sandbox.errors import (
     Conflict,
+    Forbidden,
     InvalidInput,
     NotFound,
     SandboxError,
@@ -57,12 +58,6 @@ class BadCredentials(Unauthorized):
     """Credentials were sent but belong to no tenant."""
 
     code = "invalid_credentials"
-
-
-class Forbidden(SandboxError):
-    """The caller is known but may not do this."""
-
-    code = "forbidden"
 
 
 class IpNotAllowed(Forbidden):

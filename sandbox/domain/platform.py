@@ -47,7 +47,12 @@ class Platform:
 
     def __post_init__(self) -> None:
         db = self.db
-        self.tenants = Tenants(db, self.scenario, self.scenario_name)
+        self.tenants = Tenants(
+            db,
+            self.scenario,
+            self.scenario_name,
+            allow_link_local=self.settings.webhook_allow_link_local,
+        )
         self.clock = Clocks(db)
         self.banks = Banks()
         self.users = Users(db)
@@ -64,7 +69,9 @@ class Platform:
     def open(cls, settings: Settings, scenario: Scenario | None = None) -> Platform:
         """Open the database and load the scenario (unless given); raises SchemaMismatch or
         ScenarioError with a message for the user, before any socket is opened."""
-        scenario = scenario or load_scenario(settings.scenario)
+        scenario = scenario or load_scenario(
+            settings.scenario, allow_link_local=settings.webhook_allow_link_local
+        )
         db = open_database(settings.database_url, reset=settings.reset)
         platform = cls(settings=settings, db=db, scenario=scenario, scenario_name=scenario.name)
         ensure_scenario_tenants(db, scenario, scenario.name)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Scope
 
 from sandbox.domain.errors import (
     BankRefusal,
@@ -33,6 +34,7 @@ from sandbox.domain.errors import (
     UnknownBank,
 )
 from sandbox.domain.records import BankLogin
+from sandbox.errors import UnsupportedMediaType
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -49,6 +51,7 @@ STATUS = {
     Forbidden: 403,
     TooLarge: 413,
     Unavailable: 503,
+    UnsupportedMediaType: 415,
 }
 
 # Domain codes this format spells its own way: every 404 of the JSON APIs says `not_found`.
@@ -73,10 +76,24 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def status_of(error: SandboxError) -> int:
+    return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+
+
 def sandbox_error(request: Request, error: Exception) -> JSONResponse:
     """Exception handler: a SandboxError in the native format with its mapped status."""
     assert isinstance(error, SandboxError)
-    status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+    return error_json(error)
+
+
+def refusal(scope: Scope, error: SandboxError) -> JSONResponse:
+    """How the HTTP edge (`sandbox/middleware`) answers a request it refuses before any route
+    runs, for the faces that speak this format."""
+    return error_json(error)
+
+
+def error_json(error: SandboxError) -> JSONResponse:
+    status = status_of(error)
     headers = {"WWW-Authenticate": 'Bearer realm="bank-sandbox"'} if status == 401 else None
     return error_response(
         status, wire_code(error), error.message, error.details, headers or retry_after(error)
@@ -108,15 +125,19 @@ def http_error(request: Request, error: Exception) -> JSONResponse:
 EXCEPTION_HANDLERS = {SandboxError: sandbox_error, HTTPException: http_error}
 
 
-async def read_model(request: Request, model: type[Model]) -> Model:
-    """The request's JSON body as `model`; InvalidInput names every wrong or unknown field."""
+async def read_model(
+    request: Request, model: type[Model], context: dict[str, Any] | None = None
+) -> Model:
+    """The request's JSON body as `model` (validated with `context`, for rules that depend on
+    settings); InvalidInput names every wrong or unknown field. The HTTP edge has already
+    refused bodies that are not labelled JSON (`sandbox/middleware/json_bodies.py`)."""
     raw = await request.body()
     try:
         data = orjson.loads(raw or b"{}")
     except orjson.JSONDecodeError as error:
         raise InvalidInput(f"the body is not valid JSON: {error}") from None
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as error:
         details = [
             {"field": ".".join(map(str, item["loc"])) or "(body)", "message": _message(item)}

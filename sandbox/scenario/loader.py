@@ -13,6 +13,7 @@ from sandbox.scenario.limits import MAX_PERSONAS, TOO_MANY_PERSONAS
 from sandbox.scenario.located import LocatedDict, LocatedList, Problem, locate, read_yaml
 from sandbox.scenario.model import ID_PATTERN, Scenario
 from sandbox.scenario.rules import cross_check
+from sandbox.urls import registration_context
 
 SHIPPED = Path(__file__).resolve().parents[2] / "scenarios"
 MAX_EXTENDS_DEPTH = 8
@@ -29,7 +30,6 @@ PATTERN_WORDS = {
     r"^#[0-9a-fA-F]{6}$": "a colour like #1f6feb",
     r"^[A-Z]{2}$": "a two-letter ISO country code like DE",
     r"^[A-Z]{3}$": "a three-letter ISO currency code like EUR",
-    r"^https?://": "an http:// or https:// URL",
     r"^(\*|[a-z0-9][a-z0-9_.-]{0,62})$": 'a bank id, or "*" for every bank',
 }
 
@@ -59,18 +59,30 @@ def resolve(name_or_path: str | Path) -> Path:
     return Path(text)
 
 
-def load_scenario(name_or_path: str | Path) -> Scenario:
-    """Load a shipped scenario by name or a scenario file; raises ScenarioError."""
+def load_scenario(name_or_path: str | Path, *, allow_link_local: bool = False) -> Scenario:
+    """Load a shipped scenario by name or a scenario file; raises ScenarioError.
+    `allow_link_local`: SANDBOX_WEBHOOK_ALLOW_LINK_LOCAL (see `sandbox/urls.py`)."""
     path = resolve(name_or_path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ScenarioError([Problem(str(path), 1, "", f"cannot read: {error.strerror}")]) from None
-    return load_scenario_text(text, str(path), base_dir=path.parent, default_name=path.stem)
+    return load_scenario_text(
+        text,
+        str(path),
+        base_dir=path.parent,
+        default_name=path.stem,
+        allow_link_local=allow_link_local,
+    )
 
 
 def load_scenario_text(
-    text: str, file: str = "<scenario>", *, base_dir: Path | None = None, default_name: str = ""
+    text: str,
+    file: str = "<scenario>",
+    *,
+    base_dir: Path | None = None,
+    default_name: str = "",
+    allow_link_local: bool = False,
 ) -> Scenario:
     """Load scenario YAML given as text. Without `base_dir` (text sent over the API),
     `extends:` may only name a shipped scenario, never a path on the server's disk."""
@@ -85,7 +97,7 @@ def load_scenario_text(
         data["name"] = default_name
     scenario = None
     try:
-        scenario = Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data, context=registration_context(allow_link_local))
     except ValidationError as error:
         problems.extend(_problems_from(error, data, file))
     problems.extend(cross_check(data, file))

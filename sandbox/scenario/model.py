@@ -16,6 +16,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sandbox.clock import ClockOutOfRange, in_range, parse_duration
+from sandbox.urls import RedirectUri, WebhookUrl
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,62}$"
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
@@ -154,7 +155,7 @@ class Clock(Strict):
 
 
 class Webhook(Strict):
-    url: str = Field(pattern=r"^https?://")
+    url: WebhookUrl
     secret: str = Field(min_length=8)
 
 
@@ -179,7 +180,7 @@ class Tenant(Strict):
     client_secret: str = Field(min_length=8)
     api_key: str = Field(min_length=8)
     allowed_ips: list[Annotated[str, AfterValidator(_ip_range)]] = ["127.0.0.1/32", "::1/128"]
-    redirect_uris: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9+.-]*://")]] = []
+    redirect_uris: list[RedirectUri] = []
     webhook: Webhook | None = None
     branding: Branding = Branding()
 

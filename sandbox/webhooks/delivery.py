@@ -9,6 +9,12 @@ next delivery; a longer one is cut off, connection and all.
 The POST is made with the standard library's `http.client`, from a thread of the `Sender`: on
 this machine httpx's async client spent 0.7 to 1.1 ms of CPU on a delivery and `http.client`
 0.15 to 0.2 ms, and the server's core is shared with every page and import.
+
+A host that resolves to a link-local address (169.254.0.0/16, where clouds serve instance
+metadata; fe80::/10) is not connected to unless SANDBOX_WEBHOOK_ALLOW_LINK_LOCAL is set: the
+address is checked after resolving and the connection made to that very address, so a name
+cannot pass the check and then resolve elsewhere. Registration refuses literal addresses
+already (`sandbox/urls.py`); this catches names, and URLs stored before that rule.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import http.client
+import ipaddress
 import socket
 import ssl
 import threading
@@ -25,6 +32,7 @@ from functools import cached_property
 from urllib.parse import SplitResult, urlsplit
 
 from sandbox.clock import monotonic, system_now
+from sandbox.urls import LINK_LOCAL_HINT, is_link_local
 from sandbox.webhooks.signing import sign
 
 USER_AGENT = "bank-sandbox-webhooks/0.1"
@@ -73,6 +81,32 @@ class _Target:
         return cls(https, url.hostname, url.port or (443 if https else 80), path)
 
 
+class LinkLocalRefused(OSError):
+    """The webhook's host resolves to a link-local address, which delivery does not post to."""
+
+
+def _connect_vetted(
+    address: tuple[str, int], timeout: float | None, source_address: tuple[str, int] | None
+) -> socket.socket:
+    """`socket.create_connection` to an address `address` resolves to, none of which may be
+    link-local (a name resolving to one such address among others is refused all the same)."""
+    host, port = address
+    resolved = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    ips = list(dict.fromkeys(sockaddr[0] for *_, sockaddr in resolved))
+    for ip in ips:
+        if is_link_local(ipaddress.ip_address(ip.partition("%")[0])):
+            raise LinkLocalRefused(
+                f"{host} resolves to the link-local address {ip}; {LINK_LOCAL_HINT}"
+            )
+    error: OSError = OSError(f"{host} resolves to no address")
+    for ip in ips:
+        try:
+            return socket.create_connection((ip, port), timeout, source_address)
+        except OSError as failed:
+            error = failed
+    raise error
+
+
 class _Call:
     """One post in flight, from the event loop's side: its connection, to cut off when the
     attempt is given up (its deadline passed, or the worker stops), so the thread is free."""
@@ -102,7 +136,8 @@ class Sender:
     """Threads that post, each keeping one connection per host to reuse. An attempt given up
     cuts its connection off, so no thread waits on a slow receiver after that."""
 
-    def __init__(self, threads: int) -> None:
+    def __init__(self, threads: int, *, allow_link_local: bool = False) -> None:
+        self._allow_link_local = allow_link_local
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="webhook-sender")
         self._local = threading.local()
         self._calls: set[_Call] = set()
@@ -160,11 +195,17 @@ class Sender:
         return status
 
     def _connection(self, target: _Target, timeout: float) -> http.client.HTTPConnection:
+        connection: http.client.HTTPConnection
         if target.https:
-            return http.client.HTTPSConnection(
+            connection = http.client.HTTPSConnection(
                 target.host, target.port, timeout=timeout, context=self._tls
             )
-        return http.client.HTTPConnection(target.host, target.port, timeout=timeout)
+        else:
+            connection = http.client.HTTPConnection(target.host, target.port, timeout=timeout)
+        if not self._allow_link_local:
+            # Where http.client opens its socket; TLS then wraps it, checking `target.host`.
+            connection._create_connection = _connect_vetted  # type: ignore[attr-defined]
+        return connection
 
 
 def _exchange(

@@ -57,6 +57,7 @@ class WebhookWorker:
         self.max_attempts = settings.webhook_max_attempts
         self.timeout = settings.webhook_timeout_seconds
         self.poll = settings.webhook_poll_seconds
+        self.allow_link_local = settings.webhook_allow_link_local
         self._task: asyncio.Task[None] | None = None
         self._sender: Sender | None = None
         self._in_flight: set[int] = set()
@@ -111,7 +112,7 @@ class WebhookWorker:
     def _senders(self) -> Sender:
         """The threads that post, started for the first delivery."""
         if self._sender is None:
-            self._sender = Sender(threads=BATCH)
+            self._sender = Sender(threads=BATCH, allow_link_local=self.allow_link_local)
         return self._sender
 
     def _claim(self) -> list[Claimed]:

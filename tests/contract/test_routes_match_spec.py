@@ -64,3 +64,19 @@ def test_every_operation_that_uses_the_database_documents_the_busy_answer():
             busy = operation["responses"].get("503", {}).get("$ref", "")
             expected = "WebUnavailable" if path.startswith(("/connect", "/bank")) else "Unavailable"
             assert busy == f"#/components/responses/{expected}", f"{method} {path}: 503 is {busy!r}"
+
+
+def test_every_operation_documents_the_edge_refusals():
+    """Any request may carry a Host the sandbox does not answer to (403), and any body sent to
+    a JSON API that is not labelled JSON is a 415 (tests/middleware)."""
+    paths = yaml.safe_load(SPEC.read_text())["paths"]
+    for path, item in paths.items():
+        for method, operation in item.items():
+            if method not in HTTP_METHODS:
+                continue
+            responses = operation["responses"]
+            assert "403" in responses, f"{method} {path} does not document 403"
+            if path.startswith(("/api/", "/_sandbox/")) and method != "get":
+                assert responses.get("415", {}).get("$ref", "").endswith("/UnsupportedMediaType"), (
+                    f"{method} {path} does not document 415"
+                )

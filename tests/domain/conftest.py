@@ -69,7 +69,7 @@ if os.environ.get("SANDBOX_TEST_DATABASE_URL"):
 @pytest.fixture(params=DATABASES)
 def settings(request: pytest.FixtureRequest) -> Settings:
     """The domain's rules run on SQLite always and on PostgreSQL when CI provides one."""
-    return Settings(database_url=request.param, reset=True)
+    return Settings(database_url=request.param, reset=True, allowed_hosts=("testserver",))
 
 
 @pytest.fixture

@@ -61,7 +61,8 @@ def test_a_provider_session_needs_its_signature(platform, world, user):
         Kind.PROVIDER_SESSION, issued.secret, signature=issued.signature
     )
     assert caller.user.id == user.id
-    for wrong in (None, "", issued.signature[:-1] + "0", issued.secret):
+    flipped = issued.signature[:-1] + ("1" if issued.signature[-1] == "0" else "0")
+    for wrong in (None, "", flipped, issued.secret):
         with pytest.raises(BadCredentials):
             platform.callers.resolve(Kind.PROVIDER_SESSION, issued.secret, signature=wrong)
 

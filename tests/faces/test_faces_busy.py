@@ -22,7 +22,8 @@ AUTH = {"Authorization": "Bearer demo-api-key-0001"}
 @pytest.fixture
 def file_platform(tmp_path: Path, default_scenario: Scenario) -> Iterator[Platform]:
     platform = Platform.open(
-        Settings(database_url=f"sqlite:///{tmp_path / 'state.db'}"), default_scenario
+        Settings(database_url=f"sqlite:///{tmp_path / 'state.db'}", allowed_hosts=("testserver",)),
+        default_scenario,
     )
     yield platform
     platform.close()

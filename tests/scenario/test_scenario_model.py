@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from sandbox.clock import parse_duration
 from sandbox.scenario import ScenarioError, load_scenario_text
-from sandbox.scenario.model import MAX_DAYS, parse_duration
+from sandbox.scenario.model import MAX_DAYS
 
 BANK = "banks:\n  - {id: b, name: B, country: DE, %s}\n"
 OUT_OF_RANGE = "is outside the range a clock may show, 2000-01-01 to 2999-12-31 (UTC)"

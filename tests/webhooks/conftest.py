@@ -22,7 +22,7 @@ FAST = {
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(database_url="sqlite:///:memory:", **FAST)
+    return Settings(database_url="sqlite:///:memory:", allowed_hosts=("testserver",), **FAST)
 
 
 @pytest.fixture

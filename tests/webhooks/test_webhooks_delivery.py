@@ -224,3 +224,34 @@ def test_each_attempt_is_logged_without_the_url_or_the_secret(client, tenant, re
     assert set(outcomes) == {"delivered", "retry"}
     assert logged_attempts(lines) == recorded
     assert receiver.url not in caplog.text and tenant["webhook_secret"] not in caplog.text
+
+
+def test_a_webhook_host_that_resolves_to_a_metadata_address_is_not_posted_to(client, monkeypatch):
+    """DNS may point a harmless-looking name at the cloud's metadata service: the address is
+    checked after resolving, and the attempt recorded as failed, saying why."""
+    import socket
+
+    resolve = socket.getaddrinfo
+
+    def rebinding_dns(host, port, *args, **kwargs):
+        if host == "hooks.rebind.test":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("169.254.169.254", port))]
+        return resolve(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_dns)
+    body = {"webhook_url": "http://hooks.rebind.test/hook", "webhook_secret": "whsec-rebind"}
+    made = client.post("/_sandbox/tenants", json=body)
+    assert made.status_code == 201, made.text
+    tenant = made.json()
+    connect(client, tenant)
+    delivery = next(
+        d for d in wait_until_settled(client, tenant).values() if d["type"] == "user.created"
+    )
+    assert delivery["status"] == "failed"
+    assert delivery["attempts"]
+    for attempt in delivery["attempts"]:
+        assert attempt["status_code"] is None
+        assert attempt["error"] == (
+            "LinkLocalRefused: hooks.rebind.test resolves to the link-local address "
+            "169.254.169.254; set SANDBOX_WEBHOOK_ALLOW_LINK_LOCAL=1 to allow it"
+        )

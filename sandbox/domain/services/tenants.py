@@ -18,8 +18,12 @@ from sandbox.store.database import Database
 
 
 class Tenants:
-    def __init__(self, db: Database, scenario: Scenario, scenario_name: str) -> None:
+    def __init__(
+        self, db: Database, scenario: Scenario, scenario_name: str, *, allow_link_local: bool
+    ) -> None:
         self._db, self._scenario, self._scenario_name = db, scenario, scenario_name
+        # SANDBOX_WEBHOOK_ALLOW_LINK_LOCAL: whether a scenario's webhook may be link-local.
+        self._allow_link_local = allow_link_local
 
     def create(
         self,
@@ -37,14 +41,16 @@ class Tenants:
     def _scenario_for(self, name: str | None, text: str | None) -> tuple[Scenario, str]:
         try:
             if text is not None:
-                scenario = load_scenario_text(text, "scenario_yaml")
+                scenario = load_scenario_text(
+                    text, "scenario_yaml", allow_link_local=self._allow_link_local
+                )
                 return scenario, scenario.name
             if name is None or name == self._scenario_name:
                 return self._scenario, self._scenario_name
             shipped = shipped_scenarios()
             if name not in shipped:
                 raise NotFound(f"no shipped scenario {name!r}", details={"known": sorted(shipped)})
-            return load_scenario(shipped[name]), name
+            return load_scenario(shipped[name], allow_link_local=self._allow_link_local), name
         except ScenarioError as error:
             details = [
                 {"line": p.line, "path": p.path, "message": p.message, "file": p.file}

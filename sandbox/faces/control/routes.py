@@ -7,7 +7,6 @@ reset it, and move its clock; list the webhooks sent and fire any event on deman
 
 from __future__ import annotations
 
-import hmac
 import re
 from datetime import datetime, timedelta
 from typing import Annotated
@@ -18,11 +17,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.clock import parse_duration
 from sandbox.domain.deliveries import Delivery
-from sandbox.domain.errors import InvalidInput, NotFound, Unauthorized
+from sandbox.domain.errors import InvalidInput, NotFound
 from sandbox.domain.platform import Platform
 from sandbox.domain.sca import ListedChallenge
 from sandbox.domain.states import LoginState, ScaStatus
@@ -32,11 +30,13 @@ from sandbox.faces.json import (
     Body,
     JSONResponse,
     bank_login_json,
-    error_response,
     read_model,
+    refusal,
 )
 from sandbox.faces.queries import BadQuery, decode_last_id, encode_last_id
 from sandbox.faces.routing import resource
+from sandbox.middleware.admin_token import AdminToken
+from sandbox.urls import RedirectUri, WebhookUrl, registration_context
 
 
 class NewTenant(Body):
@@ -44,8 +44,8 @@ class NewTenant(Body):
     scenario_yaml: str | None = Field(default=None, min_length=1)
     tenant_id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,62}$")] | None = None
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    redirect_uris: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9+.-]*://")]] | None = None
-    webhook_url: Annotated[str, Field(pattern=r"^https?://")] | None = None
+    redirect_uris: list[RedirectUri] | None = None
+    webhook_url: WebhookUrl | None = None
     webhook_secret: str | None = Field(default=None, min_length=8)
 
     @model_validator(mode="after")
@@ -145,7 +145,9 @@ def _clock_json(tenant: Tenant) -> dict:
 
 
 async def create_tenant(request: Request) -> Response:
-    body = await read_model(request, NewTenant)
+    platform = _platform(request)
+    context = registration_context(platform.settings.webhook_allow_link_local)
+    body = await read_model(request, NewTenant, context)
     options = TenantOptions(
         tenant_id=body.tenant_id,
         name=body.name,
@@ -374,26 +376,6 @@ def _int_param(request: Request, name: str) -> int:
     return int(raw)
 
 
-class AdminToken:
-    """Requires `Authorization: Bearer <SANDBOX_ADMIN_TOKEN>` whenever a token is configured."""
-
-    def __init__(self, app: ASGIApp, token: str | None) -> None:
-        self.app, self.token = app, token
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.token is not None and scope["type"] == "http":
-            header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
-            given = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
-            if not hmac.compare_digest(given.encode(), self.token.encode()):
-                error = Unauthorized("the control API needs `Authorization: Bearer <admin token>`")
-                response = error_response(
-                    401, error.code, error.message, None, {"WWW-Authenticate": "Bearer"}
-                )
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
 def control_app(platform: Platform) -> Starlette:
     routes = [
         resource("/tenants", get=list_tenants, post=create_tenant),
@@ -418,7 +400,7 @@ def control_app(platform: Platform) -> Starlette:
     app = Starlette(
         routes=routes,
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[Middleware(AdminToken, token=platform.settings.admin_token)],
+        middleware=[Middleware(AdminToken, token=platform.settings.admin_token, answer=refusal)],
     )
     app.state.platform = platform
     return app

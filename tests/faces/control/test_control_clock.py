@@ -112,7 +112,9 @@ def test_clock_of_an_unknown_tenant_is_404(client):
 def test_admin_token_is_required_when_configured(default_scenario):
     from starlette.testclient import TestClient
 
-    settings = Settings(database_url="sqlite:///:memory:", admin_token="s3cret-token")
+    settings = Settings(
+        database_url="sqlite:///:memory:", admin_token="s3cret-token", allowed_hosts=("testserver",)
+    )
     platform = Platform.open(settings, default_scenario)
     with TestClient(create_app(platform)) as client:
         missing = client.get("/_sandbox/tenants")

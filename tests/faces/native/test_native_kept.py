@@ -53,7 +53,9 @@ def _id(url: str) -> str:
 @pytest.fixture(params=DATABASES, ids=_id)
 def settings(request, tmp_path) -> Settings:
     """Every read-cache test runs on a SQLite file, in memory, and on PostgreSQL in CI."""
-    return Settings(database_url=_url(request.param, tmp_path), reset=True)
+    return Settings(
+        database_url=_url(request.param, tmp_path), reset=True, allowed_hosts=("testserver",)
+    )
 
 
 @pytest.fixture

@@ -1,10 +1,19 @@
 """Connect and management sessions: links into the hosted UI for the tenant's users."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 
+from sandbox.settings import Settings
+
 CALLBACK = "http://127.0.0.1:3000/callback"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """A sandbox also known as `sandbox.example` (behind a proxy, say)."""
+    return replace(settings, allowed_hosts=(*settings.allowed_hosts, "sandbox.example"))
 
 
 def new_session(api, **body):
@@ -123,7 +132,8 @@ def test_explicit_nulls_and_missing_fields_are_named(api):
     assert "state" in nulls.json()["error"]["details"][0]["message"]
     empty = api.post("/connect-sessions")
     assert [d["field"] for d in empty.json()["error"]["details"]] == ["user_id", "redirect_uri"]
-    broken = api.client.post("/api/v1/connect-sessions", headers=api.headers, content=b"{nope")
+    json_headers = {**api.headers, "Content-Type": "application/json"}
+    broken = api.client.post("/api/v1/connect-sessions", headers=json_headers, content=b"{nope")
     assert broken.status_code == 422
     assert api.get("/users").json()["users"] == []
 
