@@ -7,11 +7,11 @@ refuse unknown fields, and every problem is named in `details` as `{"field", "me
 from __future__ import annotations
 
 import math
-from datetime import datetime
-from typing import Any, TypeVar
+from datetime import date, datetime
+from typing import Annotated, Any, TypeVar
 
 import orjson
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, model_validator
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -147,6 +147,16 @@ async def read_model(
         raise InvalidInput(f"invalid body: {fields}", details=details) from None
 
 
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+# Text that can be stored in any database (PostgreSQL refuses NUL in strings).
+Text = Annotated[str, AfterValidator(_no_nul)]
+
+
 class Body(BaseModel):
     """A request body: unknown keys and explicit nulls are refused, so a typo never passes."""
 
@@ -170,7 +180,8 @@ def _message(item: Any) -> str:
     return item["msg"].removeprefix("Value error, ")
 
 
-def _iso(value: datetime | None) -> str | None:
+def iso(value: date | datetime | None) -> str | None:
+    """A time (or date) as ISO 8601 with its UTC offset; None stays null."""
     return None if value is None else value.isoformat()
 
 
@@ -184,7 +195,7 @@ def bank_login_json(login: BankLogin) -> dict[str, Any]:
         "account_type": login.account_type,
         "state": login.state.value,
         "state_detail": login.state_detail,
-        "state_until": _iso(login.state_until),
+        "state_until": iso(login.state_until),
         "consent": None
         if consent is None
         else {
@@ -193,7 +204,7 @@ def bank_login_json(login: BankLogin) -> dict[str, Any]:
             "history_days": consent.history_days,
         },
         "sync_count": login.sync_count,
-        "last_sync_at": _iso(login.last_sync_at),
+        "last_sync_at": iso(login.last_sync_at),
         "created_at": login.created_at.isoformat(),
         "sources": [
             {
@@ -201,7 +212,7 @@ def bank_login_json(login: BankLogin) -> dict[str, Any]:
                 "priority": source.priority,
                 "disabled": source.disabled,
                 "state": source.state,
-                "last_update": _iso(source.last_update),
+                "last_update": iso(source.last_update),
             }
             for source in login.sources
         ],

@@ -3,24 +3,15 @@ typo or a wrongly typed value is a 422 naming the field instead of a silently ig
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from sandbox.faces.json import Body as SharedBody
+from sandbox.faces.json import Text
 
 Language = Literal["en", "de", "fr", "pl", "es", "it", "nl"]
 AccountTypeName = Literal["checking", "savings", "credit_card", "loan", "deposit", "investment"]
-
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-# Text that can be stored in any database (PostgreSQL refuses NUL in strings).
-Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 class Body(SharedBody):

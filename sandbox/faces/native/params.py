@@ -14,14 +14,13 @@ from decimal import Decimal
 
 from starlette.requests import Request
 
-from sandbox.domain.errors import NotFound
+from sandbox.faces.paths import ID
 from sandbox.faces.queries import BadQuery
 
 MAX_PAGE_SIZE = 500
 MAX_TEXT_LENGTH = 200
 
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
-_ID = re.compile(r"[1-9][0-9]{0,17}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 COUNTRY = re.compile(r"[A-Za-z]{2}")
 BIC = re.compile(r"[A-Za-z0-9]{8}([A-Za-z0-9]{3})?")
@@ -64,7 +63,7 @@ class Query:
         return value
 
     def id(self, name: str) -> int | None:
-        value = self.matching(name, _ID, "a positive whole number")
+        value = self.matching(name, ID, "a positive whole number")
         return None if value is None else int(value)
 
     def limit(self, default: int) -> int:
@@ -113,21 +112,3 @@ class Query:
                 allowed=list(allowed),
             )
         return chosen
-
-
-def path_text(request: Request, name: str, what: str, max_length: int = 128) -> str:
-    """A name from the path; one no record can have (too long, NUL) is a 404 straight away."""
-    raw = request.path_params[name]
-    if len(raw) > max_length or "\x00" in raw:
-        raise NotFound(f"no {what} with this id", details={name: raw[:MAX_TEXT_LENGTH]})
-    return raw
-
-
-def path_id(request: Request, name: str, what: str) -> int:
-    """A numeric id from the path; anything else names nothing, so it is a 404."""
-    raw = request.path_params[name]
-    if not _ID.fullmatch(raw):
-        raise NotFound(
-            f"no {what} {raw[:MAX_TEXT_LENGTH]!r}", details={name: raw[:MAX_TEXT_LENGTH]}
-        )
-    return int(raw)

@@ -7,18 +7,14 @@ A bank login is shown as the control API shows it: `sandbox.faces.json.bank_logi
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sandbox.domain.accounts import OwnedAccount
 from sandbox.domain.banks import Bank
 from sandbox.domain.records import ConnectSession, Transaction, User
+from sandbox.faces.json import iso
 from sandbox.money import from_minor
-
-
-def _iso(value: date | datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -30,7 +26,7 @@ def _minor(minor: int | None, currency: str) -> str | None:
 
 
 def session_json(session: ConnectSession, url: str) -> dict[str, Any]:
-    return {"session_id": session.id, "url": url, "expires_at": _iso(session.expires_at)}
+    return {"session_id": session.id, "url": url, "expires_at": iso(session.expires_at)}
 
 
 def bank_json(bank: Bank) -> dict[str, Any]:
@@ -62,7 +58,7 @@ def bank_json(bank: Bank) -> dict[str, Any]:
 def user_json(user: User, bank_login_count: int) -> dict[str, Any]:
     return {
         "id": user.external_id,
-        "created_at": _iso(user.created_at),
+        "created_at": iso(user.created_at),
         "bank_login_count": bank_login_count,
     }
 
@@ -82,8 +78,8 @@ def account_json(owned: OwnedAccount) -> dict[str, Any]:
         # A disabled account is not synced: whatever balance it last had is not current.
         "balance": None if account.disabled else _money(account.balance),
         "disabled": account.disabled,
-        "deleted_at": _iso(account.deleted_at),
-        "last_update": _iso(account.last_update),
+        "deleted_at": iso(account.deleted_at),
+        "last_update": iso(account.last_update),
     }
 
 
@@ -91,8 +87,8 @@ def transaction_json(transaction: Transaction) -> dict[str, Any]:
     return {
         "id": transaction.id,
         "account_id": transaction.account_id,
-        "booked_on": _iso(transaction.booked_on),
-        "value_on": _iso(transaction.value_on),
+        "booked_on": iso(transaction.booked_on),
+        "value_on": iso(transaction.value_on),
         "amount": _money(transaction.amount),
         "currency": transaction.currency,
         "counterparty": {

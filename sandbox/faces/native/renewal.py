@@ -16,7 +16,7 @@ from sandbox.faces.json import JSONResponse, read_model
 from sandbox.faces.native import render
 from sandbox.faces.native.auth import tenant_of
 from sandbox.faces.native.bodies import Body, Text
-from sandbox.faces.native.params import path_id
+from sandbox.faces.paths import path_id
 
 MAX_HISTORY_DAYS = 36500  # a hundred years: any bank's limit is far below
 

@@ -23,7 +23,8 @@ from sandbox.faces.native import render, renewal
 from sandbox.faces.native.auth import tenant_of
 from sandbox.faces.native.bodies import AccountTypeName, NewConnectSession, NewManagementSession
 from sandbox.faces.native.errors import EXCEPTION_HANDLERS
-from sandbox.faces.native.params import BIC, COUNTRY, Query, path_id, path_text
+from sandbox.faces.native.params import BIC, COUNTRY, Query
+from sandbox.faces.paths import path_id, path_text
 from sandbox.faces.queries import (
     decode_position,
     decode_user_cursor,

@@ -111,16 +111,16 @@ def test_a_clock_start_past_2999_is_a_422_naming_the_range(client):
 def test_the_server_answers_others_while_it_reads_a_scenario(platform, monkeypatch):
     reading, release = threading.Event(), threading.Event()
 
-    def slow_read(text: str, file: str):
+    def slow_read(text: str, file: str, **options):
         reading.set()
         release.wait(5)
-        return load_scenario_text(text, file)
+        return load_scenario_text(text, file, **options)
 
     monkeypatch.setattr(tenant_service, "load_scenario_text", slow_read)
 
     async def create_while_checking_health():
         transport = httpx.ASGITransport(app=create_app(platform))
-        async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
             body = {"scenario_yaml": SMALL}
             creating = asyncio.create_task(client.post("/_sandbox/tenants", json=body))
             await asyncio.to_thread(reading.wait, 5)

@@ -1,0 +1,73 @@
+"""Control API: tenants (isolated platform clients, one per test run) and their virtual
+clocks, modelled on moto's `/moto-api` resets and Stripe's test clocks."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from sandbox.domain.errors import InvalidInput
+from sandbox.domain.tenants import TenantOptions
+from sandbox.faces.control import render
+from sandbox.faces.control.bodies import ClockMove, NewTenant
+from sandbox.faces.control.context import platform_of, tenant_of
+from sandbox.faces.json import JSONResponse, read_model
+from sandbox.urls import registration_context
+
+
+async def create_tenant(request: Request) -> Response:
+    platform = platform_of(request)
+    context = registration_context(platform.settings.webhook_allow_link_local)
+    body = await read_model(request, NewTenant, context)
+    options = TenantOptions(
+        tenant_id=body.tenant_id,
+        name=body.name,
+        redirect_uris=body.redirect_uris,
+        webhook_url=body.webhook_url,
+        webhook_secret=body.webhook_secret,
+    )
+    # Reading a scenario is CPU work up to the scenario limits: a thread does it, so the
+    # server keeps answering other requests meanwhile.
+    tenant = await run_in_threadpool(
+        platform_of(request).tenants.create,
+        options,
+        scenario=body.scenario,
+        scenario_yaml=body.scenario_yaml,
+    )
+    return JSONResponse(render.tenant_json(tenant), status_code=201)
+
+
+async def list_tenants(request: Request) -> Response:
+    found = platform_of(request).tenants.list()
+    return JSONResponse({"tenants": [render.tenant_json(tenant) for tenant in found]})
+
+
+async def get_tenant(request: Request) -> Response:
+    tenant = tenant_of(request)
+    return JSONResponse(render.tenant_json(tenant))
+
+
+async def delete_tenant(request: Request) -> Response:
+    platform_of(request).tenants.delete(request.path_params["tenant_id"])
+    return Response(status_code=204)
+
+
+async def reset_tenant(request: Request) -> Response:
+    tenant = platform_of(request).tenants.reset(request.path_params["tenant_id"])
+    return JSONResponse(render.tenant_json(tenant))
+
+
+async def get_clock(request: Request) -> Response:
+    tenant = tenant_of(request)
+    return JSONResponse(render.clock_json(tenant))
+
+
+async def move_clock(request: Request) -> Response:
+    body = await read_model(request, ClockMove)
+    if body.set is not None and body.set.tzinfo is None:
+        raise InvalidInput("`set` needs a time zone, for example 2027-06-01T09:00:00Z")
+    tenant = platform_of(request).clock.move(
+        request.path_params["tenant_id"], advance=body.advance, to=body.set, freeze=body.freeze
+    )
+    return JSONResponse(render.clock_json(tenant))
