@@ -133,7 +133,7 @@ class RequestLog:
 def configure_logging(level: str = "info", stream: TextIO | None = None) -> None:
     """Request lines, and webhook attempt lines (`sandbox.webhooks`), go to `stream` (stderr
     unless given) as bare JSON, one per line; a level above info turns them off."""
-    stream = stream or sys.stderr
+    stream = sys.stderr if stream is None else stream
     webhooks = logging.getLogger("sandbox.webhooks")
     webhooks.setLevel(level.upper())
     handler = logging.StreamHandler(stream)

@@ -180,7 +180,7 @@ def test_a_connect_flow_logs_its_routes_but_never_its_session_id(client, log_str
     assert post(f"{app}/approve") == 303
     # Paths that reach no route carry the id too: a 404, a 405 and a trailing slash.
     assert client.get(f"{base}/nowhere").status_code == 404
-    assert client.get(f"{base}/login").status_code == 405
+    assert client.put(f"{base}/login").status_code == 405
     client.get(f"{base}/banks/", follow_redirects=False)
 
     assert session_id not in log_stream.getvalue()
@@ -196,7 +196,7 @@ def test_a_connect_flow_logs_its_routes_but_never_its_session_id(client, log_str
         ("GET", "/bank/polderbank/app/{session_id}", 200),
         ("POST", "/bank/polderbank/app/{session_id}/approve", 303),
         ("GET", "/connect/{session_id}/nowhere", 404),
-        ("GET", "/connect/{session_id}/login", 405),
+        ("PUT", "/connect/{session_id}/login", 405),
         ("GET", "/connect/{session_id}/banks/", logged[-1][2]),
     ]
 
