@@ -26,6 +26,7 @@ from sandbox.domain.platform import Platform
 from sandbox.domain.sca import ListedChallenge
 from sandbox.domain.states import LoginState, ScaStatus
 from sandbox.domain.tenants import Tenant, TenantOptions
+from sandbox.faces.control import imports
 from sandbox.faces.json import (
     EXCEPTION_HANDLERS,
     Body,
@@ -398,6 +399,7 @@ def control_app(platform: Platform) -> Starlette:
         resource("/tenants/{tenant_id}/sca/{challenge_id}/reject", post=reject_sca),
         resource("/tenants/{tenant_id}/webhooks", get=list_webhooks),
         resource("/tenants/{tenant_id}/webhooks/fire", post=fire_webhook),
+        resource("/tenants/{tenant_id}/imports/{import_id}", post=imports.steer_import),
     ]
     app = Starlette(
         routes=routes,
