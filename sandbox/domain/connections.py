@@ -9,12 +9,13 @@ from datetime import timedelta
 
 from sqlalchemy.engine import Connection
 
-from sandbox.domain import events, sources
+from sandbox.domain import events, imports, sources
 from sandbox.domain.bank_choice import direct_account_type
 from sandbox.domain.bank_logins import check_not_connected, find_bank_login
 from sandbox.domain.errors import LoginNotUsable
 from sandbox.domain.events import LoginRef
 from sandbox.domain.fakebank import BankRefusal, Moment, check_access, sca_on_every_sync
+from sandbox.domain.imports import ImportKind
 from sandbox.domain.limits import RateLimited, check_unattended
 from sandbox.domain.records import BankLogin, User
 from sandbox.domain.states import NEEDS_USER, LoginState
@@ -89,6 +90,10 @@ def establish(
             conn, tenant, ref,
             state=refusal.state.value, state_detail=refusal.detail, state_until=refusal.until,
         )  # fmt: skip
+        imports.record(
+            conn, tenant, bank_login_id=bank_login_id, user_id=user.id, bank=bank,
+            kind=ImportKind.CONNECT, refusal=refusal,
+        )  # fmt: skip
         return bank_login_id, SyncResult(0, 0, 0)
     rows.insert_sync_attempt(conn, tenant.id, bank_login_id, now, False, "ok")
     result = import_from_bank(
@@ -106,6 +111,10 @@ def establish(
         first_sync=True,
     )
     _announce_sync(conn, tenant, ref, result)
+    imports.record(
+        conn, tenant, bank_login_id=bank_login_id, user_id=user.id, bank=bank,
+        kind=ImportKind.CONNECT, result=result,
+    )  # fmt: skip
     return bank_login_id, result
 
 
@@ -129,7 +138,10 @@ def renew(
     rows.update_bank_login(
         conn, login.id, state=LoginState.CONNECTED.value, state_detail=None, state_until=None
     )
-    return sync_login(conn, tenant, login, bank, user_present=True, activate=activate)
+    return imports.recorded(
+        conn, tenant, login, bank, ImportKind.RENEW,
+        lambda: sync_login(conn, tenant, login, bank, user_present=True, activate=activate),
+    )  # fmt: skip
 
 
 def _grant_consent(conn: Connection, tenant: Tenant, bank: Bank, bank_login_id: int) -> None:
@@ -170,9 +182,12 @@ def _sync_without_user(
         try:
             if counted:
                 check_unattended(conn, bank, login.id, tenant.now())
-            result = sync_login(
-                conn, tenant, login, bank, user_present=False, counted=counted, activate=set()
-            )
+            result = imports.recorded(
+                conn, tenant, login, bank, ImportKind.REFRESH if counted else ImportKind.CONTROL,
+                lambda: sync_login(
+                    conn, tenant, login, bank, user_present=False, counted=counted, activate=set()
+                ),
+            )  # fmt: skip
         except RateLimited as error:  # refused before the bank is asked: not an attempt
             _record_rate_limit(conn, tenant, login, error)
             refusal = error

@@ -16,12 +16,13 @@ from datetime import date, timedelta
 
 from sqlalchemy.engine import Connection
 
-from sandbox.domain import sca
+from sandbox.domain import imports, sca
 from sandbox.domain.bank_choice import approach
 from sandbox.domain.bank_logins import find_bank_login
 from sandbox.domain.connections import bank_of, persona_for, sync_login
 from sandbox.domain.fakebank import BankRefusal
 from sandbox.domain.flow import Check, Flow, advance, at, fail
+from sandbox.domain.imports import ImportKind
 from sandbox.domain.records import BankLogin, ConnectSession
 from sandbox.domain.sessions import (
     check_redirect_uri,
@@ -156,7 +157,10 @@ def extend(conn: Connection, tenant: Tenant, login: BankLogin, days: int) -> Syn
     bank = bank_of(tenant, login.bank_id)
     check_extension(login, bank, days)
     assert login.consent is not None
-    result = sync_login(conn, tenant, login, bank, user_present=True, history_days=days)
+    result = imports.recorded(
+        conn, tenant, login, bank, ImportKind.EXTEND_HISTORY,
+        lambda: sync_login(conn, tenant, login, bank, user_present=True, history_days=days),
+    )  # fmt: skip
     rows.insert_consent(
         conn,
         tenant_id=tenant.id,

@@ -17,6 +17,7 @@ from sandbox.domain.services.banks import Banks
 from sandbox.domain.services.callers import Callers
 from sandbox.domain.services.events import Events
 from sandbox.domain.services.flows import BankSite, ConnectFlows
+from sandbox.domain.services.imports import Imports
 from sandbox.domain.services.sca import ScaChallenges
 from sandbox.domain.services.tenants import Clocks, Tenants
 from sandbox.domain.services.users import Users
@@ -44,6 +45,7 @@ class Platform:
     sca: ScaChallenges = field(init=False)
     events: Events = field(init=False)
     callers: Callers = field(init=False)
+    imports: Imports = field(init=False)
 
     def __post_init__(self) -> None:
         db = self.db
@@ -64,6 +66,7 @@ class Platform:
         self.sca = ScaChallenges(db)
         self.events = Events(db)
         self.callers = Callers(db)
+        self.imports = Imports(db)
 
     @classmethod
     def open(cls, settings: Settings, scenario: Scenario | None = None) -> Platform:

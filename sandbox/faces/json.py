@@ -33,6 +33,7 @@ from sandbox.domain.errors import (
     Unavailable,
     UnknownBank,
 )
+from sandbox.domain.imports import ImportJob, Problem
 from sandbox.domain.records import BankLogin
 from sandbox.errors import UnsupportedMediaType
 
@@ -217,3 +218,30 @@ def bank_login_json(login: BankLogin) -> dict[str, Any]:
             for source in login.sources
         ],
     }
+
+
+def import_job_json(job: ImportJob) -> dict[str, Any]:
+    """An import job as the native and control APIs show it; what it imported and how it
+    ended are null until it is finished."""
+    return {
+        "id": job.id,
+        "bank_login_id": job.bank_login_id,
+        "user_id": job.external_user_id,
+        "kind": job.kind.value,
+        "status": job.status.value,
+        "progress": job.progress,
+        "created_at": job.created_at.isoformat(),
+        "finished_at": iso(job.finished_at),
+        "new_accounts": job.new_accounts,
+        "new_transactions": job.new_transactions,
+        "deleted_accounts": job.deleted_accounts,
+        "partial": job.partial,
+        "warning": _problem_json(job.warning),
+        "error": _problem_json(job.error),
+    }
+
+
+def _problem_json(problem: Problem | None) -> dict[str, Any] | None:
+    if problem is None:
+        return None
+    return {"code": problem.code, "message": problem.message, "details": problem.details}

@@ -11,7 +11,7 @@ import ipaddress
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -224,6 +224,10 @@ class Bank(Strict):
     max_history_days: Days | None = None
     syncs_per_day: int = Field(default=4, ge=0)
     decoupled_timeout: timedelta = timedelta(minutes=5)
+    # How this bank's import jobs unfold for a client that polls (README "Import jobs"), and
+    # the end a test forces on the ones whose sync succeeded.
+    import_speed: Literal["instant", "normal", "slow"] = "normal"
+    import_outcome: Literal["error", "fatal", "partial"] | None = None
 
     _duration = field_validator("decoupled_timeout", mode="before")(_duration)
 

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from sandbox.store.types import UTCDateTime
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 SOURCE_KINDS = ("api", "web")
 SCA_PURPOSES = ("connect", "renew", "extend_history")
@@ -31,6 +31,8 @@ TRANSACTION_STATUSES = ("booked", "pending")
 # Credentials the platform issues (the tenant's own client secret and API key sit on its row).
 ISSUED_CREDENTIAL_KINDS = ("user_token", "auth_code", "provider_session")
 IMPORT_JOB_STATUSES = ("setup", "in_progress", "successful", "error", "fatal")
+IMPORT_JOB_OUTCOMES = ("successful", "error", "fatal")
+IMPORT_JOB_KINDS = ("connect", "refresh", "renew", "extend_history", "control")
 # `skipped`: recorded while the tenant had no webhook URL, so it is listed but never sent.
 WEBHOOK_STATUSES = ("pending", "delivered", "failed", "skipped")
 
@@ -315,19 +317,32 @@ import_jobs = sa.Table(
     metadata,
     _id(),
     _tenant_id(),
-    _ref("bank_login_id", "bank_logins.id", nullable=True),
-    _ref("user_id", "users.id", nullable=True),
+    _ref("bank_login_id", "bank_logins.id"),
+    _ref("user_id", "users.id"),
     sa.Column("kind", sa.String, nullable=False),
+    # The status the last read showed; `outcome`, the one it ends with (domain/imports.py).
     sa.Column("status", sa.String, nullable=False),
+    sa.Column("outcome", sa.String, nullable=False),
+    # How many reads see it unfinished, and how many it has had (a step of `ready_at`'s clock
+    # counts as one too).
+    sa.Column("polls", sa.Integer, nullable=False),
+    sa.Column("reads", sa.Integer, nullable=False, server_default=sa.text("0")),
+    sa.Column("new_accounts", sa.Integer, nullable=False),
+    sa.Column("new_transactions", sa.Integer, nullable=False),
+    sa.Column("deleted_accounts", sa.Integer, nullable=False),
+    sa.Column("partial", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("warning", sa.String, nullable=True),
+    sa.Column("error_code", sa.String, nullable=True),
+    sa.Column("error_message", sa.String, nullable=True),
+    sa.Column("error_details", Json, nullable=True),
     _at("created_at"),
     _at("ready_at"),
     _at("finished_at", nullable=True),
-    sa.Column("history_from", sa.Date, nullable=True),
-    sa.Column("history_to", sa.Date, nullable=True),
-    sa.Column("error", sa.String, nullable=True),
-    sa.Column("result", Json, nullable=True),
+    _one_of("kind", IMPORT_JOB_KINDS),
     _one_of("status", IMPORT_JOB_STATUSES),
-    sa.Index(None, "bank_login_id"),
+    _one_of("outcome", IMPORT_JOB_OUTCOMES),
+    # A bank login's jobs, newest first.
+    sa.Index(None, "bank_login_id", "id"),
     sa.Index(None, "user_id"),
     sa.Index(None, "tenant_id"),
 )

@@ -166,10 +166,16 @@ def populate(make_tenant: Callable[..., TenantRow]) -> Callable[[Connection, str
             s.import_jobs,
             bank_login_id=login,
             user_id=ids["user"],
-            kind="sync",
+            kind="refresh",
             status="successful",
+            outcome="successful",
+            polls=0,
+            new_accounts=1,
+            new_transactions=2,
+            deleted_accounts=0,
             created_at=T0,
             ready_at=T0,
+            finished_at=T0,
         )
         row(
             s.uploads,

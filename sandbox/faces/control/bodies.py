@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from sandbox.clock import parse_duration
+from sandbox.domain.imports import Outcome, Speed
 from sandbox.domain.states import LoginState
 from sandbox.faces.json import Body, Text
 from sandbox.urls import RedirectUri, WebhookUrl
@@ -78,3 +79,20 @@ class FireEvent(Body):
     event: str = Field(min_length=1, max_length=64)
     bank_login_id: int | None = Field(default=None, ge=1, le=999_999_999_999_999_999)
     user_id: Text | None = Field(default=None, min_length=1, max_length=128)
+
+
+class ImportSteering(Body):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    speed: Speed | None = None
+    outcome: Outcome | None = None
+    # No NUL: PostgreSQL refuses it in text.
+    message: str | None = Field(default=None, min_length=1, max_length=500, pattern=r"^[^\x00]+$")
+
+    @model_validator(mode="after")
+    def _what_to_change(self) -> ImportSteering:
+        if self.speed is None and self.outcome is None:
+            raise ValueError("give `speed`, `outcome` or both")
+        if self.message is not None and self.outcome is None:
+            raise ValueError("`message` goes with an `outcome`")
+        return self

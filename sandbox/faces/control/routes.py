@@ -8,7 +8,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
 from sandbox.domain.platform import Platform
-from sandbox.faces.control import bank_logins, tenants, webhooks
+from sandbox.faces.control import bank_logins, imports, tenants, webhooks
 from sandbox.faces.json import EXCEPTION_HANDLERS, refusal
 from sandbox.faces.routing import resource
 from sandbox.middleware.admin_token import AdminToken
@@ -38,6 +38,7 @@ def control_app(platform: Platform) -> Starlette:
         resource("/tenants/{tenant_id}/sca/{challenge_id}/reject", post=bank_logins.reject_sca),
         resource("/tenants/{tenant_id}/webhooks", get=webhooks.list_webhooks),
         resource("/tenants/{tenant_id}/webhooks/fire", post=webhooks.fire_webhook),
+        resource("/tenants/{tenant_id}/imports/{import_id}", post=imports.steer_import),
     ]
     app = Starlette(
         routes=routes,

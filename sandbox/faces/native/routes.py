@@ -19,7 +19,7 @@ from sandbox.domain.tenants import Tenant
 from sandbox.domain.transactions import TransactionQuery
 from sandbox.faces.json import JSONResponse, bank_login_json, read_model
 from sandbox.faces.kept import ReadCache, ServeKept, cached
-from sandbox.faces.native import render, renewal
+from sandbox.faces.native import imports, render, renewal
 from sandbox.faces.native.auth import tenant_of
 from sandbox.faces.native.bodies import AccountTypeName, NewConnectSession, NewManagementSession
 from sandbox.faces.native.errors import EXCEPTION_HANDLERS
@@ -269,6 +269,8 @@ def native_app(platform: Platform) -> ASGIApp:
         resource("/bank-logins/{bank_login_id}/refresh", post=refresh_bank_login),
         resource("/bank-logins/{bank_login_id}/renew", post=renewal.renew_bank_login),
         resource("/bank-logins/{bank_login_id}/extend-history", post=renewal.extend_history),
+        resource("/bank-logins/{bank_login_id}/imports", get=imports.list_bank_login_imports),
+        resource("/imports/{import_id}", get=imports.get_import),
         resource("/accounts", get=list_accounts),
         resource("/accounts/{account_id}", get=get_account),
         resource("/accounts/{account_id}/activate", post=activate_account),
