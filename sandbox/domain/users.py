@@ -33,6 +33,15 @@ def get_user(db: Database, tenant: Tenant, external_id: str) -> User:
         return find_user(conn, tenant, external_id)
 
 
+def get_user_by_id(db: Database, tenant: Tenant, user_id: int) -> User:
+    """The user by the platform's own id (what Powens-style APIs name a user by)."""
+    with db.connect() as conn:
+        found = rows.user_by_id(conn, tenant.id, user_id)
+    if found is None:
+        raise NotFound(f"no user {user_id}", details={"user_id": user_id})
+    return User.from_row(found)
+
+
 def list_users(db: Database, tenant: Tenant, after_id: int, limit: int) -> list[User]:
     with db.connect() as conn:
         return [User.from_row(row) for row in rows.list_users(conn, tenant.id, after_id, limit)]

@@ -36,30 +36,14 @@ class ConnectFlows:
         redirect_uri: str,
         state: str | None,
         options: dict[str, Any],
+        kind: str = "connect",
     ) -> ConnectSession:
+        """A link into the hosted UI for the user: a `connect` flow, or with
+        `kind="management"` the list of the user's bank logins."""
         return sessions.create_session(
             self._db,
             tenant,
-            kind="connect",
-            external_user_id=external_user_id,
-            redirect_uri=redirect_uri,
-            state=state,
-            options=options,
-        )
-
-    def open_management(
-        self,
-        tenant: Tenant,
-        *,
-        external_user_id: str,
-        redirect_uri: str,
-        state: str | None,
-        options: dict[str, Any],
-    ) -> ConnectSession:
-        return sessions.create_session(
-            self._db,
-            tenant,
-            kind="management",
+            kind=kind,
             external_user_id=external_user_id,
             redirect_uri=redirect_uri,
             state=state,

@@ -15,6 +15,10 @@ class Users:
     def get(self, tenant: Tenant, external_id: str) -> User:
         return users.get_user(self._db, tenant, external_id)
 
+    def by_id(self, tenant: Tenant, user_id: int) -> User:
+        """The user by the platform's internal numeric id; NotFound for another tenant's."""
+        return users.get_user_by_id(self._db, tenant, user_id)
+
     def page(self, tenant: Tenant, after_id: int, limit: int) -> list[User]:
         """Up to `limit` users whose internal id is above `after_id`, by that id."""
         return users.list_users(self._db, tenant, after_id, limit)

@@ -79,8 +79,9 @@ async def create_management_session(request: Request) -> Response:
     tenant, _ = _caller(request)
     body = await read_model(request, NewManagementSession)
     options = {} if body.add_bank_login is None else {"add_bank_login": body.add_bank_login}
-    session = _platform(request).flows.open_management(
+    session = _platform(request).flows.open_connect(
         tenant,
+        kind="management",
         external_user_id=body.user_id,
         redirect_uri=body.redirect_uri,
         state=body.state,
