@@ -20,6 +20,7 @@ from sandbox.domain.services.flows import BankSite, ConnectFlows
 from sandbox.domain.services.sca import ScaChallenges
 from sandbox.domain.services.tenants import Clocks, Tenants
 from sandbox.domain.services.users import Users
+from sandbox.domain.services.webhook_endpoints import WebhookEndpoints
 from sandbox.domain.tenants import ensure_scenario_tenants
 from sandbox.scenario import Scenario, load_scenario
 from sandbox.settings import Settings
@@ -43,6 +44,7 @@ class Platform:
     transactions: Transactions = field(init=False)
     sca: ScaChallenges = field(init=False)
     events: Events = field(init=False)
+    webhook_endpoints: WebhookEndpoints = field(init=False)
     callers: Callers = field(init=False)
 
     def __post_init__(self) -> None:
@@ -63,6 +65,7 @@ class Platform:
         self.transactions = Transactions(db)
         self.sca = ScaChallenges(db)
         self.events = Events(db)
+        self.webhook_endpoints = WebhookEndpoints(db)
         self.callers = Callers(db)
 
     @classmethod
