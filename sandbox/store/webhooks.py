@@ -104,8 +104,9 @@ def _event(mapping: RowMapping) -> EventRow:
 
 @dataclass(frozen=True)
 class Claimed:
-    """A due delivery claimed for one attempt, with its event and where and how to send it.
-    The endpoint is read now, not when the event was made, so a changed secret signs it."""
+    """A due delivery claimed for one attempt, with its event and where and how to send it
+    (the endpoint's URL and secret, read at the claim; the format, copied at the event).
+    Deleting the endpoint drops its pending deliveries, so none is claimed without one."""
 
     delivery_id: int
     attempts: int

@@ -40,7 +40,7 @@ from sandbox.settings import Settings
 from sandbox.store import webhooks as rows
 from sandbox.store.database import Database
 from sandbox.store.webhooks import Claimed
-from sandbox.webhooks.delivery import Outcome, Sender, attempt
+from sandbox.webhooks.delivery import MAX_ERROR_LENGTH, Outcome, Sender, attempt
 
 log = logging.getLogger("sandbox.webhooks")
 
@@ -139,22 +139,28 @@ class WebhookWorker:
 
     async def _deliver(self, delivery: Claimed, attempted: list[tuple[Claimed, Outcome]]) -> None:
         """Render the delivery in its endpoint's format, post it once, and add the outcome to
-        `attempted`."""
+        `attempted`. A delivery that cannot be rendered fails for good, saying why: rendering
+        it again would fail again."""
+        try:
+            body, headers = self._rendered(delivery)
+        except Exception as error:
+            why = f"cannot render {delivery.format!r}: {type(error).__name__}: {error}"
+            outcome = Outcome(None, why[:MAX_ERROR_LENGTH], 0, permanent=True)
+        else:
+            outcome = await attempt(
+                self._senders(), url=delivery.url, headers=headers, body=body, timeout=self.timeout
+            )
+        attempted.append((delivery, outcome))
+
+    def _rendered(self, delivery: Claimed) -> tuple[bytes, dict[str, str]]:
+        """The body and headers of this attempt, from the renderer of the delivery's format."""
         renderer = self.renderers.get(delivery.format)
-        if renderer is None:  # a format the running app does not render: retrying cannot help
-            error = f"no renderer for the webhook format {delivery.format!r}"
-            attempted.append((delivery, Outcome(None, error, 0, permanent=True)))
-            return
+        if renderer is None:
+            raise LookupError("no renderer is registered for this format")
         event = Event.from_row(delivery.event)
         body = renderer.body(event)
-        headers = {
-            **renderer.headers(delivery.secret, event, body, int(system_now().timestamp())),
-            "Content-Type": renderer.content_type,
-        }
-        outcome = await attempt(
-            self._senders(), url=delivery.url, headers=headers, body=body, timeout=self.timeout
-        )
-        attempted.append((delivery, outcome))
+        signed = renderer.headers(delivery.secret, event, body, int(system_now().timestamp()))
+        return body, {**signed, "Content-Type": renderer.content_type}
 
     def _settle(self, attempted: list[tuple[Claimed, Outcome]]) -> None:
         """Write the outcomes of one pass in one transaction, then log each."""

@@ -164,3 +164,33 @@ def test_a_stopped_worker_keeps_what_it_sent_and_hands_back_the_rest(
     # The attempt cut off by the stop is no attempt: the event is due again at once.
     assert (cut["status"], cut["attempts"], cut["locked_until"]) == ("pending", 0, None)
     assert attempts[cut["id"]] == []
+
+
+def test_a_delivery_that_cannot_be_rendered_fails_for_good_saying_why(tmp_path, default_scenario):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'state.db'}")
+    platform = Platform.open(settings, default_scenario)
+    try:
+        options = tenants.TenantOptions(webhook_url="http://127.0.0.1:9/h", webhook_secret="s" * 8)
+        tenant = tenants.create_tenant(platform.db, default_scenario, "default", options)
+        with platform.db.begin() as conn:
+            event = events.user_created(conn, tenant, "u1")
+        worker = WebhookWorker(platform.db, settings, renderers={})
+        passed: list[int] = []
+        runner = threading.Thread(target=lambda: passed.append(asyncio.run(worker.deliver_due())))
+        runner.start()
+        runner.join(timeout=30)
+        with platform.db.connect() as conn:
+            delivery = only_delivery(conn, tenant.id, event.id)
+            (attempt,) = webhook_rows.attempts_of(conn, [delivery["id"]])[delivery["id"]]
+    finally:
+        platform.close()
+    assert passed == [1]
+    assert (delivery["status"], delivery["attempts"], delivery["locked_until"]) == (
+        "failed",
+        1,
+        None,
+    )
+    assert attempt["status_code"] is None
+    assert attempt["error"] == (
+        "cannot render 'native': LookupError: no renderer is registered for this format"
+    )

@@ -56,7 +56,7 @@ EventName = Annotated[Text, Field(min_length=1, max_length=64)]
 class NewWebhookEndpoint(Body):
     """`format` and `events` are checked by the domain, which names the known ones."""
 
-    url: WebhookUrl
+    url: WebhookUrl = Field(max_length=2048)
     secret: Text | None = Field(default=None, min_length=8, max_length=256)
     format: Text | None = Field(default=None, min_length=1, max_length=64)
     events: Annotated[list[EventName], Field(min_length=1, max_length=32)] | None = None
