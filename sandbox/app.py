@@ -1,5 +1,5 @@
 """Builds the Starlette app: one mount per face, the middleware, the health check, and the
-lifespan that runs the webhook delivery worker."""
+lifespan that runs the webhook delivery worker with the faces' webhook renderers."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from starlette.routing import Mount
 from starlette.types import Scope
 
 from sandbox.domain.platform import Platform
+from sandbox.domain.webhook_endpoints import Renderers
 from sandbox.errors import SandboxError
 from sandbox.faces.control.routes import control_app
 from sandbox.faces.json import EXCEPTION_HANDLERS, JSONResponse, refusal, status_of
+from sandbox.faces.native import webhooks as native_webhooks
 from sandbox.faces.native.routes import native_app
 from sandbox.faces.routing import resource
 from sandbox.faces.web.routes import web_routes
@@ -26,12 +28,25 @@ from sandbox.middleware.hosts import AllowedHosts, HostCheck
 from sandbox.middleware.json_bodies import JsonBodies
 from sandbox.middleware.origins import OriginCheck
 from sandbox.middleware.request_log import RequestLog
+from sandbox.subscriptions import FORMATS
 from sandbox.webhooks.worker import WebhookWorker
 
 SPEC = Path(__file__).resolve().parents[1] / "openapi.yaml"
 # Where the faces that speak JSON (`sandbox/faces/json.py`) live.
 JSON_PATHS = ("/api/", "/_sandbox/")
 CONTROL_PATHS = ("/_sandbox/",)
+
+# Each webhook format (`sandbox/subscriptions.py`), written and signed by the face that owns it.
+WEBHOOK_RENDERERS: Renderers = {"native": native_webhooks.RENDERER}
+
+
+def _every_format_rendered(renderers: Renderers) -> None:
+    """An endpoint may only name a format some face renders: a format named but not registered
+    (or the other way round) is a mistake in this file, found before any event is sent."""
+    if set(renderers) != set(FORMATS):
+        raise RuntimeError(
+            f"webhook formats {sorted(FORMATS)} but renderers for {sorted(renderers)}"
+        )
 
 
 async def healthz(request: Request) -> Response:
@@ -51,10 +66,12 @@ def edge_refusal(scope: Scope, error: SandboxError) -> Response:
     return PlainTextResponse(f"{error.message}\n", status_code=status_of(error))
 
 
-def create_app(platform: Platform) -> Starlette:
+def create_app(platform: Platform, renderers: Renderers = WEBHOOK_RENDERERS) -> Starlette:
+    _every_format_rendered(renderers)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        worker = WebhookWorker(platform.db, platform.settings)
+        worker = WebhookWorker(platform.db, platform.settings, renderers)
         await worker.start()
         try:
             yield
@@ -68,7 +85,7 @@ def create_app(platform: Platform) -> Starlette:
             Mount("/api/v1", app=native_app(platform)),
             resource("/healthz", get=healthz),
             resource("/openapi.yaml", get=openapi_spec),
-            Mount("/_sandbox", app=control_app(platform)),
+            Mount("/_sandbox", app=control_app(platform, renderers)),
             *web_routes(platform),
         ],
         middleware=[

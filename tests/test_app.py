@@ -1,6 +1,11 @@
 """The app as a whole: health, request ids, limits and errors (the request log lines:
 tests/middleware/test_middleware_request_log.py)."""
 
+import pytest
+
+from sandbox.app import WEBHOOK_RENDERERS, create_app
+from sandbox.subscriptions import FORMATS
+
 
 def test_healthz(client):
     response = client.get("/healthz")
@@ -60,3 +65,9 @@ def test_the_host_is_checked_first_and_refusals_are_logged_with_an_id(client):
     assert answer.status_code == 403
     assert answer.json()["error"]["code"] == "host_not_allowed"
     assert len(answer.headers["x-request-id"]) == 32
+
+
+def test_every_webhook_format_has_a_renderer_or_the_app_does_not_start(platform):
+    assert sorted(WEBHOOK_RENDERERS) == sorted(FORMATS)
+    with pytest.raises(RuntimeError, match=r"webhook formats \['native'\] but renderers for \[\]"):
+        create_app(platform, renderers={})

@@ -1,5 +1,9 @@
 """Webhook deliveries as a test sees them, and events fired on demand.
 
+An event is listed once for each endpoint it was written for, with that delivery's status and
+attempts; an event no endpoint took is listed once, `skipped`, with no endpoint. The payload is
+the face's to render, in the delivery's format (`native` for a skipped event).
+
 A fired event is built by the same catalogue function as the real one (`events.py`), from the
 bank login's data as it is now, so an integrator's handler can be tested against the exact
 payload shape without staging the situation. Firing records nothing on the consent: the real
@@ -12,22 +16,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import orjson
 from sqlalchemy.engine import Connection
 
 from sandbox.domain import events
 from sandbox.domain.bank_logins import expired_state, find_bank_login
-from sandbox.domain.errors import UnknownEvent
+from sandbox.domain.errors import Conflict, InvalidInput, UnknownEvent
 from sandbox.domain.events import EVENT_TYPES, AccountRef, Event, EventType, LoginRef
 from sandbox.domain.states import LoginState
 from sandbox.domain.tenants import Tenant
 from sandbox.domain.users import find_user
-from sandbox.errors import Conflict, InvalidInput
 from sandbox.store import accounts as account_rows
 from sandbox.store import webhooks as rows
 from sandbox.store.database import Database
+from sandbox.store.webhooks import EventRow
+from sandbox.subscriptions import DEFAULT_FORMAT
 
 FIRED_DETAIL = "Fired through the control API."
+SKIPPED = "skipped"
 
 
 @dataclass(frozen=True)
@@ -40,29 +45,47 @@ class Attempt:
 
 @dataclass(frozen=True)
 class Delivery:
-    event_id: str
-    type: str
+    event: Event
+    # None when no endpoint took the event (`skipped`) or the endpoint was deleted since.
+    endpoint_id: int | None
+    format: str  # whose renderer writes the payload: the endpoint's, `native` when skipped
     status: str  # pending | delivered | failed | skipped
     attempts: tuple[Attempt, ...]
-    created_at: datetime  # the tenant's virtual time, as in the payload
     delivered_at: datetime | None  # real time, like the attempts
     next_attempt_at: datetime | None  # real time; None unless pending
-    payload: dict[str, Any]
 
 
-def _delivery(row: Any, attempts: list[Any]) -> Delivery:
-    return Delivery(
-        event_id=row["event_id"],
-        type=row["event_type"],
-        status=row["status"],
-        attempts=tuple(
-            Attempt(a["at"], a["status_code"], a["error"], a["duration_ms"]) for a in attempts
-        ),
-        created_at=row["created_at"],
-        delivered_at=row["delivered_at"],
-        next_attempt_at=row["next_attempt_at"] if row["status"] == "pending" else None,
-        payload=orjson.loads(row["payload"]),
-    )
+def _deliveries(event: EventRow, made: list[Any], attempts: dict[int, list[Any]]) -> list[Delivery]:
+    neutral = Event.from_row(event)
+    if not made:
+        return [Delivery(neutral, None, DEFAULT_FORMAT, SKIPPED, (), None, None)]
+    return [
+        Delivery(
+            event=neutral,
+            endpoint_id=row["endpoint_id"],
+            format=row["format"],
+            status=row["status"],
+            attempts=tuple(
+                Attempt(a["at"], a["status_code"], a["error"], a["duration_ms"])
+                for a in attempts[row["id"]]
+            ),
+            delivered_at=row["delivered_at"],
+            next_attempt_at=row["next_attempt_at"] if row["status"] == "pending" else None,
+        )
+        for row in made
+    ]
+
+
+def _listed(conn: Connection, found: list[EventRow]) -> list[Delivery]:
+    """Each event's deliveries, in the order of `found`, read in three queries."""
+    made = rows.deliveries_of(conn, (event.outbox_id for event in found))
+    delivery_ids = [row["id"] for rows_of in made.values() for row in rows_of]
+    attempts = rows.attempts_of(conn, delivery_ids)
+    return [
+        delivery
+        for event in found
+        for delivery in _deliveries(event, made[event.outbox_id], attempts)
+    ]
 
 
 @dataclass(frozen=True)
@@ -78,21 +101,23 @@ def page_of_deliveries(
     db: Database, tenant: Tenant, before: int | None, limit: int
 ) -> DeliveryPage:
     """Up to `limit` of the tenant's events older than position `before` (from the newest if
-    None), newest first, each with its delivery attempts. Events emitted between two pages
-    are newer than both, so they neither repeat nor push an event out of the next page."""
+    None), newest first, each with its deliveries and their attempts. Events emitted between
+    two pages are newer than both, so they neither repeat nor push an event out of the next
+    page."""
     with db.connect() as conn:
         found = rows.list_events(conn, tenant.id, limit + 1, before=before)
         page = found[:limit]
-        attempts = rows.attempts_of(conn, (row["id"] for row in page))
-    next_before = page[-1]["id"] if len(found) > limit else None
-    return DeliveryPage([_delivery(row, attempts[row["id"]]) for row in page], next_before)
+        listed = _listed(conn, page)
+    next_before = page[-1].outbox_id if len(found) > limit else None
+    return DeliveryPage(listed, next_before)
 
 
-def get_delivery(db: Database, tenant: Tenant, event_id: str) -> Delivery:
+def deliveries_of_event(db: Database, tenant: Tenant, event_id: str) -> list[Delivery]:
+    """The event's deliveries, oldest endpoint first (one `skipped` when none took it)."""
     with db.connect() as conn:
         row = rows.event_by_id(conn, tenant.id, event_id)
         assert row is not None
-        return _delivery(row, rows.attempts_of(conn, [row["id"]])[row["id"]])
+        return _listed(conn, [row])
 
 
 def fire(
@@ -103,7 +128,8 @@ def fire(
     bank_login_id: int | None = None,
     user_id: str | None = None,
 ) -> Delivery:
-    """Emit `event` now, about this bank login (or, for `user.created`, this user)."""
+    """Emit `event` now, about this bank login (or, for `user.created`, this user); returns
+    its delivery to the oldest endpoint that takes it (`skipped` when none does)."""
     if event not in EVENT_TYPES:
         raise UnknownEvent(event, EVENT_TYPES)
     event_type = EventType(event)
@@ -119,7 +145,7 @@ def fire(
                     details=[{"field": "bank_login_id", "message": "required for this event"}],
                 )
             emitted = _fire_about_login(conn, tenant, event_type, bank_login_id)
-    return get_delivery(db, tenant, emitted.id)
+    return deliveries_of_event(db, tenant, emitted.id)[0]
 
 
 def _user_id(

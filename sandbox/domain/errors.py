@@ -46,10 +46,12 @@ __all__ = [
     "SandboxError",
     "SessionGone",
     "TooLarge",
+    "TooManyEndpoints",
     "Unauthorized",
     "Unavailable",
     "UnknownBank",
     "UnknownEvent",
+    "UnknownFormat",
     "WrongStep",
 ]
 
@@ -157,13 +159,40 @@ class WrongStep(Conflict):
 
 
 class UnknownEvent(InvalidInput):
+    """An event name that is no event type; `field` is where it was given."""
+
     code = "unknown_event"
+
+    def __init__(self, given: str, known: Iterable[str], field: str = "event") -> None:
+        known = list(known)
+        super().__init__(
+            f"unknown event {given!r}; known: {', '.join(known)}",
+            details=[{"field": field, "message": "unknown event", "known": known}],
+        )
+
+
+class UnknownFormat(InvalidInput):
+    """A webhook format no face renders."""
+
+    code = "unknown_format"
 
     def __init__(self, given: str, known: Iterable[str]) -> None:
         known = list(known)
         super().__init__(
-            f"unknown event {given!r}; known: {', '.join(known)}",
-            details=[{"field": "event", "message": "unknown event", "known": known}],
+            f"unknown webhook format {given!r}; known: {', '.join(known)}",
+            details=[{"field": "format", "message": "unknown format", "known": known}],
+        )
+
+
+class TooManyEndpoints(Conflict):
+    """The tenant has as many webhook endpoints as one may have."""
+
+    code = "too_many_webhook_endpoints"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"a tenant has at most {limit} webhook endpoints: delete one first",
+            details={"limit": limit},
         )
 
 

@@ -1,13 +1,14 @@
-"""Domain events: what the platform tells a tenant's webhook, and the outbox they wait in.
+"""Domain events: what the platform tells a tenant's webhook endpoints, and the outbox they wait
+in.
 
-`emit` writes one outbox row in the caller's transaction, so an event exists exactly when the
-change it describes was committed (the transactional outbox pattern); the delivery worker in
-`sandbox/webhooks/` sends it later. Events are recorded even for a tenant without a webhook URL,
-as `skipped`, so a test can still list what happened; they are never sent.
+`emit` writes the neutral event (type, tenant, subject ids, data) in the caller's transaction,
+with a pending delivery for each of the tenant's endpoints that takes it, so an event exists
+exactly when the change it describes was committed (the transactional outbox pattern); the
+delivery worker in `sandbox/webhooks/` sends it later, each body rendered by the face that owns
+the endpoint's format. An event no endpoint takes is recorded all the same, listed as `skipped`,
+so a test can still see what happened; it is never sent.
 
-Names follow Stripe's `noun.verb` style; the catalogue covers what Powens' webhooks tell
-(USER_CREATED, CONNECTION_SYNCED with its state, ACCOUNT_FOUND, …; see reference/powens.md §8)
-in provider-neutral words.
+The event names are `sandbox/subscriptions.py`'s, shared with the scenario schema.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 import orjson
@@ -24,56 +24,68 @@ from sqlalchemy.engine import Connection
 from sandbox.clock import system_now
 from sandbox.domain.tenants import Tenant
 from sandbox.store import webhooks as rows
+from sandbox.store.webhooks import EventRow
+from sandbox.subscriptions import EVENT_TYPES as EVENT_TYPES  # re-exported for the domain
+from sandbox.subscriptions import EventType
 
 
-class EventType(StrEnum):
-    USER_CREATED = "user.created"
-    BANK_LOGIN_SYNCED = "bank_login.synced"
-    BANK_LOGIN_SYNC_FAILED = "bank_login.sync_failed"
-    CONSENT_EXPIRING = "consent.expiring"
-    CONSENT_EXPIRED = "consent.expired"
-    ACCOUNT_DISCOVERED = "account.discovered"
-    ACCOUNT_DELETED = "account.deleted"
+@dataclass(frozen=True)
+class Subjects:
+    """What an event is about, by id: the tenant's own user id, the bank login, the account.
+    A renderer may name them its provider's way; they are in `data` too."""
 
-
-EVENT_TYPES = tuple(t.value for t in EventType)
+    user_id: str | None = None
+    bank_login_id: int | None = None
+    account_id: int | None = None
 
 
 @dataclass(frozen=True)
 class Event:
+    """A neutral event: the same for every endpoint, whatever the format that renders it."""
+
     id: str
     type: EventType
-    created_at: datetime
+    created_at: datetime  # the tenant's virtual time
     tenant_id: str
+    subjects: Subjects
     data: dict[str, Any]
 
-    def envelope(self) -> dict[str, Any]:
-        """The webhook body: the same bytes on every attempt."""
-        return {
-            "id": self.id,
-            "type": self.type.value,
-            "created_at": self.created_at.isoformat(),
-            "tenant_id": self.tenant_id,
-            "data": self.data,
-        }
+    @classmethod
+    def from_row(cls, row: EventRow) -> Event:
+        return cls(
+            id=row.event_id,
+            type=EventType(row.event_type),
+            created_at=row.created_at,
+            tenant_id=row.tenant_id,
+            subjects=Subjects(row.user_id, row.bank_login_id, row.account_id),
+            data=orjson.loads(row.data),
+        )
 
 
 def new_event_id() -> str:
     return f"evt_{secrets.token_hex(12)}"
 
 
-def emit(conn: Connection, tenant: Tenant, event_type: EventType, data: dict[str, Any]) -> Event:
+def emit(
+    conn: Connection,
+    tenant: Tenant,
+    event_type: EventType,
+    subjects: Subjects,
+    data: dict[str, Any],
+) -> Event:
     """Record an event in the caller's transaction: it is delivered if, and only if, the
     transaction commits. `data` must be JSON-ready (datetimes as ISO strings)."""
-    event = Event(new_event_id(), EventType(event_type), tenant.now(), tenant.id, data)
+    event = Event(new_event_id(), EventType(event_type), tenant.now(), tenant.id, subjects, data)
     rows.insert_event(
         conn,
         tenant_id=tenant.id,
         event_id=event.id,
         event_type=event.type.value,
-        payload=orjson.dumps(event.envelope()).decode(),
         created_at=event.created_at,
-        status="pending" if tenant.webhook_url else "skipped",
+        user_id=subjects.user_id,
+        bank_login_id=subjects.bank_login_id,
+        account_id=subjects.account_id,
+        data=orjson.dumps(data).decode(),
         # Delivery runs on real time: the first attempt is due at once.
         next_attempt_at=system_now(),
     )
@@ -103,6 +115,9 @@ class LoginRef:
             "bank_id": self.bank_id,
         }
 
+    def subjects(self, account_id: int | None = None) -> Subjects:
+        return Subjects(self.user_id, self.bank_login_id, account_id)
+
 
 @dataclass(frozen=True)
 class AccountRef:
@@ -127,7 +142,7 @@ class AccountRef:
 
 
 def user_created(conn: Connection, tenant: Tenant, user_id: str) -> Event:
-    return emit(conn, tenant, EventType.USER_CREATED, {"user_id": user_id})
+    return emit(conn, tenant, EventType.USER_CREATED, Subjects(user_id), {"user_id": user_id})
 
 
 def bank_login_synced(
@@ -146,7 +161,7 @@ def bank_login_synced(
         "new_transactions": new_transactions,
         "deleted_accounts": deleted_accounts,
     }
-    return emit(conn, tenant, EventType.BANK_LOGIN_SYNCED, data)
+    return emit(conn, tenant, EventType.BANK_LOGIN_SYNCED, login.subjects(), data)
 
 
 def bank_login_sync_failed(
@@ -164,14 +179,15 @@ def bank_login_sync_failed(
         "state_detail": state_detail,
         "state_until": _iso(state_until),
     }
-    return emit(conn, tenant, EventType.BANK_LOGIN_SYNC_FAILED, data)
+    return emit(conn, tenant, EventType.BANK_LOGIN_SYNC_FAILED, login.subjects(), data)
 
 
 def consent_expiring(
     conn: Connection, tenant: Tenant, login: LoginRef, granted_at: datetime, expires_at: datetime
 ) -> Event:
     consent = {"granted_at": granted_at.isoformat(), "expires_at": expires_at.isoformat()}
-    return emit(conn, tenant, EventType.CONSENT_EXPIRING, {**login.data(), "consent": consent})
+    data = {**login.data(), "consent": consent}
+    return emit(conn, tenant, EventType.CONSENT_EXPIRING, login.subjects(), data)
 
 
 def consent_expired(
@@ -185,7 +201,7 @@ def consent_expired(
     """`state`: what the login reads now that its consent is over (`sca_required`, …)."""
     consent = {"granted_at": granted_at.isoformat(), "expires_at": expires_at.isoformat()}
     data = {**login.data(), "consent": consent, "state": state}
-    return emit(conn, tenant, EventType.CONSENT_EXPIRED, data)
+    return emit(conn, tenant, EventType.CONSENT_EXPIRED, login.subjects(), data)
 
 
 def account_discovered(
@@ -193,11 +209,11 @@ def account_discovered(
 ) -> Event:
     """`account.disabled` is true for an account the user did not choose to share."""
     data = {**login.data(), "account": account.data()}
-    return emit(conn, tenant, EventType.ACCOUNT_DISCOVERED, data)
+    return emit(conn, tenant, EventType.ACCOUNT_DISCOVERED, login.subjects(account.id), data)
 
 
 def account_deleted(
     conn: Connection, tenant: Tenant, login: LoginRef, account: AccountRef
 ) -> Event:
     data = {**login.data(), "account": account.data()}
-    return emit(conn, tenant, EventType.ACCOUNT_DELETED, data)
+    return emit(conn, tenant, EventType.ACCOUNT_DELETED, login.subjects(account.id), data)

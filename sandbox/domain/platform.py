@@ -21,6 +21,7 @@ from sandbox.domain.services.imports import Imports
 from sandbox.domain.services.sca import ScaChallenges
 from sandbox.domain.services.tenants import Clocks, Tenants
 from sandbox.domain.services.users import Users
+from sandbox.domain.services.webhook_endpoints import WebhookEndpoints
 from sandbox.domain.tenants import ensure_scenario_tenants
 from sandbox.scenario import Scenario, load_scenario
 from sandbox.settings import Settings
@@ -44,6 +45,7 @@ class Platform:
     transactions: Transactions = field(init=False)
     sca: ScaChallenges = field(init=False)
     events: Events = field(init=False)
+    webhook_endpoints: WebhookEndpoints = field(init=False)
     callers: Callers = field(init=False)
     imports: Imports = field(init=False)
 
@@ -65,6 +67,7 @@ class Platform:
         self.transactions = Transactions(db)
         self.sca = ScaChallenges(db)
         self.events = Events(db)
+        self.webhook_endpoints = WebhookEndpoints(db)
         self.callers = Callers(db)
         self.imports = Imports(db)
 

@@ -1,7 +1,8 @@
 """Tenants: the platform's clients, each with its own copy of a scenario, its data and its clock.
 
 A scenario's `tenants:` are created when the server starts (and kept across restarts so a demo
-survives); parallel test runs create throw-away tenants through the control API.
+survives); parallel test runs create throw-away tenants through the control API. The webhook
+endpoints a tenant is declared with are written with it (`domain/webhook_endpoints.py`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from sandbox.clock import Clock, system_now
+from sandbox.domain.webhook_endpoints import declare, declared_in
 from sandbox.errors import Conflict, NotFound
 from sandbox.scenario.model import Scenario
 from sandbox.scenario.model import Tenant as TenantSpec
@@ -31,8 +33,6 @@ class Tenant:
     api_key: str
     allowed_ips: list[str]
     redirect_uris: list[str]
-    webhook_url: str | None
-    webhook_secret: str | None
     branding: dict
     clock: Clock
     created_at: datetime
@@ -43,7 +43,8 @@ class Tenant:
 
 @dataclass(frozen=True)
 class TenantOptions:
-    """What a caller may choose for a new tenant; everything left None is generated."""
+    """What a caller may choose for a new tenant; everything left None is generated. A
+    `webhook_url` declares one native endpoint taking every event."""
 
     tenant_id: str | None = None
     name: str | None = None
@@ -68,8 +69,6 @@ def tenant_from_row(row: TenantRow) -> Tenant:
         api_key=row.api_key,
         allowed_ips=list(row.allowed_ips),
         redirect_uris=list(row.redirect_uris),
-        webhook_url=row.webhook_url,
-        webhook_secret=row.webhook_secret,
         branding=dict(row.branding),
         clock=Clock(
             offset=timedelta(microseconds=row.clock_offset_us), frozen_at=row.clock_frozen_at
@@ -99,8 +98,6 @@ def _row(
         api_key=spec.api_key,
         allowed_ips=list(spec.allowed_ips),
         redirect_uris=list(spec.redirect_uris),
-        webhook_url=spec.webhook.url if spec.webhook else None,
-        webhook_secret=spec.webhook.secret if spec.webhook else None,
         branding=spec.branding.model_dump(),
         clock_offset_us=_offset_us(clock),
         clock_frozen_at=clock.frozen_at,
@@ -111,7 +108,8 @@ def _row(
 
 def ensure_scenario_tenants(db: Database, scenario: Scenario, scenario_name: str) -> list[Tenant]:
     """Create the scenario's declared tenants that do not exist yet; keep the others' data and
-    clock but give them the scenario as it is now (the file may have changed since)."""
+    clock but give them the scenario as it is now (the file may have changed since), declared
+    webhook endpoints included."""
     with db.begin() as conn:
         for spec in scenario.tenants:
             existing = rows.get_tenant(conn, spec.id)
@@ -123,6 +121,7 @@ def ensure_scenario_tenants(db: Database, scenario: Scenario, scenario_name: str
                 rows.update_tenant(
                     conn, _row(scenario, scenario_name, spec, clock, existing.created_at)
                 )
+            declare(conn, spec.id, declared_in(spec))
         return [tenant_from_row(rows.get_tenant(conn, spec.id)) for spec in scenario.tenants]
 
 
@@ -153,6 +152,7 @@ def create_tenant(
     try:
         with db.begin() as conn:
             rows.insert_tenant(conn, row)
+            declare(conn, spec.id, declared_in(spec))
     except DuplicateTenant as error:
         field = "tenant_id" if error.field == "id" else error.field
         raise Conflict(
@@ -181,7 +181,8 @@ def delete_tenant(db: Database, tenant_id: str) -> None:
 
 
 def reset_tenant(db: Database, tenant_id: str) -> Tenant:
-    """Forget everything the tenant did and put its clock back to the scenario's start."""
+    """Forget everything the tenant did and put its clock back to the scenario's start. The
+    webhook endpoints it was declared with stay; those added since go."""
     tenant = get_tenant(db, tenant_id)
     clock = _start_clock(tenant.scenario)
     with db.begin() as conn:

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sandbox.clock import ClockOutOfRange, in_range, parse_duration
+from sandbox.subscriptions import DEFAULT_FORMAT, EVENT_TYPES, FORMATS, MAX_ENDPOINTS
 from sandbox.urls import RedirectUri, WebhookUrl
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,62}$"
@@ -155,8 +156,35 @@ class Clock(Strict):
 
 
 class Webhook(Strict):
+    """The tenant's one native webhook endpoint, taking every event."""
+
     url: WebhookUrl
     secret: str = Field(min_length=8)
+
+
+def _event_name(value: str) -> str:
+    if value not in EVENT_TYPES:
+        raise ValueError(f"unknown event {value!r}; known: {', '.join(EVENT_TYPES)}")
+    return value
+
+
+def _format_name(value: str) -> str:
+    if value not in FORMATS:
+        raise ValueError(f"unknown format {value!r}; known: {', '.join(FORMATS)}")
+    return value
+
+
+EventName = Annotated[str, AfterValidator(_event_name)]
+
+
+class WebhookEndpoint(Strict):
+    """One more place the tenant's events go: `format` says how each is written and signed,
+    `events` which ones it takes (every event when left out)."""
+
+    url: WebhookUrl
+    secret: str = Field(min_length=8)
+    format: Annotated[str, AfterValidator(_format_name)] = DEFAULT_FORMAT
+    events: Annotated[list[EventName], Field(min_length=1)] | None = None
 
 
 class Branding(Strict):
@@ -182,7 +210,17 @@ class Tenant(Strict):
     allowed_ips: list[Annotated[str, AfterValidator(_ip_range)]] = ["127.0.0.1/32", "::1/128"]
     redirect_uris: list[RedirectUri] = []
     webhook: Webhook | None = None
+    webhooks: list[WebhookEndpoint] = []
     branding: Branding = Branding()
+
+    @model_validator(mode="after")
+    def _few_endpoints(self) -> Tenant:
+        if len(self.webhooks) + (self.webhook is not None) > MAX_ENDPOINTS:
+            raise ValueError(
+                f"a tenant has at most {MAX_ENDPOINTS} webhook endpoints (`webhook` and "
+                "`webhooks` together)"
+            )
+        return self
 
 
 class Source(Strict):

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from sandbox.store.types import UTCDateTime
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 SOURCE_KINDS = ("api", "web")
 SCA_PURPOSES = ("connect", "renew", "extend_history")
@@ -33,8 +33,9 @@ ISSUED_CREDENTIAL_KINDS = ("user_token", "auth_code", "provider_session")
 IMPORT_JOB_STATUSES = ("setup", "in_progress", "successful", "error", "fatal")
 IMPORT_JOB_OUTCOMES = ("successful", "error", "fatal")
 IMPORT_JOB_KINDS = ("connect", "refresh", "renew", "extend_history", "control")
-# `skipped`: recorded while the tenant had no webhook URL, so it is listed but never sent.
-WEBHOOK_STATUSES = ("pending", "delivered", "failed", "skipped")
+# A delivery of an event to one endpoint. An event no endpoint took has no delivery at all: it
+# is listed as `skipped` (`sandbox/domain/deliveries.py`).
+DELIVERY_STATUSES = ("pending", "delivered", "failed")
 
 metadata = sa.MetaData(
     naming_convention={
@@ -99,8 +100,6 @@ tenants = sa.Table(
     sa.Column("api_key", sa.String, nullable=False, unique=True),
     sa.Column("allowed_ips", Json, nullable=False),
     sa.Column("redirect_uris", Json, nullable=False),
-    sa.Column("webhook_url", sa.String, nullable=True),
-    sa.Column("webhook_secret", sa.String, nullable=True),
     sa.Column("branding", Json, nullable=False),
     sa.Column("clock_offset_us", sa.BigInteger, nullable=False, server_default=sa.text("0")),
     _at("clock_frozen_at", nullable=True),
@@ -364,28 +363,71 @@ uploads = sa.Table(
     sa.Index(None, "tenant_id"),
 )
 
+webhook_endpoints = sa.Table(
+    "webhook_endpoints",
+    metadata,
+    _id(),
+    _tenant_id(),
+    sa.Column("url", sa.String, nullable=False),
+    sa.Column("secret", sa.String, nullable=False),
+    # The face whose renderer writes and signs the body (`sandbox/subscriptions.py` FORMATS).
+    sa.Column("format", sa.String, nullable=False),
+    # A JSON list of event types, or NULL for every event. Emitting matches it in SQL by the
+    # quoted name in its text (`sandbox/store/webhooks.py`), the one test both databases share.
+    sa.Column("events", Json, nullable=True),
+    # Declared with the tenant (the scenario's `webhook`/`webhooks`, or `webhook_url` when the
+    # control API created it) rather than added later: like its credentials, part of what the
+    # tenant is, so a reset keeps it (DEFINITION_ROWS).
+    sa.Column("declared", sa.Boolean, nullable=False),
+    # Real time, like the tenant's own `created_at`.
+    _at("created_at"),
+    sa.Index(None, "tenant_id", "id"),
+)
+
 webhook_outbox = sa.Table(
     "webhook_outbox",
     metadata,
     _id(),
     _tenant_id(),
+    # The neutral event: each endpoint's face renders its own body from these columns at every
+    # attempt, the same bytes each time.
     sa.Column("event_id", sa.String, nullable=False, unique=True),
     sa.Column("event_type", sa.String, nullable=False),
-    # The exact body sent, every attempt alike (the signature covers it byte for byte).
-    sa.Column("payload", sa.Text, nullable=False),
-    # The tenant's virtual time, as in the payload; the columns below are real time, since
-    # delivery happens in the real world.
+    # The tenant's virtual time; the delivery columns are real time, since delivery happens in
+    # the real world.
     _at("created_at"),
+    # What the event is about (no foreign keys: an event outlives its user or bank login).
+    sa.Column("user_id", sa.String, nullable=True),
+    sa.Column("bank_login_id", Id, nullable=True),
+    sa.Column("account_id", Id, nullable=True),
+    # JSON text as written, not a JSON column: its key order is the order a renderer writes.
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Index(None, "tenant_id", "id"),
+)
+
+webhook_deliveries = sa.Table(
+    "webhook_deliveries",
+    metadata,
+    _id(),
+    _tenant_id(),
+    _ref("outbox_id", "webhook_outbox.id"),
+    # Null once the endpoint is deleted: what was delivered or failed stays listed; what was
+    # pending is dropped with the endpoint.
+    _ref("endpoint_id", "webhook_endpoints.id", nullable=True, ondelete="SET NULL"),
+    # The endpoint's format, copied: the listing still renders the payload once it is deleted.
+    sa.Column("format", sa.String, nullable=False),
     sa.Column("status", sa.String, nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False, server_default=sa.text("0")),
     _at("next_attempt_at"),
     _at("delivered_at", nullable=True),
     # A worker that claims the row holds it until then; a crashed worker's claim runs out.
     _at("locked_until", nullable=True),
-    _one_of("status", WEBHOOK_STATUSES),
+    _one_of("status", DELIVERY_STATUSES),
     # The delivery worker polls "pending and due", oldest first.
     sa.Index(None, "status", "next_attempt_at"),
-    sa.Index(None, "tenant_id", "id"),
+    sa.Index(None, "outbox_id"),
+    sa.Index(None, "endpoint_id"),
+    sa.Index(None, "tenant_id"),
 )
 
 webhook_attempts = sa.Table(
@@ -393,12 +435,12 @@ webhook_attempts = sa.Table(
     metadata,
     _id(),
     _tenant_id(),
-    _ref("outbox_id", "webhook_outbox.id"),
+    _ref("delivery_id", "webhook_deliveries.id"),
     _at("at"),
     sa.Column("status_code", sa.Integer, nullable=True),
     sa.Column("error", sa.String, nullable=True),
     sa.Column("duration_ms", sa.Integer, nullable=False),
-    sa.Index(None, "outbox_id"),
+    sa.Index(None, "delivery_id"),
     sa.Index(None, "tenant_id"),
 )
 
@@ -421,3 +463,7 @@ journal = sa.Table(
 TENANT_TABLES: tuple[sa.Table, ...] = tuple(
     t for t in reversed(metadata.sorted_tables) if "tenant_id" in t.c
 )
+
+# Rows that are part of the tenant's definition rather than its data: wiping the tenant's data
+# (a reset) keeps the rows of these tables where the column is true.
+DEFINITION_ROWS: dict[sa.Table, sa.Column[bool]] = {webhook_endpoints: webhook_endpoints.c.declared}

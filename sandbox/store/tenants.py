@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sandbox.store.prepared import Prepared
-from sandbox.store.schema import TENANT_TABLES, tenants
+from sandbox.store.schema import DEFINITION_ROWS, TENANT_TABLES, tenants
 
 # Credentials that must be unique across tenants, so a request maps to one tenant.
 UNIQUE_FIELDS = ("id", "client_id", "api_key")
@@ -54,8 +54,6 @@ class TenantRow:
     created_at: datetime
     allowed_ips: tuple[str, ...] = ()
     redirect_uris: tuple[str, ...] = ()
-    webhook_url: str | None = None
-    webhook_secret: str | None = None
     branding: dict[str, Any] = field(default_factory=dict)
     clock_offset_us: int = 0
     clock_frozen_at: datetime | None = None
@@ -179,13 +177,17 @@ def delete_tenant(conn: Connection, tenant_id: str) -> bool:
 
 
 def wipe_tenant_data(conn: Connection, tenant_id: str) -> None:
-    """Delete every row of the tenant in the other tables, keeping the tenant itself.
+    """Delete every row of the tenant in the other tables, keeping the tenant itself and the
+    rows of its definition (`DEFINITION_ROWS`: the webhook endpoints declared with it).
 
     Children go first so the cascades find nothing left to do. The data version is bumped,
     since every cached answer of the tenant is now wrong.
     """
     for table in TENANT_TABLES:
-        conn.execute(sa.delete(table).where(table.c.tenant_id == tenant_id))
+        delete = sa.delete(table).where(table.c.tenant_id == tenant_id)
+        if table in DEFINITION_ROWS:
+            delete = delete.where(sa.not_(DEFINITION_ROWS[table]))
+        conn.execute(delete)
     bump_data_version(conn, tenant_id)
 
 

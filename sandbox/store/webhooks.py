@@ -1,8 +1,10 @@
-"""The webhook outbox and its delivery attempts.
+"""The webhook outbox: neutral events, their deliveries (one per endpoint that takes the event)
+and each delivery's attempts.
 
-Events are inserted by the domain in the transaction of the change they describe; delivery
-workers (one per server process, any number of processes) claim due rows for a short while,
-so two never send one row at once, and write back each attempt's outcome.
+Events are inserted by the domain in the transaction of the change they describe, together with
+a pending delivery for each of the tenant's endpoints whose filter takes them. Delivery workers
+(one per server process, any number of processes) claim due deliveries for a short while, so two
+never send one at once, and write back each attempt's outcome.
 """
 
 from __future__ import annotations
@@ -15,39 +17,108 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from sandbox.store.prepared import Prepared
-from sandbox.store.schema import tenants, webhook_attempts, webhook_outbox
+from sandbox.store.schema import (
+    Id,
+    webhook_attempts,
+    webhook_deliveries,
+    webhook_endpoints,
+    webhook_outbox,
+)
+from sandbox.store.types import UTCDateTime
 
-# Built once: every change the domain announces inserts one, and every attempt to deliver it
-# records the attempt and settles the event. An update's SET clause is the keys it is given.
+# Built once: every change the domain announces runs the first two, and every attempt to
+# deliver records the attempt and settles the delivery. An update's SET clause is the keys it
+# is given.
 _INSERT_EVENT = Prepared(sa.insert(webhook_outbox).returning(webhook_outbox.c.id))
+
+
+def _fan_out() -> sa.Insert:
+    """A pending delivery for each of the tenant's endpoints that takes the event: those with
+    no filter, and those whose JSON list of names holds the event's name in quotes."""
+    endpoints = webhook_endpoints
+    takes = sa.or_(
+        endpoints.c.events.is_(None),
+        sa.cast(endpoints.c.events, sa.Text).like(sa.bindparam("quoted_type"), escape="/"),
+    )
+    chosen = sa.select(
+        endpoints.c.tenant_id,
+        sa.bindparam("outbox_id", type_=Id),
+        endpoints.c.id,
+        endpoints.c.format,
+        sa.literal("pending", sa.String),
+        sa.bindparam("next_attempt_at", type_=UTCDateTime()),
+    ).where(endpoints.c.tenant_id == sa.bindparam("tenant_id", type_=sa.String), takes)
+    # Oldest endpoint first, so the deliveries' ids (their listing order) follow the endpoints'.
+    chosen = chosen.order_by(endpoints.c.id)
+    columns = ["tenant_id", "outbox_id", "endpoint_id", "format", "status", "next_attempt_at"]
+    return sa.insert(webhook_deliveries).from_select(columns, chosen)
+
+
+_FAN_OUT = Prepared(_fan_out())
 _INSERT_ATTEMPT = Prepared(sa.insert(webhook_attempts))
-# The event id too: on SQLite a new row may reuse the id of one deleted since the claim.
+# The event id too: on SQLite a new row may reuse the id of a delivery deleted since the claim
+# (its tenant reset, its endpoint deleted), but never for the same event.
 _SETTLE = Prepared(
-    sa.update(webhook_outbox).where(
-        webhook_outbox.c.id == sa.bindparam("outbox_key"),
-        webhook_outbox.c.event_id == sa.bindparam("event_key"),
+    sa.update(webhook_deliveries).where(
+        webhook_deliveries.c.id == sa.bindparam("delivery_key"),
+        webhook_deliveries.c.outbox_id
+        == sa.select(webhook_outbox.c.id)
+        .where(webhook_outbox.c.event_id == sa.bindparam("event_key"))
+        .scalar_subquery(),
     )
 )
 
 
 @dataclass(frozen=True)
-class Claimed:
-    """A due event claimed for one delivery attempt, with where and how to send it. The
-    tenant's webhook settings are read now, not when the event was made, so an event is never
-    sent to a URL the tenant no longer has."""
+class EventRow:
+    """One outbox row: the neutral event, its data still JSON text. `outbox_id` is its place
+    in the outbox, which only grows."""
 
     outbox_id: int
     tenant_id: str
     event_id: str
     event_type: str
-    payload: str
+    created_at: datetime
+    user_id: str | None
+    bank_login_id: int | None
+    account_id: int | None
+    data: str
+
+
+_EVENT_COLUMNS = (
+    webhook_outbox.c.id.label("outbox_id"),
+    webhook_outbox.c.tenant_id,
+    webhook_outbox.c.event_id,
+    webhook_outbox.c.event_type,
+    webhook_outbox.c.created_at,
+    webhook_outbox.c.user_id,
+    webhook_outbox.c.bank_login_id,
+    webhook_outbox.c.account_id,
+    webhook_outbox.c.data,
+)
+
+
+def _event(mapping: RowMapping) -> EventRow:
+    return EventRow(**{column.name: mapping[column.name] for column in _EVENT_COLUMNS})
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A due delivery claimed for one attempt, with its event and where and how to send it
+    (the endpoint's URL and secret, read at the claim; the format, copied at the event).
+    Deleting the endpoint drops its pending deliveries, so none is claimed without one."""
+
+    delivery_id: int
     attempts: int
-    url: str | None
-    secret: str | None
+    event: EventRow
+    endpoint_id: int
+    url: str
+    secret: str
+    format: str
 
     def __repr__(self) -> str:
         # Keep the secret out of logs and tracebacks.
-        return f"Claimed(event_id={self.event_id!r}, attempts={self.attempts})"
+        return f"Claimed(event_id={self.event.event_id!r}, endpoint_id={self.endpoint_id})"
 
 
 def insert_event(
@@ -56,41 +127,63 @@ def insert_event(
     tenant_id: str,
     event_id: str,
     event_type: str,
-    payload: str,
     created_at: datetime,
-    status: str,
+    user_id: str | None,
+    bank_login_id: int | None,
+    account_id: int | None,
+    data: str,
     next_attempt_at: datetime,
 ) -> int:
+    """Store the event and a pending delivery to each endpoint that takes it (two statements
+    however many endpoints); returns its outbox id."""
     values = {
         "tenant_id": tenant_id,
         "event_id": event_id,
         "event_type": event_type,
-        "payload": payload,
         "created_at": created_at,
-        "status": status,
+        "user_id": user_id,
+        "bank_login_id": bank_login_id,
+        "account_id": account_id,
+        "data": data,
+    }
+    outbox_id = _INSERT_EVENT.run(conn, values).scalar_one()
+    fan_out = {
+        "tenant_id": tenant_id,
+        "outbox_id": outbox_id,
+        "quoted_type": quoted(event_type),
         "next_attempt_at": next_attempt_at,
     }
-    return _INSERT_EVENT.run(conn, values).scalar_one()
+    _FAN_OUT.run(conn, fan_out)
+    return outbox_id
+
+
+def quoted(name: str) -> str:
+    """A LIKE pattern (escape `/`) that finds `"name"` anywhere in a JSON text."""
+    escaped = name.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f'%"{escaped}"%'
 
 
 def _claimable(now: datetime) -> sa.ColumnElement[bool]:
     return sa.and_(
-        webhook_outbox.c.status == "pending",
-        webhook_outbox.c.next_attempt_at <= now,
-        sa.or_(webhook_outbox.c.locked_until.is_(None), webhook_outbox.c.locked_until <= now),
+        webhook_deliveries.c.status == "pending",
+        webhook_deliveries.c.next_attempt_at <= now,
+        sa.or_(
+            webhook_deliveries.c.locked_until.is_(None), webhook_deliveries.c.locked_until <= now
+        ),
     )
 
 
 def claim_due(conn: Connection, now: datetime, lock_until: datetime, limit: int) -> list[Claimed]:
-    """Take up to `limit` due, unclaimed events (oldest due first) until `lock_until`.
+    """Take up to `limit` due, unclaimed deliveries (oldest due first) until `lock_until`.
 
     PostgreSQL skips rows another process is claiming at this moment (`SKIP LOCKED`); SQLite
     serialises writers, so the select and the update see the same rows.
     """
+    deliveries = webhook_deliveries
     due = (
-        sa.select(webhook_outbox.c.id)
+        sa.select(deliveries.c.id)
         .where(_claimable(now))
-        .order_by(webhook_outbox.c.next_attempt_at, webhook_outbox.c.id)
+        .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
@@ -98,47 +191,44 @@ def claim_due(conn: Connection, now: datetime, lock_until: datetime, limit: int)
     if not ids:
         return []
     conn.execute(
-        sa.update(webhook_outbox)
-        .where(webhook_outbox.c.id.in_(ids))
-        .values(locked_until=lock_until)
+        sa.update(deliveries).where(deliveries.c.id.in_(ids)).values(locked_until=lock_until)
     )
     query = (
         sa.select(
-            webhook_outbox.c.id,
-            webhook_outbox.c.tenant_id,
-            webhook_outbox.c.event_id,
-            webhook_outbox.c.event_type,
-            webhook_outbox.c.payload,
-            webhook_outbox.c.attempts,
-            tenants.c.webhook_url,
-            tenants.c.webhook_secret,
+            deliveries.c.id.label("delivery_id"),
+            deliveries.c.attempts,
+            *_EVENT_COLUMNS,
+            webhook_endpoints.c.id.label("endpoint_id"),
+            webhook_endpoints.c.url,
+            webhook_endpoints.c.secret,
+            deliveries.c.format,
         )
-        .join(tenants, tenants.c.id == webhook_outbox.c.tenant_id)
-        .where(webhook_outbox.c.id.in_(ids))
-        .order_by(webhook_outbox.c.next_attempt_at, webhook_outbox.c.id)
+        .join(webhook_outbox, webhook_outbox.c.id == deliveries.c.outbox_id)
+        .join(webhook_endpoints, webhook_endpoints.c.id == deliveries.c.endpoint_id)
+        .where(deliveries.c.id.in_(ids))
+        .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
     )
     return [
         Claimed(
-            outbox_id=row.id,
-            tenant_id=row.tenant_id,
-            event_id=row.event_id,
-            event_type=row.event_type,
-            payload=row.payload,
-            attempts=row.attempts,
-            url=row.webhook_url,
-            secret=row.webhook_secret,
+            delivery_id=row["delivery_id"],
+            attempts=row["attempts"],
+            event=_event(row),
+            endpoint_id=row["endpoint_id"],
+            url=row["url"],
+            secret=row["secret"],
+            format=row["format"],
         )
-        for row in conn.execute(query)
+        for row in conn.execute(query).mappings()
     ]
 
 
-def release(conn: Connection, outbox_ids: Iterable[int]) -> None:
-    """Give claimed events back untried (a worker stopping), so they are due again at once."""
-    ids = list(outbox_ids)
+def release(conn: Connection, delivery_ids: Iterable[int]) -> None:
+    """Give claimed deliveries back untried (a worker stopping), so they are due again at once."""
+    ids = list(delivery_ids)
     if ids:
         conn.execute(
-            sa.update(webhook_outbox)
-            .where(webhook_outbox.c.id.in_(ids), webhook_outbox.c.status == "pending")
+            sa.update(webhook_deliveries)
+            .where(webhook_deliveries.c.id.in_(ids), webhook_deliveries.c.status == "pending")
             .values(locked_until=None)
         )
 
@@ -155,8 +245,8 @@ def record_attempt(
     _INSERT_ATTEMPT.run(
         conn,
         {
-            "tenant_id": claimed.tenant_id,
-            "outbox_id": claimed.outbox_id,
+            "tenant_id": claimed.event.tenant_id,
+            "delivery_id": claimed.delivery_id,
             "at": at,
             "status_code": status_code,
             "error": error,
@@ -174,52 +264,60 @@ def settle(
     next_attempt_at: datetime | None = None,
     delivered_at: datetime | None = None,
 ) -> bool:
-    """Write an attempt's consequence: delivered, failed for good, skipped, or due again.
-    False when the event is gone (its tenant was deleted or reset meanwhile)."""
+    """Write an attempt's consequence: delivered, failed for good, or due again. False when the
+    delivery is gone (its tenant was deleted or reset, or its endpoint deleted, meanwhile)."""
     values: dict[str, object] = {"status": status, "attempts": attempts, "locked_until": None}
     if next_attempt_at is not None:
         values["next_attempt_at"] = next_attempt_at
     if delivered_at is not None:
         values["delivered_at"] = delivered_at
-    keys = {"outbox_key": claimed.outbox_id, "event_key": claimed.event_id}
+    keys = {"delivery_key": claimed.delivery_id, "event_key": claimed.event.event_id}
     return _SETTLE.run(conn, {**keys, **values}).rowcount == 1
 
 
 def list_events(
     conn: Connection, tenant_id: str, limit: int, before: int | None = None
-) -> list[RowMapping]:
+) -> list[EventRow]:
     """The tenant's newest events first, only those older than the outbox id `before` if
     given. Ids only grow, so events added later sort ahead of `before` and never into a page
     that continues below it."""
     query = (
-        sa.select(webhook_outbox)
+        sa.select(*_EVENT_COLUMNS)
         .where(webhook_outbox.c.tenant_id == tenant_id)
         .order_by(webhook_outbox.c.id.desc())
         .limit(limit)
     )
     if before is not None:
         query = query.where(webhook_outbox.c.id < before)
-    return list(conn.execute(query).mappings())
+    return [_event(row) for row in conn.execute(query).mappings()]
 
 
-def event_by_id(conn: Connection, tenant_id: str, event_id: str) -> RowMapping | None:
-    query = sa.select(webhook_outbox).where(
+def event_by_id(conn: Connection, tenant_id: str, event_id: str) -> EventRow | None:
+    query = sa.select(*_EVENT_COLUMNS).where(
         webhook_outbox.c.tenant_id == tenant_id, webhook_outbox.c.event_id == event_id
     )
-    return conn.execute(query).mappings().one_or_none()
+    row = conn.execute(query).mappings().one_or_none()
+    return None if row is None else _event(row)
 
 
-def attempts_of(conn: Connection, outbox_ids: Iterable[int]) -> dict[int, list[RowMapping]]:
-    """Each event's attempts, oldest first, in one query."""
-    ids = sorted(set(outbox_ids))
-    found: dict[int, list[RowMapping]] = {outbox_id: [] for outbox_id in ids}
-    if not ids:
+def deliveries_of(conn: Connection, outbox_ids: Iterable[int]) -> dict[int, list[RowMapping]]:
+    """Each event's deliveries, in the order they were made, in one query."""
+    return _grouped(conn, webhook_deliveries, webhook_deliveries.c.outbox_id, outbox_ids)
+
+
+def attempts_of(conn: Connection, delivery_ids: Iterable[int]) -> dict[int, list[RowMapping]]:
+    """Each delivery's attempts, oldest first, in one query."""
+    return _grouped(conn, webhook_attempts, webhook_attempts.c.delivery_id, delivery_ids)
+
+
+def _grouped(
+    conn: Connection, table: sa.Table, key: sa.Column[int], values: Iterable[int]
+) -> dict[int, list[RowMapping]]:
+    wanted = sorted(set(values))
+    found: dict[int, list[RowMapping]] = {value: [] for value in wanted}
+    if not wanted:
         return found
-    query = (
-        sa.select(webhook_attempts)
-        .where(webhook_attempts.c.outbox_id.in_(ids))
-        .order_by(webhook_attempts.c.id)
-    )
+    query = sa.select(table).where(key.in_(wanted)).order_by(table.c.id)
     for row in conn.execute(query).mappings():
-        found[row["outbox_id"]].append(row)
+        found[row[key.name]].append(row)
     return found

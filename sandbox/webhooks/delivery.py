@@ -1,4 +1,5 @@
-"""One delivery attempt: a signed POST of the event's body to the tenant's webhook URL.
+"""One delivery attempt: a POST of a body, rendered and signed by the endpoint's format
+(`sandbox/webhooks/worker.py`), to the endpoint's URL.
 
 Any 2xx answer delivers it; anything else (another status, a refused connection, no answer
 within the timeout) is a failed attempt the worker retries. Redirects are not followed, so
@@ -31,9 +32,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import SplitResult, urlsplit
 
-from sandbox.clock import monotonic, system_now
+from sandbox.clock import monotonic
 from sandbox.urls import LINK_LOCAL_HINT, is_link_local
-from sandbox.webhooks.signing import sign
 
 USER_AGENT = "bank-sandbox-webhooks/0.1"
 MAX_ERROR_LENGTH = 300
@@ -232,16 +232,9 @@ def _exchange(
 
 
 async def attempt(
-    sender: Sender,
-    *,
-    url: str,
-    secret: str,
-    event_id: str,
-    event_type: str,
-    body: bytes,
-    timeout: float,
+    sender: Sender, *, url: str, headers: dict[str, str], body: bytes, timeout: float
 ) -> Outcome:
-    """POST `body` once, with at most `timeout` seconds for the whole exchange."""
+    """POST `body` with `headers` once, with at most `timeout` seconds for the whole exchange."""
     try:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
@@ -249,11 +242,7 @@ async def attempt(
         target = _Target.of(parts)
     except ValueError as error:  # no host, or a port that is not a number
         return Outcome(None, f"InvalidURL: {error}"[:MAX_ERROR_LENGTH], 0, True)
-    headers = {
-        **sign(secret, event_id, event_type, body, int(system_now().timestamp())),
-        "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
-    }
+    headers = {**headers, "User-Agent": USER_AGENT}
     started = monotonic()
 
     def took() -> int:

@@ -1,18 +1,22 @@
 """The delivery worker: the one piece of background work in the sandbox (DESIGN rule 3), an
 asyncio task that the app's lifespan starts and stops.
 
-Every `poll` seconds it claims the events that are due, posts each once, and writes back the
-outcome; every few seconds it also lets the domain announce consents that time has brought
-near or past their expiry (`domain/consents.py`). Any number of server processes may share one
-database:
+Every `poll` seconds it claims the deliveries that are due (one per event and endpoint), posts
+each once, and writes back the outcome; every few seconds it also lets the domain announce
+consents that time has brought near or past their expiry (`domain/consents.py`). The body and
+its signature headers are rendered at each attempt by the renderer registered for the
+endpoint's format (`sandbox/app.py` hands the worker the faces' renderers; the worker imports
+no face), from the stored neutral event, so every attempt sends the same bytes. Any number of
+server processes may share one database:
 
 - a claim holds a row for twice the delivery timeout plus a second (`locked_until`): the
   attempt takes at most the timeout, the rest is room to write its outcome. So two processes
   never send one row at once, and a process that dies mid-attempt leaves a claim that simply
-  runs out: the event is sent again, with the same id and body (at least once);
+  runs out: the delivery is sent again, with the same event id and body (at least once, per
+  endpoint);
 - a clean stop interrupts attempts in flight and hands their claims back at once;
 - retries wait on real time, base × 2^(n−1) seconds after the n-th failure (at most an hour),
-  with no jitter so tests can predict them; after the last attempt the event is `failed`.
+  with no jitter so tests can predict them; after the last attempt the delivery is `failed`.
 
 Database calls run in threads (they may wait for a lock) and are never interrupted half-way.
 """
@@ -30,11 +34,13 @@ from sqlalchemy.engine import Connection
 
 from sandbox.clock import monotonic, system_now
 from sandbox.domain import consents
+from sandbox.domain.events import Event
+from sandbox.domain.webhook_endpoints import Renderers
 from sandbox.settings import Settings
 from sandbox.store import webhooks as rows
 from sandbox.store.database import Database
 from sandbox.store.webhooks import Claimed
-from sandbox.webhooks.delivery import Outcome, Sender, attempt
+from sandbox.webhooks.delivery import MAX_ERROR_LENGTH, Outcome, Sender, attempt
 
 log = logging.getLogger("sandbox.webhooks")
 
@@ -51,8 +57,9 @@ def retry_gap(failed_attempts: int, base_seconds: float) -> timedelta:
 
 
 class WebhookWorker:
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database, settings: Settings, renderers: Renderers) -> None:
         self.db = db
+        self.renderers = renderers
         self.base = settings.webhook_retry_base_seconds
         self.max_attempts = settings.webhook_max_attempts
         self.timeout = settings.webhook_timeout_seconds
@@ -92,11 +99,12 @@ class WebhookWorker:
     async def deliver_due(self) -> int:
         """One pass: claim what is due, attempt each once side by side, then write every
         outcome back in one transaction; returns how many were claimed."""
-        attempted: list[tuple[Claimed, Outcome | None]] = []
+        attempted: list[tuple[Claimed, Outcome]] = []
         try:
             claimed = await self._db(self._claim)
             results = await asyncio.gather(
-                *(self._deliver(event, attempted) for event in claimed), return_exceptions=True
+                *(self._deliver(delivery, attempted) for delivery in claimed),
+                return_exceptions=True,
             )
         except asyncio.CancelledError:
             # Stopped: what was attempted is written, and only the rest is handed back.
@@ -120,7 +128,7 @@ class WebhookWorker:
         lock_until = now + timedelta(seconds=2 * self.timeout + 1)
         with self.db.begin() as conn:
             claimed = rows.claim_due(conn, now, lock_until, BATCH)
-        self._in_flight.update(event.outbox_id for event in claimed)
+        self._in_flight.update(delivery.delivery_id for delivery in claimed)
         return claimed
 
     def _release(self) -> None:
@@ -129,65 +137,72 @@ class WebhookWorker:
                 rows.release(conn, list(self._in_flight))
             self._in_flight.clear()
 
-    async def _deliver(
-        self, event: Claimed, attempted: list[tuple[Claimed, Outcome | None]]
-    ) -> None:
-        """Post the event once and add its outcome to `attempted` (None: the tenant removed its
-        webhook since the event was made, so there is nothing to post)."""
-        outcome = None
-        if event.url and event.secret:
+    async def _deliver(self, delivery: Claimed, attempted: list[tuple[Claimed, Outcome]]) -> None:
+        """Render the delivery in its endpoint's format, post it once, and add the outcome to
+        `attempted`. A delivery that cannot be rendered fails for good, saying why: rendering
+        it again would fail again."""
+        try:
+            body, headers = self._rendered(delivery)
+        except Exception as error:
+            why = f"cannot render {delivery.format!r}: {type(error).__name__}: {error}"
+            outcome = Outcome(None, why[:MAX_ERROR_LENGTH], 0, permanent=True)
+        else:
             outcome = await attempt(
-                self._senders(),
-                url=event.url,
-                secret=event.secret,
-                event_id=event.event_id,
-                event_type=event.event_type,
-                body=event.payload.encode(),
-                timeout=self.timeout,
+                self._senders(), url=delivery.url, headers=headers, body=body, timeout=self.timeout
             )
-        attempted.append((event, outcome))
+        attempted.append((delivery, outcome))
 
-    def _settle(self, attempted: list[tuple[Claimed, Outcome | None]]) -> None:
+    def _rendered(self, delivery: Claimed) -> tuple[bytes, dict[str, str]]:
+        """The body and headers of this attempt, from the renderer of the delivery's format."""
+        renderer = self.renderers.get(delivery.format)
+        if renderer is None:
+            raise LookupError("no renderer is registered for this format")
+        event = Event.from_row(delivery.event)
+        body = renderer.body(event)
+        signed = renderer.headers(delivery.secret, event, body, int(system_now().timestamp()))
+        return body, {**signed, "Content-Type": renderer.content_type}
+
+    def _settle(self, attempted: list[tuple[Claimed, Outcome]]) -> None:
         """Write the outcomes of one pass in one transaction, then log each."""
         if not attempted:
             return
         now = system_now()
         with self.db.begin() as conn:
-            lines = [self._write_outcome(conn, event, outcome, now) for event, outcome in attempted]
-        for event, _ in attempted:
-            self._in_flight.discard(event.outbox_id)
+            lines = [
+                self._write_outcome(conn, claimed, outcome, now) for claimed, outcome in attempted
+            ]
+        for claimed, _ in attempted:
+            self._in_flight.discard(claimed.delivery_id)
         for line in lines:
             if line is not None:
                 self._log(line)
 
     def _write_outcome(
-        self, conn: Connection, event: Claimed, outcome: Outcome | None, now: datetime
+        self, conn: Connection, delivery: Claimed, outcome: Outcome, now: datetime
     ) -> dict[str, Any] | None:
         """Store one attempt's consequence; the log line to write about it, if any."""
-        if outcome is None:
-            rows.settle(conn, event, status="skipped", attempts=event.attempts)
-            return None
-        attempts = event.attempts + 1
+        attempts = delivery.attempts + 1
         if outcome.delivered:
             status, changes = "delivered", {"delivered_at": now}
         elif outcome.permanent or attempts >= self.max_attempts:
             status, changes = "failed", {}
         else:
             status, changes = "pending", {"next_attempt_at": now + retry_gap(attempts, self.base)}
-        if not rows.settle(conn, event, status=status, attempts=attempts, **changes):
-            return None  # the tenant was deleted or reset meanwhile: nothing left to record
+        if not rows.settle(conn, delivery, status=status, attempts=attempts, **changes):
+            return None  # the tenant was reset or deleted, or the endpoint deleted, meanwhile
         rows.record_attempt(
             conn,
-            event,
+            delivery,
             at=now,
             status_code=outcome.status_code,
             error=outcome.error,
             duration_ms=outcome.duration_ms,
         )
         return {
-            "webhook": event.event_id,
-            "type": event.event_type,
-            "tenant_id": event.tenant_id,
+            "webhook": delivery.event.event_id,
+            "type": delivery.event.event_type,
+            "tenant_id": delivery.event.tenant_id,
+            "endpoint_id": delivery.endpoint_id,
             "attempt": attempts,
             "status_code": outcome.status_code,
             "error": outcome.error,

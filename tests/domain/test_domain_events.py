@@ -13,9 +13,18 @@ from sandbox.errors import NotFound
 
 
 def outbox(world) -> list[dict]:
-    """The tenant's event payloads, oldest first."""
+    """The tenant's events, oldest first, as plain values."""
     found = deliveries.page_of_deliveries(world.db, world.tenant, None, 500).deliveries
-    return [delivery.payload for delivery in reversed(found)]
+    return [
+        {
+            "id": event.id,
+            "type": event.type.value,
+            "created_at": event.created_at.isoformat(),
+            "tenant_id": event.tenant_id,
+            "data": event.data,
+        }
+        for event in (delivery.event for delivery in reversed(found))
+    ]
 
 
 def types(world) -> list[str]:
@@ -137,9 +146,9 @@ def test_consent_notices_come_seven_days_before_and_after_expiry_once_each(world
         "expires_at": "2026-07-14T09:00:00+00:00",
     }
     subject = {"user_id": "u1", "bank_login_id": login.id, "bank_id": "rheinwert-bank"}
-    assert expiring.envelope()["data"] == {**subject, "consent": consent}
-    assert expired.envelope()["data"] == {**subject, "consent": consent, "state": "sca_required"}
-    assert expired.envelope()["created_at"] == "2026-07-14T09:00:00+00:00"
+    assert expiring.data == {**subject, "consent": consent}
+    assert expired.data == {**subject, "consent": consent, "state": "sca_required"}
+    assert expired.created_at.isoformat() == "2026-07-14T09:00:00+00:00"
 
 
 def test_a_clock_that_jumps_past_the_expiry_announces_only_that_it_expired(world):
@@ -187,6 +196,6 @@ def test_events_wait_for_delivery_only_where_a_webhook_is_set(world, platform):
     with platform.db.begin() as conn:
         event = events.user_created(conn, hooked, "u9")
     (delivery,) = deliveries.page_of_deliveries(platform.db, hooked, None, 50).deliveries
-    assert (delivery.event_id, delivery.status, delivery.attempts) == (event.id, "pending", ())
+    assert (delivery.event.id, delivery.status, delivery.attempts) == (event.id, "pending", ())
     assert delivery.next_attempt_at is not None
-    assert delivery.created_at == hooked.now()  # its frozen virtual time
+    assert delivery.event.created_at == hooked.now()  # its frozen virtual time

@@ -76,8 +76,8 @@ def test_a_refused_refresh_is_announced_with_the_next_allowed_time(world):
     refresh_hourly(world, login, 4)
     with pytest.raises(RateLimited) as limited:
         refresh_hourly(world, login, 1)
-    newest = deliveries.page_of_deliveries(world.db, world.tenant, None, 1).deliveries[0]
+    newest = deliveries.page_of_deliveries(world.db, world.tenant, None, 1).deliveries[0].event
     assert newest.type == "bank_login.sync_failed"
-    data = newest.payload["data"]
+    data = newest.data
     assert data["state"] == "rate_limited"
     assert data["state_until"] == limited.value.retry_at.isoformat()

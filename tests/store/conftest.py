@@ -187,16 +187,32 @@ def populate(make_tenant: Callable[..., TenantRow]) -> Callable[[Connection, str
             status="imported",
             created_at=T0,
         )
+        ids["endpoint"] = endpoint = row(
+            s.webhook_endpoints,
+            url="http://localhost:3000/webhooks",
+            secret="whsec-populated",
+            format="native",
+            declared=False,
+            created_at=T0,
+        )
         outbox = row(
             s.webhook_outbox,
             event_id=f"evt-{tenant_id}",
-            event_type="connection.synced",
-            payload="{}",
+            event_type="bank_login.synced",
             created_at=T0,
+            user_id="u1",
+            bank_login_id=login,
+            data="{}",
+        )
+        delivery = row(
+            s.webhook_deliveries,
+            outbox_id=outbox,
+            endpoint_id=endpoint,
+            format="native",
             status="delivered",
             next_attempt_at=T0,
         )
-        row(s.webhook_attempts, outbox_id=outbox, at=T0, status_code=200, duration_ms=12)
+        row(s.webhook_attempts, delivery_id=delivery, at=T0, status_code=200, duration_ms=12)
         row(
             s.journal,
             at=T0,

@@ -44,7 +44,7 @@ def counts(conn: Connection, tenant_id: str) -> dict[str, int]:
 def test_a_tenant_is_found_by_id_client_id_and_api_key(
     database: Database, make_tenant: MakeTenant
 ) -> None:
-    demo = make_tenant("demo", webhook_url="http://localhost:9000/hook", webhook_secret="whsec")
+    demo = make_tenant("demo")
     with database.begin() as conn:
         insert_tenant(conn, demo)
     with database.connect() as conn:
@@ -157,7 +157,13 @@ def test_deleting_a_user_deletes_their_logins_accounts_and_transactions(
     with database.connect() as conn:
         left = {name: n for name, n in counts(conn, "t1").items() if n}
     # Only what belongs to the tenant rather than to the user outlives them.
-    assert left == {"webhook_outbox": 1, "webhook_attempts": 1, "journal": 1}
+    assert left == {
+        "webhook_endpoints": 1,
+        "webhook_outbox": 1,
+        "webhook_deliveries": 1,
+        "webhook_attempts": 1,
+        "journal": 1,
+    }
 
 
 def test_deleting_a_bank_login_deletes_its_accounts_and_transactions(
@@ -202,6 +208,30 @@ def test_wiping_a_tenant_keeps_it_and_leaves_other_tenants_alone(
         assert set(counts(conn, "wiped").values()) == {0}
         assert counts(conn, "other") == other
         assert get_tenant(conn, "other").data_version == 0  # type: ignore[union-attr]
+
+
+def test_wiping_a_tenant_keeps_the_webhook_endpoints_it_was_declared_with(
+    database: Database, populate: Populate
+) -> None:
+    with database.begin() as conn:
+        populate(conn, "t1")  # its endpoint was added later, not declared
+        declared = conn.execute(
+            sa.insert(s.webhook_endpoints).values(
+                tenant_id="t1",
+                url="http://localhost:3000/declared",
+                secret="whsec-declared",
+                format="native",
+                declared=True,
+                created_at=datetime(2025, 1, 1, tzinfo=UTC),
+            )
+        ).inserted_primary_key[0]
+    with database.begin() as conn:
+        wipe_tenant_data(conn, "t1")
+    with database.connect() as conn:
+        left = {name: n for name, n in counts(conn, "t1").items() if n}
+        kept = conn.execute(sa.select(s.webhook_endpoints.c.id)).scalars().all()
+    assert left == {"webhook_endpoints": 1}
+    assert kept == [declared]
 
 
 def scenario(n: int) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -21,8 +21,22 @@ FAST = {
 
 
 @pytest.fixture
-def settings() -> Settings:
-    return Settings(database_url="sqlite:///:memory:", allowed_hosts=("testserver",), **FAST)
+def make_settings() -> Callable[..., Settings]:
+    """Settings with FAST delivery, changed where a test module needs it."""
+
+    def make(**changes: object) -> Settings:
+        return Settings(
+            database_url="sqlite:///:memory:",
+            allowed_hosts=("testserver",),
+            **{**FAST, **changes},  # type: ignore[arg-type]
+        )
+
+    return make
+
+
+@pytest.fixture
+def settings(make_settings: Callable[..., Settings]) -> Settings:
+    return make_settings()
 
 
 @pytest.fixture

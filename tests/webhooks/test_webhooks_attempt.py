@@ -73,8 +73,8 @@ class Receiver:
 
 def deliver(url: str, sender: Sender, timeout: float = 5) -> Coroutine[Any, Any, Outcome]:
     return attempt(
-        sender, url=url, secret="whsec-attempt", event_id="evt_1", event_type="user.created",
-        body=b'{"id": "evt_1"}', timeout=timeout,
+        sender, url=url, headers={"Content-Type": "application/json"}, body=b'{"id": "evt_1"}',
+        timeout=timeout,
     )  # fmt: skip
 
 

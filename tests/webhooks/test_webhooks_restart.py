@@ -1,5 +1,5 @@
 """Server restarts: `bank-sandbox serve` processes on one SQLite file, stopped while events are
-still undelivered. Nothing is lost, and every event keeps its id (at least once)."""
+still undelivered. Nothing is lost, and every event keeps its id (at least once, per endpoint)."""
 
 from __future__ import annotations
 
@@ -46,11 +46,13 @@ def listed(server: SandboxServer, tenant: str) -> list[dict]:
 
 
 def settled(server: SandboxServer, tenant: str, timeout: float = 10.0) -> dict[str, dict]:
+    """Every delivery once none is pending, by event id (by its last delivery, for an event
+    that went to several endpoints)."""
     deadline = monotonic() + timeout
     while monotonic() < deadline:
-        found = {d["event_id"]: d for d in listed(server, tenant)}
-        if all(d["status"] != "pending" for d in found.values()):
-            return found
+        found = listed(server, tenant)
+        if all(d["status"] != "pending" for d in found):
+            return {d["event_id"]: d for d in found}
     raise TimeoutError(f"events still pending after {timeout} s")
 
 
@@ -122,6 +124,47 @@ def test_a_server_killed_mid_delivery_sends_the_event_again_with_its_id(tmp_path
     # process sent the events again.
     assert waited >= 1.0, waited
     assert {d["status"] for d in after.values()} == {"delivered"}
+
+
+def test_two_endpoints_each_get_every_event_again_with_its_id_after_a_kill(tmp_path):
+    database = f"sqlite:///{tmp_path / 'state.db'}"
+    with WebhookReceiver(delay=30) as first, WebhookReceiver(delay=30) as second:
+        server = serve(database)
+        try:
+            tenant, event_ids = make_events(server, first)
+            path = f"{server.url}/_sandbox/tenants/{tenant}/webhook-endpoints"
+            added = httpx.post(path, json={"url": second.url, "secret": "whsec-restart-two"})
+            assert added.status_code == 201, added.text
+            fired = httpx.post(
+                f"{server.url}/_sandbox/tenants/{tenant}/webhooks/fire",
+                json={"event": "user.created", "user_id": "u1"},
+            )
+            event_ids.add(fired.json()["event_id"])
+            first.wait_for(count=len(event_ids))
+            second.wait_for(count=1)  # only the event emitted after it was added
+        finally:
+            server.process.kill()
+            server.stop()
+        first.delay = second.delay = 0
+        server = serve(database)
+        try:
+            again = first.wait_for(count=2 * len(event_ids))[len(event_ids) :]
+            both = second.wait_for(count=2)
+            settled(server, tenant)
+            after = listed(server, tenant)
+        finally:
+            server.stop()
+    assert sorted(r.event_id for r in again) == sorted(event_ids), "again, with the same ids"
+    assert [r.event_id for r in both] == [fired.json()["event_id"]] * 2
+    assert (
+        both[0].body
+        == both[1].body
+        == next(r.body for r in again if r.event_id == both[0].event_id)
+    )
+    for request in [*again, *both]:
+        request.verify(SECRET if request in again else "whsec-restart-two")
+    assert len(after) == len(event_ids) + 1, "the fired event once per endpoint"
+    assert {d["status"] for d in after} == {"delivered"}
 
 
 @pytest.mark.parametrize(

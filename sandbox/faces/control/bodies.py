@@ -51,6 +51,25 @@ class ClockMove(Body):
         return self
 
 
+EventName = Annotated[Text, Field(min_length=1, max_length=64)]
+
+
+class NewWebhookEndpoint(Body):
+    """`format` and `events` are checked by the domain, which names the known ones."""
+
+    url: WebhookUrl = Field(max_length=2048)
+    secret: Text | None = Field(default=None, min_length=8, max_length=256)
+    format: Text | None = Field(default=None, min_length=1, max_length=64)
+    events: Annotated[list[EventName], Field(min_length=1, max_length=32)] | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _storable(cls, value: str) -> str:
+        if "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
+
+
 class NewBankLogin(Body):
     user_id: str = Field(min_length=1, max_length=128)
     bank_id: str = Field(min_length=1, max_length=64)

@@ -8,6 +8,7 @@ from starlette.requests import Request
 
 from sandbox.domain.platform import Platform
 from sandbox.domain.tenants import Tenant
+from sandbox.domain.webhook_endpoints import Renderers
 from sandbox.faces.queries import BadQuery
 
 MAX_PAGE = 500
@@ -16,6 +17,11 @@ _WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
 
 def platform_of(request: Request) -> Platform:
     return request.app.state.platform
+
+
+def renderers_of(request: Request) -> Renderers:
+    """Each webhook format's renderer, as `sandbox/app.py` registered them."""
+    return request.app.state.renderers
 
 
 def tenant_of(request: Request) -> Tenant:

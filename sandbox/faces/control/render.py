@@ -1,15 +1,24 @@
-"""The control API's JSON shapes (documented in `openapi.yaml`). A tenant is shown with its
-secrets: the control API is where a test fetches them."""
+"""The control API's JSON shapes (documented in `openapi.yaml`). A tenant and its webhook
+endpoints are shown with their secrets: the control API is where a test fetches them."""
 
 from __future__ import annotations
+
+from typing import Any
+
+import orjson
 
 from sandbox.domain.deliveries import Delivery
 from sandbox.domain.sca import ListedChallenge
 from sandbox.domain.tenants import Tenant
+from sandbox.domain.webhook_endpoints import Endpoint, Renderers
 from sandbox.faces.json import iso
 
+JSON_TYPES = ("application/json",)
 
-def tenant_json(tenant: Tenant) -> dict:
+
+def tenant_json(tenant: Tenant, webhook_url: str | None) -> dict:
+    """`webhook_url`: the URL of the tenant's oldest webhook endpoint (the one it was created
+    with, as long as it has it)."""
     return {
         "tenant_id": tenant.id,
         "name": tenant.name,
@@ -18,7 +27,7 @@ def tenant_json(tenant: Tenant) -> dict:
         "client_secret": tenant.client_secret,
         "api_key": tenant.api_key,
         "redirect_uris": tenant.redirect_uris,
-        "webhook_url": tenant.webhook_url,
+        "webhook_url": webhook_url,
         "clock": clock_json(tenant),
         "created_at": tenant.created_at.isoformat(),
     }
@@ -43,10 +52,32 @@ def challenge_json(listed: ListedChallenge) -> dict:
     }
 
 
-def delivery_json(delivery: Delivery) -> dict:
+def endpoint_json(endpoint: Endpoint) -> dict:
     return {
-        "event_id": delivery.event_id,
-        "type": delivery.type,
+        "id": endpoint.id,
+        "url": endpoint.url,
+        "format": endpoint.format,
+        "events": None if endpoint.events is None else list(endpoint.events),
+        "secret": endpoint.secret,
+        "created_at": endpoint.created_at.isoformat(),
+    }
+
+
+def payload_json(delivery: Delivery, renderers: Renderers) -> Any:
+    """The body as the delivery's format renders it: parsed when it is JSON, else its text."""
+    renderer = renderers[delivery.format]
+    body = renderer.body(delivery.event)
+    if renderer.content_type.split(";")[0].strip() in JSON_TYPES:
+        return orjson.loads(body)
+    return body.decode()
+
+
+def delivery_json(delivery: Delivery, renderers: Renderers) -> dict:
+    event = delivery.event
+    return {
+        "event_id": event.id,
+        "type": event.type.value,
+        "endpoint_id": delivery.endpoint_id,
         "status": delivery.status,
         "attempts": [
             {
@@ -57,8 +88,8 @@ def delivery_json(delivery: Delivery) -> dict:
             }
             for attempt in delivery.attempts
         ],
-        "created_at": delivery.created_at.isoformat(),
+        "created_at": event.created_at.isoformat(),
         "delivered_at": iso(delivery.delivered_at),
         "next_attempt_at": iso(delivery.next_attempt_at),
-        "payload": delivery.payload,
+        "payload": payload_json(delivery, renderers),
     }

@@ -1,6 +1,6 @@
 """The control API, `/_sandbox`: what a test steers (tenants, the virtual clock, bank logins,
-SCA) and sees (challenges, webhook deliveries). One route table; the handlers live in the
-module of their noun (`tenants.py`, `bank_logins.py`, `webhooks.py`)."""
+SCA, webhook endpoints) and sees (challenges, webhook deliveries). One route table; the
+handlers live in the module of their noun (`tenants.py`, `bank_logins.py`, `webhooks.py`)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
 from sandbox.domain.platform import Platform
+from sandbox.domain.webhook_endpoints import Renderers
 from sandbox.faces.control import bank_logins, imports, tenants, webhooks
 from sandbox.faces.json import EXCEPTION_HANDLERS, refusal
 from sandbox.faces.routing import resource
 from sandbox.middleware.admin_token import AdminToken
 
 
-def control_app(platform: Platform) -> Starlette:
+def control_app(platform: Platform, renderers: Renderers) -> Starlette:
+    """`renderers`: each webhook format's, to show a delivery's payload as it was sent."""
     routes = [
         resource("/tenants", get=tenants.list_tenants, post=tenants.create_tenant),
         resource("/tenants/{tenant_id}", get=tenants.get_tenant, delete=tenants.delete_tenant),
@@ -39,6 +41,15 @@ def control_app(platform: Platform) -> Starlette:
         resource("/tenants/{tenant_id}/webhooks", get=webhooks.list_webhooks),
         resource("/tenants/{tenant_id}/webhooks/fire", post=webhooks.fire_webhook),
         resource("/tenants/{tenant_id}/imports/{import_id}", post=imports.steer_import),
+        resource(
+            "/tenants/{tenant_id}/webhook-endpoints",
+            get=webhooks.list_endpoints,
+            post=webhooks.add_endpoint,
+        ),
+        resource(
+            "/tenants/{tenant_id}/webhook-endpoints/{endpoint_id}",
+            delete=webhooks.delete_endpoint,
+        ),
     ]
     app = Starlette(
         routes=routes,
@@ -46,4 +57,5 @@ def control_app(platform: Platform) -> Starlette:
         middleware=[Middleware(AdminToken, token=platform.settings.admin_token, answer=refusal)],
     )
     app.state.platform = platform
+    app.state.renderers = renderers
     return app

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from sandbox.domain.errors import InvalidInput
-from sandbox.domain.tenants import TenantOptions
+from sandbox.domain.tenants import Tenant, TenantOptions
 from sandbox.faces.control import render
 from sandbox.faces.control.bodies import ClockMove, NewTenant
 from sandbox.faces.control.context import platform_of, tenant_of
@@ -35,17 +35,25 @@ async def create_tenant(request: Request) -> Response:
         scenario=body.scenario,
         scenario_yaml=body.scenario_yaml,
     )
-    return JSONResponse(render.tenant_json(tenant), status_code=201)
+    return _tenant(request, tenant, status_code=201)
 
 
 async def list_tenants(request: Request) -> Response:
-    found = platform_of(request).tenants.list()
-    return JSONResponse({"tenants": [render.tenant_json(tenant) for tenant in found]})
+    platform = platform_of(request)
+    found = platform.tenants.list()
+    urls = platform.webhook_endpoints.oldest_urls()
+    return JSONResponse(
+        {"tenants": [render.tenant_json(tenant, urls.get(tenant.id)) for tenant in found]}
+    )
 
 
 async def get_tenant(request: Request) -> Response:
-    tenant = tenant_of(request)
-    return JSONResponse(render.tenant_json(tenant))
+    return _tenant(request, tenant_of(request))
+
+
+def _tenant(request: Request, tenant: Tenant, status_code: int = 200) -> Response:
+    urls = platform_of(request).webhook_endpoints.oldest_urls([tenant])
+    return JSONResponse(render.tenant_json(tenant, urls.get(tenant.id)), status_code=status_code)
 
 
 async def delete_tenant(request: Request) -> Response:
@@ -55,7 +63,7 @@ async def delete_tenant(request: Request) -> Response:
 
 async def reset_tenant(request: Request) -> Response:
     tenant = platform_of(request).tenants.reset(request.path_params["tenant_id"])
-    return JSONResponse(render.tenant_json(tenant))
+    return _tenant(request, tenant)
 
 
 async def get_clock(request: Request) -> Response:

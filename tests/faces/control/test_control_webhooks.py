@@ -56,6 +56,7 @@ def test_deliveries_are_listed_newest_first_with_their_payload(client, tenant, l
     assert set(synced) == {
         "event_id",
         "type",
+        "endpoint_id",
         "status",
         "attempts",
         "created_at",
@@ -64,6 +65,7 @@ def test_deliveries_are_listed_newest_first_with_their_payload(client, tenant, l
         "payload",
     }
     assert synced["status"] == "skipped" and synced["attempts"] == []
+    assert synced["endpoint_id"] is None  # no endpoint took it
     assert synced["created_at"] == "2026-01-15T09:00:00+00:00"
     assert synced["payload"]["id"] == synced["event_id"]
     assert synced["payload"]["data"]["new_transactions"] == login["new_transactions"]
