@@ -70,7 +70,9 @@ def test_without_a_state_the_query_has_none(api):
     session.to_consent()
     back = location(session.consent())
     [bank_login_id] = session.bank_login_ids()
-    assert back == f"{CALLBACK}?status=success&session_id={session.id}&bank_login_id={bank_login_id}"
+    assert (
+        back == f"{CALLBACK}?status=success&session_id={session.id}&bank_login_id={bank_login_id}"
+    )
 
 
 def test_leaving_the_management_list_returns_every_bank_login_connected(api):

@@ -119,7 +119,7 @@ def page_templates() -> set[str]:
 
 def test_every_page_template_has_a_sample(all_samples):
     assert page_templates() == {sample.template for sample in all_samples}
-    assert len(page_templates()) == 14
+    assert len(page_templates()) == 15
 
 
 def test_the_page_renders_a_whole_document(sample):
