@@ -12,6 +12,7 @@ from typing import Any
 
 from sandbox.domain.bank_logins import preferred_source
 from sandbox.domain.errors import UnknownBank
+from sandbox.domain.progress import Step
 from sandbox.domain.records import BankLogin
 from sandbox.domain.tenants import Tenant
 from sandbox.errors import InvalidInput
@@ -44,13 +45,14 @@ def at_bank_page(bank: Bank, account_type: str | None) -> bool:
     )
 
 
-def login_step(bank: Bank, account_type: str | None) -> str:
-    return "bank_login" if at_bank_page(bank, account_type) else "credentials"
+def login_step(bank: Bank, account_type: str | None) -> Step:
+    return Step.BANK_LOGIN if at_bank_page(bank, account_type) else Step.CREDENTIALS
 
 
 def landing(bank: Bank, options: Mapping[str, Any]) -> dict[str, Any]:
-    """The flow's progress once `bank` is chosen: its account-type choice when it offers several
-    of the types asked for, else straight to where the login is typed."""
+    """What the flow's progress becomes once `bank` is chosen (`Progress` fields): its
+    account-type choice when it offers several of the types asked for, else straight to where
+    the login is typed."""
     types = account_types(bank, options)
     if not types:
         raise InvalidInput(
@@ -58,7 +60,7 @@ def landing(bank: Bank, options: Mapping[str, Any]) -> dict[str, Any]:
             details={"bank_id": bank.id},
         )
     if len(types) > 1:
-        return {"step": "account_type", "bank_id": bank.id, "account_type": None}
+        return {"step": Step.ACCOUNT_TYPE, "bank_id": bank.id, "account_type": None}
     chosen = types[0].value
     return {"step": login_step(bank, chosen), "bank_id": bank.id, "account_type": chosen}
 
@@ -78,8 +80,9 @@ def direct_account_type(bank: Bank, account_type: str | None) -> str | None:
 
 
 def renewal_start(bank: Bank, login: BankLogin) -> dict[str, Any]:
-    """The flow's progress when it renews `login`: where its login is typed, with the persona's
-    login name fixed (a renewal must authenticate the same customer)."""
+    """What the flow's progress becomes when it renews `login` (`Progress` fields): where its
+    login is typed, with the persona's login name fixed (a renewal must authenticate the same
+    customer)."""
     return {
         "step": login_step(bank, login.account_type),
         "bank_id": bank.id,

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from sandbox.domain.errors import AlreadyConnected
+from sandbox.domain.lifecycle import SYNCING, Event, apply
 from sandbox.domain.records import BankLogin, Consent, LoginSource
 from sandbox.domain.states import LoginState
 from sandbox.domain.tenants import Tenant
@@ -87,8 +88,10 @@ def login_sources(bank: Bank | None, rows_: list[Any]) -> tuple[LoginSource, ...
 def bank_login_from_row(
     row: Any, tenant: Tenant, now: datetime | None = None, sources: list[Any] | None = None
 ) -> BankLogin:
-    """`state_until` lifts a passing state lazily: once the clock passes it (a bank outage, a
-    rate limit, a state forced until then) the login reads connected again, consent allowing."""
+    """The login as the clock leaves it (`lifecycle.py`): `state_until` lifts a passing state
+    lazily, so once the clock passes it (a bank outage, a rate limit, a state forced until
+    then) the login reads connected again; and a login whose consent is over reads expired,
+    unless its state asks the user to act already."""
     now = now or tenant.now()
     consent = None
     if row["consent_granted_at"] is not None:
@@ -97,15 +100,13 @@ def bank_login_from_row(
             expires_at=row["consent_expires_at"],
             history_days=row["consent_history_days"],
         )
-    state = LoginState(row["state"])
-    if state is LoginState.CONNECTED and (consent is None or now >= consent.expires_at):
-        state = expired_state(tenant.scenario.bank(row["bank_id"]))
-    until = row["state_until"]
-    if state is not LoginState.CONNECTED and until is not None and now >= until:
-        if consent is not None and now < consent.expires_at:
-            state, until = LoginState.CONNECTED, None
-        elif consent is not None:
-            state, until = expired_state(tenant.scenario.bank(row["bank_id"])), None
+    state, until = LoginState(row["state"]), row["state_until"]
+    held = state is not LoginState.CONNECTED and until is not None
+    if held and now >= until and consent is not None:
+        state, until = apply(state, Event.HOLD_LIFTED), None
+    if state in SYNCING and (consent is None or now >= consent.expires_at):
+        bank = tenant.scenario.bank(row["bank_id"])
+        state = apply(state, Event.CONSENT_EXPIRED, expired_state(bank))
     return BankLogin(
         id=row["id"],
         tenant_id=row["tenant_id"],

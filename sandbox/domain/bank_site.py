@@ -9,7 +9,10 @@ from __future__ import annotations
 from sandbox.domain import sca
 from sandbox.domain.bank_choice import find_bank
 from sandbox.domain.connect import submit_credentials
-from sandbox.domain.flow import Flow, WrongStep, after_sca, at, current_challenge, fail, send_back
+from sandbox.domain.errors import WrongStep
+from sandbox.domain.flow import Flow, after_sca, at, current_challenge, fail, send_back
+from sandbox.domain.outcome import Exit
+from sandbox.domain.progress import Step
 from sandbox.domain.records import Challenge
 from sandbox.domain.states import FINAL_SCA
 from sandbox.errors import NotFound
@@ -31,39 +34,40 @@ def bank_page(db: Database, session_id: str, bank_id: str, page: str) -> Flow:
     shown; WrongStep sends the user to where the flow is."""
     with at(db, session_id) as (conn, flow):
         _check_bank(flow, bank_id)
-        if page == "authorize" and flow.step == "bank_login":
+        step = flow.progress.step
+        if page == "authorize" and step is Step.BANK_LOGIN:
             return flow
-        if page == "approve" and flow.step == "sca":
+        if page == "approve" and step is Step.SCA:
             current = current_challenge(conn, flow)
             if current is not None and current.approach == ScaApproach.REDIRECT.value:
                 return flow
-        raise WrongStep(f"the flow is at {flow.step!r}, not at the bank's {page} page")
+        raise WrongStep(f"the flow is at {step.value!r}, not at the bank's {page} page")
 
 
 def log_in_at_bank(db: Database, session_id: str, bank_id: str, login: str, password: str) -> Flow:
     """The bank's own login page (webauth sources and redirect SCA)."""
-    with at(db, session_id, "bank_login") as (conn, flow):
+    with at(db, session_id, Step.BANK_LOGIN) as (conn, flow):
         _check_bank(flow, bank_id)
         return submit_credentials(conn, flow, login, password)
 
 
 def bank_decision(db: Database, session_id: str, approve: bool) -> Flow:
     """The user approves or refuses access on the bank's own page (redirect SCA)."""
-    with at(db, session_id, "sca") as (conn, flow):
-        current = sca.read_challenge(conn, flow.tenant, flow.session.progress["challenge_id"])
-        if current.approach != ScaApproach.REDIRECT.value:
+    with at(db, session_id, Step.SCA) as (conn, flow):
+        current = current_challenge(conn, flow)
+        if current is None or current.approach != ScaApproach.REDIRECT.value:
             raise WrongStep("this challenge is not decided on the bank's page")
         if not approve:
             return fail(conn, flow, "cancelled_at_bank", REFUSED_AT_BANK)
         return after_sca(conn, flow, sca.decide(conn, flow.tenant, current, True))
 
 
-def cancel_at_bank(db: Database, session_id: str, bank_id: str) -> str:
+def cancel_at_bank(db: Database, session_id: str, bank_id: str) -> Exit:
     """The user cancels on the bank's page: the flow fails with `cancelled_at_bank` and the
     user goes back to the client at once."""
-    with at(db, session_id, "bank_login", "sca") as (conn, flow):
+    with at(db, session_id, Step.BANK_LOGIN, Step.SCA) as (conn, flow):
         _check_bank(flow, bank_id)
-        if flow.step == "sca":
+        if flow.progress.step is Step.SCA:
             current = current_challenge(conn, flow)
             if current is None or current.approach != ScaApproach.REDIRECT.value:
                 raise WrongStep("this challenge is not decided on the bank's page")
@@ -96,6 +100,6 @@ def app_decision(db: Database, session_id: str, bank_id: str, approve: bool) -> 
         current = _app_challenge(current_challenge(conn, flow))
         if current.status not in FINAL_SCA:
             current = sca.decide(conn, flow.tenant, current, approve)
-        if flow.step == "sca":
+        if flow.progress.step is Step.SCA:
             after_sca(conn, flow, current)
         return current

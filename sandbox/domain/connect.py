@@ -2,9 +2,9 @@
 bank → account type → login → SCA → consent → back to the client (or on to the management list
 with `multiple`).
 
-The web face renders `progress["step"]` and calls one function per form; every rule (which
-approach, where credentials are typed, what is refused) is decided here, in `bank_choice.py`
-and, for what happens at the bank, in `bank_site.py`.
+The web face renders the page of the flow's step and calls one function per form; every rule
+(which approach, where credentials are typed, what is refused) is decided here, in
+`bank_choice.py` and, for what happens at the bank, in `bank_site.py`.
 """
 
 from __future__ import annotations
@@ -19,23 +19,25 @@ from sandbox.domain.bank_choice import account_types as bank_account_types
 from sandbox.domain.bank_choice import approach, find_bank, landing, login_step
 from sandbox.domain.bank_logins import connected_already, find_bank_login
 from sandbox.domain.connections import establish, moment_of, renew
+from sandbox.domain.errors import WrongStep
 from sandbox.domain.fakebank import BankRefusal, Moment, authenticate, connected_accounts
 from sandbox.domain.flow import (
     Check,
     Flow,
-    WrongStep,
     advance,
     after_sca,
     at,
     current_challenge,
+    end,
     fail,
     fresh,
     load,
     send_back,
     session_user,
 )
+from sandbox.domain.outcome import Exit, Outcome
+from sandbox.domain.progress import CHOOSING_BANK, Step
 from sandbox.domain.records import BankLogin, Challenge
-from sandbox.domain.sessions import client_redirect, mark_used
 from sandbox.domain.states import FINAL_SCA, LoginState, ScaStatus
 from sandbox.errors import InvalidInput
 from sandbox.scenario.model import AccountType, Bank, ScaApproach, ScaMethod
@@ -43,9 +45,6 @@ from sandbox.store import sessions as session_rows
 from sandbox.store.database import Database
 
 # --- Bank and account type ------------------------------------------------------------------------
-
-# The steps from which the user may still go back to the bank list and pick another bank.
-CHOOSING_BANK = ("bank", "account_type", "credentials", "bank_login", "already_connected")
 
 
 def account_types(flow: Flow, bank: Bank) -> list[AccountType]:
@@ -59,8 +58,9 @@ def offered_banks(flow: Flow) -> list[Bank]:
 
 
 def _check_choosing(flow: Flow) -> None:
-    if flow.step not in CHOOSING_BANK or flow.session.progress.get("renew_login_id") is not None:
-        raise WrongStep(f"the flow is at {flow.step!r}: no bank is chosen now")
+    step = flow.progress.step
+    if step not in CHOOSING_BANK or flow.progress.renew_login_id is not None:
+        raise WrongStep(f"the flow is at {step.value!r}: no bank is chosen now")
 
 
 def choosing_bank(db: Database, session_id: str) -> Flow:
@@ -81,7 +81,7 @@ def choose_bank(db: Database, session_id: str, bank_id: str, *, check: Check | N
 def choose_account_type(
     db: Database, session_id: str, account_type: str, *, check: Check | None = None
 ) -> Flow:
-    with at(db, session_id, "account_type", check=check) as (conn, flow):
+    with at(db, session_id, Step.ACCOUNT_TYPE, check=check) as (conn, flow):
         bank = flow.bank
         assert bank is not None
         if account_type not in {t.value for t in account_types(flow, bank)}:
@@ -93,7 +93,7 @@ def choose_account_type(
 
 
 def _moment(conn: Connection, flow: Flow) -> Moment:
-    renew_id = flow.session.progress.get("renew_login_id")
+    renew_id = flow.progress.renew_login_id
     if renew_id is None:
         return Moment(1, flow.tenant.now())
     return moment_of(conn, flow.tenant, find_bank_login(conn, flow.tenant, renew_id))
@@ -102,7 +102,7 @@ def _moment(conn: Connection, flow: Flow) -> Moment:
 def log_in(db: Database, session_id: str, login: str, password: str) -> Flow:
     """Credentials typed on the platform's form or on the bank's page. A wrong password comes
     back as BankRefusal so the form can say so; any other refusal ends the flow with it."""
-    with at(db, session_id, "credentials", "bank_login") as (conn, flow):
+    with at(db, session_id, Step.CREDENTIALS, Step.BANK_LOGIN) as (conn, flow):
         return submit_credentials(conn, flow, login, password)
 
 
@@ -110,7 +110,7 @@ def log_in_on_platform(
     db: Database, session_id: str, login: str, password: str, *, check: Check | None = None
 ) -> Flow:
     """The platform's own login form: only where the bank lets the platform collect them."""
-    with at(db, session_id, "credentials", check=check) as (conn, flow):
+    with at(db, session_id, Step.CREDENTIALS, check=check) as (conn, flow):
         return submit_credentials(conn, flow, login, password)
 
 
@@ -119,7 +119,7 @@ def submit_credentials(conn: Connection, flow: Flow, login: str, password: str) 
     the user has connected this login here already (`already_connected`)."""
     bank = flow.bank
     assert bank is not None
-    renew_login = flow.session.progress.get("renew_login")
+    renew_login = flow.progress.renew_login
     if renew_login is not None and login != renew_login:
         raise BankRefusal(
             LoginState.WRONG_CREDENTIALS, "Renew with the login this connection was made with."
@@ -130,7 +130,7 @@ def submit_credentials(conn: Connection, flow: Flow, login: str, password: str) 
         if refusal.state is LoginState.WRONG_CREDENTIALS:
             raise
         return fail(conn, flow, refusal.state.value, refusal.message)
-    account_type = flow.session.progress.get("account_type")
+    account_type = flow.progress.account_type
     if renew_login is None:
         existing = connected_already(
             conn, flow.tenant, flow.session.user_id, bank, persona.login, account_type
@@ -139,7 +139,7 @@ def submit_credentials(conn: Connection, flow: Flow, login: str, password: str) 
             return advance(
                 conn,
                 flow,
-                step="already_connected",
+                step=Step.ALREADY_CONNECTED,
                 persona_login=persona.login,
                 connected_login_id=existing,
             )
@@ -151,16 +151,20 @@ def submit_credentials(conn: Connection, flow: Flow, login: str, password: str) 
         approach=approach(bank, account_type),
         purpose="renew" if renew_login else "connect",
         session_id=flow.session.id,
-        bank_login_id=flow.session.progress.get("renew_login_id"),
+        bank_login_id=flow.progress.renew_login_id,
     )
-    return advance(conn, flow, step="sca", persona_login=persona.login, challenge_id=challenge.id)
+    return advance(
+        conn, flow, step=Step.SCA, persona_login=persona.login, challenge_id=challenge.id
+    )
 
 
 def connected_login(db: Database, flow: Flow) -> BankLogin:
     """The user's bank login that the flow would have repeated (step `already_connected`):
     the page offers to renew it."""
+    connected_login_id = flow.progress.connected_login_id
+    assert connected_login_id is not None
     with db.connect() as conn:
-        return find_bank_login(conn, flow.tenant, flow.session.progress["connected_login_id"])
+        return find_bank_login(conn, flow.tenant, connected_login_id)
 
 
 # --- SCA on the platform's page -------------------------------------------------------------------
@@ -168,13 +172,16 @@ def connected_login(db: Database, flow: Flow) -> BankLogin:
 
 def challenge(db: Database, flow: Flow) -> Challenge:
     with db.begin() as conn:
-        return sca.read_challenge(conn, flow.tenant, flow.session.progress["challenge_id"])
+        current = current_challenge(conn, flow)
+    assert current is not None
+    return current
 
 
 def _embedded(conn: Connection, flow: Flow) -> Challenge:
     """The session's embedded challenge; a decoupled or redirect one is never passed with a
     code typed into the platform's page."""
-    current = sca.read_challenge(conn, flow.tenant, flow.session.progress["challenge_id"])
+    current = current_challenge(conn, flow)
+    assert current is not None
     if current.approach != ScaApproach.EMBEDDED.value:
         raise WrongStep("this challenge is not passed with a code typed here")
     return current
@@ -189,7 +196,7 @@ def sca_methods(flow: Flow, challenge: Challenge) -> list[ScaMethod]:
 def choose_sca_method(
     db: Database, session_id: str, method: str, *, check: Check | None = None
 ) -> Flow:
-    with at(db, session_id, "sca", check=check) as (conn, flow):
+    with at(db, session_id, Step.SCA, check=check) as (conn, flow):
         current = _embedded(conn, flow)
         if current.status in FINAL_SCA:  # decided (timed out) before the choice arrived
             return after_sca(conn, flow, current)
@@ -199,7 +206,7 @@ def choose_sca_method(
 def enter_otp(
     db: Database, session_id: str, otp: str, *, check: Check | None = None
 ) -> tuple[Flow, Challenge]:
-    with at(db, session_id, "sca", check=check) as (conn, flow):
+    with at(db, session_id, Step.SCA, check=check) as (conn, flow):
         current = _embedded(conn, flow)
         if current.status in FINAL_SCA:
             return after_sca(conn, flow, current), current
@@ -214,7 +221,7 @@ def sca_progress(db: Database, session_id: str) -> tuple[Flow, Challenge | None]
     challenge is decided, so a waiting page only has to look."""
     with at(db, session_id) as (conn, flow):
         current = current_challenge(conn, flow)
-        if current is not None and flow.step == "sca":
+        if current is not None and flow.progress.step is Step.SCA:
             flow = after_sca(conn, flow, current)
         return flow, current
 
@@ -236,13 +243,13 @@ class Offer:
 def consent_offer(flow: Flow) -> list[Offer]:
     bank = flow.bank
     assert bank is not None
-    persona = flow.tenant.scenario.persona(bank.id, flow.session.progress["persona_login"])
+    persona = flow.tenant.scenario.persona(bank.id, flow.progress.persona_login)
     assert persona is not None
     reached = connected_accounts(
         flow.tenant.scenario,
         persona,
         bank,
-        flow.session.progress.get("account_type"),
+        flow.progress.account_type,
         Moment(1, flow.tenant.now()),
     )
     return [
@@ -264,20 +271,20 @@ def expires_on(flow: Flow) -> datetime:
 
 def grant_consent(
     db: Database, session_id: str, account_keys: list[str], *, check: Check | None = None
-) -> tuple[Flow, str | None]:
+) -> tuple[Flow, Exit | None]:
     """The user allows access: the bank login is made (or renewed) and imported at once. Returns
-    the flow and, when the session ends here, the client redirect URL."""
-    with at(db, session_id, "consent", check=check) as (conn, flow):
+    the flow and, when the session ends here, the way back to the client."""
+    with at(db, session_id, Step.CONSENT, check=check) as (conn, flow):
         offered = {offer.key for offer in consent_offer(flow)}
         chosen = set(account_keys) & offered
         if not chosen:
             raise InvalidInput("choose at least one account to share")
         bank = flow.bank
         assert bank is not None
-        progress = flow.session.progress
-        persona = flow.tenant.scenario.persona(bank.id, progress["persona_login"])
+        progress = flow.progress
+        persona = flow.tenant.scenario.persona(bank.id, progress.persona_login)
         assert persona is not None
-        renew_id = progress.get("renew_login_id")
+        renew_id = progress.renew_login_id
         if renew_id is not None:
             renew(conn, flow.tenant, find_bank_login(conn, flow.tenant, renew_id), chosen)
             bank_login_id = renew_id
@@ -288,23 +295,15 @@ def grant_consent(
                 user=session_user(conn, flow),
                 bank=bank,
                 persona=persona,
-                account_type=progress.get("account_type"),
+                account_type=progress.account_type,
                 activate=chosen,
             )
-        connected = [*progress.get("bank_login_ids", []), bank_login_id]
+        connected = (*progress.bank_login_ids, bank_login_id)
         managing = flow.session.kind == "management" or flow.session.options.get("multiple")
         if managing:
-            return advance(conn, flow, step="manage", bank_login_ids=connected), None
-        flow = advance(conn, flow, step="done", bank_login_ids=connected)
-        mark_used(conn, flow.tenant, flow.session)
-        url = client_redirect(
-            flow.tenant,
-            flow.session,
-            status="success",
-            session_id=flow.session.id,
-            bank_login_id=str(bank_login_id),
-        )
-        return flow, url
+            return advance(conn, flow, step=Step.MANAGE, bank_login_ids=connected), None
+        flow = advance(conn, flow, step=Step.DONE, bank_login_ids=connected)
+        return flow, end(conn, flow, Outcome.success((bank_login_id,)))
 
 
 # --- Entry and exits ------------------------------------------------------------------------------
@@ -322,8 +321,8 @@ def enter(db: Database, session_id: str, *, multiple: bool, add_bank_login: bool
             options = {**session.options, "multiple": True}
             session_rows.update_session(conn, session.id, options=options)
             flow = Flow(flow.tenant, replace(session, options=options))
-        if add_bank_login and flow.step == "manage":
-            flow = fresh(conn, flow, "bank")
+        if add_bank_login and flow.progress.step is Step.MANAGE:
+            flow = fresh(conn, flow, Step.BANK)
         return flow
 
 
@@ -332,19 +331,21 @@ def _managing(flow: Flow) -> bool:
     session with `multiple` once its first bank is connected."""
     if flow.session.kind == "management":
         return True
-    return bool(flow.session.options.get("multiple") and flow.session.progress["bank_login_ids"])
+    return bool(flow.session.options.get("multiple") and flow.progress.bank_login_ids)
 
 
-def cancel(db: Database, session_id: str, *, check: Check | None = None) -> tuple[Flow, str | None]:
+def cancel(
+    db: Database, session_id: str, *, check: Check | None = None
+) -> tuple[Flow, Exit | None]:
     """The user gives up the current step: back to the management list when the session has
     one, else back to the client with `cancelled` (or the error the flow ended with)."""
     with at(db, session_id, check=check) as (conn, flow):
-        if _managing(flow) and flow.step not in ("manage", "failed"):
-            return fresh(conn, flow, "manage"), None
+        if _managing(flow) and flow.progress.step not in (Step.MANAGE, Step.FAILED):
+            return fresh(conn, flow, Step.MANAGE), None
         return flow, send_back(conn, flow)
 
 
-def leave(db: Database, session_id: str, *, check: Check | None = None) -> str:
+def leave(db: Database, session_id: str, *, check: Check | None = None) -> Exit:
     """Back to the client: `cancelled` mid-flow, `error` after a failure, `success` from the
     management list. It uses the session up, so only a posted form may ask for it."""
     with at(db, session_id, check=check) as (conn, flow):

@@ -1,10 +1,12 @@
 """Establishing, renewing and refreshing bank logins: one place for what the hosted UI, the
 control API and the data APIs all need. Each sync announces its outcome (`bank_login.synced`,
-`bank_login.sync_failed`) in the transaction that records it.
+`bank_login.sync_failed`) in the transaction that records it, and moves the login's state
+only along its lifecycle's table (`lifecycle.py`).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy.engine import Connection
@@ -16,6 +18,7 @@ from sandbox.domain.errors import LoginNotUsable
 from sandbox.domain.events import LoginRef
 from sandbox.domain.fakebank import BankRefusal, Moment, check_access, sca_on_every_sync
 from sandbox.domain.imports import ImportKind
+from sandbox.domain.lifecycle import NEW, Event, apply
 from sandbox.domain.limits import RateLimited, check_unattended
 from sandbox.domain.records import BankLogin, User
 from sandbox.domain.states import NEEDS_USER, LoginState
@@ -59,6 +62,7 @@ def establish(
     now = tenant.now()
     choice = sources.choose(bank, persona, Moment(1, now))
     refusal = choice.refusal() if choice.used is None else None
+    state = NEW if refusal is None else apply(NEW, Event.REFUSED, refusal.state)
     bank_login_id = rows.insert_bank_login(
         conn,
         tenant_id=tenant.id,
@@ -66,7 +70,7 @@ def establish(
         bank_id=bank.id,
         persona_login=persona.login,
         account_type=account_type,
-        state=(refusal.state if refusal else LoginState.CONNECTED).value,
+        state=state.value,
         state_detail=refusal.detail if refusal else None,
         state_until=refusal.until if refusal else None,
         sync_count=1,
@@ -135,12 +139,13 @@ def renew(
     """After SCA again: a new consent, the login connected, and a sync."""
     bank = bank_of(tenant, login.bank_id)
     _grant_consent(conn, tenant, bank, login.id)
+    renewed = replace(login, state=apply(login.state, Event.RENEWED))
     rows.update_bank_login(
-        conn, login.id, state=LoginState.CONNECTED.value, state_detail=None, state_until=None
+        conn, login.id, state=renewed.state.value, state_detail=None, state_until=None
     )
     return imports.recorded(
-        conn, tenant, login, bank, ImportKind.RENEW,
-        lambda: sync_login(conn, tenant, login, bank, user_present=True, activate=activate),
+        conn, tenant, renewed, bank, ImportKind.RENEW,
+        lambda: sync_login(conn, tenant, renewed, bank, user_present=True, activate=activate),
     )  # fmt: skip
 
 
@@ -248,7 +253,7 @@ def sync_login(
     rows.update_bank_login(
         conn,
         login.id,
-        state=LoginState.CONNECTED.value,
+        state=apply(login.state, Event.SYNCED).value,
         state_detail=None,
         state_until=None,
         sync_count=login.sync_count + 1,
@@ -277,7 +282,7 @@ def _record_refusal(
     rows.update_bank_login(
         conn,
         login.id,
-        state=refusal.state.value,
+        state=apply(login.state, Event.REFUSED, refusal.state).value,
         state_detail=refusal.detail,
         state_until=refusal.until,
         sync_count=login.sync_count + 1,
@@ -305,7 +310,7 @@ def _record_rate_limit(
     rows.update_bank_login(
         conn,
         login.id,
-        state=LoginState.RATE_LIMITED.value,
+        state=apply(login.state, Event.RATE_LIMITED).value,
         state_detail=None,
         state_until=limited.retry_at,
         updated_at=tenant.now(),

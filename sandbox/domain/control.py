@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sandbox.domain.bank_logins import find_bank_login
+from sandbox.domain.lifecycle import SYNCING, Event, apply
 from sandbox.domain.records import BankLogin
 from sandbox.domain.states import LoginState
 from sandbox.domain.tenants import Tenant
@@ -25,8 +26,9 @@ def force_state(
 ) -> BankLogin:
     """Set the login's state as if the bank or the user had left it there. With `until` the
     state lifts by itself once the clock passes it, so an `until` not after the tenant's now
-    would change nothing and is refused. `connected` is refused while the consent is over:
-    the consent, not the test, decides that (renew it, or move the clock back)."""
+    would change nothing and is refused. While the consent is over, `connected` and every
+    state that lets a sync through are refused: the consent, not the test, decides that
+    (renew it, or move the clock back)."""
     now = tenant.now()
     if until is not None and until <= now:
         raise InvalidInput(
@@ -36,11 +38,9 @@ def force_state(
         )
     with db.begin() as conn:
         login = find_bank_login(conn, tenant, bank_login_id)
-        if state is LoginState.CONNECTED and (
-            login.consent is None or now >= login.consent.expires_at
-        ):
+        if state in SYNCING and (login.consent is None or now >= login.consent.expires_at):
             raise Conflict(
-                "the consent of this bank login is over: it cannot read connected",
+                f"the consent of this bank login is over: it cannot read {state.value}",
                 details={
                     "state": login.state.value,
                     "expires_at": None
@@ -51,7 +51,7 @@ def force_state(
         rows.update_bank_login(
             conn,
             login.id,
-            state=state.value,
+            state=apply(login.state, Event.FORCED, state).value,
             state_detail=detail,
             state_until=None if state is LoginState.CONNECTED else until,
             updated_at=now,

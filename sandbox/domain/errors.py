@@ -47,6 +47,7 @@ __all__ = [
     "SessionGone",
     "TooLarge",
     "TooManyEndpoints",
+    "TransitionRefused",
     "Unauthorized",
     "Unavailable",
     "UnknownBank",
@@ -156,6 +157,24 @@ class WrongStep(Conflict):
     shows the current step instead."""
 
     code = "wrong_step"
+
+
+class TransitionRefused(Conflict):
+    """A bank login's state change that its lifecycle table does not allow
+    (`sandbox/domain/lifecycle.py`): refused rather than stored."""
+
+    code = "transition_not_allowed"
+
+    def __init__(self, state: LoginState, event: str, target: LoginState | None) -> None:
+        goal = "" if target is None else f" to {target.value}"
+        super().__init__(
+            f"a bank login that is {state.value} does not go{goal} on `{event}`",
+            details={
+                "state": state.value,
+                "event": event,
+                "target": None if target is None else target.value,
+            },
+        )
 
 
 class UnknownEvent(InvalidInput):

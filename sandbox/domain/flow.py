@@ -1,9 +1,10 @@
-"""A hosted-UI session's flow: the step it is at and what it has gathered (`progress`), read and
-moved on inside one transaction (as the connect platform documents it).
+"""A hosted-UI session's flow: the step it is at and what it has gathered (its `Progress`), read
+and moved on inside one transaction (as the connect platform documents it).
 
 The steps live by where the user is: `connect.py` (the platform's own pages), `bank_site.py`
 (the bank's login and approval pages and its app) and `manage.py` (the management list). What
-they share is here: loading the flow, moving it on, failing it, and sending the user back.
+they share is here: loading the flow, moving it on along the steps' table (`progress.py`),
+failing it, and ending it with a neutral outcome for the client (`outcome.py`).
 """
 
 from __future__ import annotations
@@ -11,15 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from sandbox.domain import sca
 from sandbox.domain.connections import bank_of
 from sandbox.domain.errors import WrongStep
+from sandbox.domain.outcome import Exit, Outcome
+from sandbox.domain.progress import FlowError, Progress, Step, moved
 from sandbox.domain.records import Challenge, ConnectSession, User
 from sandbox.domain.sessions import (
-    client_redirect,
+    client_exit,
     mark_used,
     open_session,
     save_progress,
@@ -38,13 +42,21 @@ class Flow:
     session: ConnectSession
 
     @property
-    def step(self) -> str:
-        return self.session.progress["step"]
+    def progress(self) -> Progress:
+        return self.session.progress
 
     @property
     def bank(self) -> Bank | None:
-        bank_id = self.session.progress.get("bank_id")
+        bank_id = self.progress.bank_id
         return bank_of(self.tenant, bank_id) if bank_id else None
+
+    @property
+    def history_days(self) -> int:
+        """The days of history the flow asks the user to share: what a history extension asks
+        for, else the bank's default."""
+        bank = self.bank
+        assert bank is not None
+        return self.progress.history_days or bank.history_days
 
 
 Check = Callable[[Flow], object]
@@ -59,7 +71,7 @@ def load(db: Database, session_id: str) -> Flow:
 
 @contextmanager
 def at(
-    db: Database, session_id: str, *steps: str, check: Check | None = None
+    db: Database, session_id: str, *steps: Step, check: Check | None = None
 ) -> Iterator[tuple[Connection, Flow]]:
     """The flow in a transaction, once `check` accepts it and if it is at one of `steps` (any
     step when none is named). The session is read inside the transaction, so no other request
@@ -68,26 +80,28 @@ def at(
         flow = Flow(*usable_session(conn, session_id))
         if check is not None:
             check(flow)
-        if steps and flow.step not in steps:
-            raise WrongStep(f"the flow is at {flow.step!r}")
+        if steps and flow.progress.step not in steps:
+            raise WrongStep(f"the flow is at {flow.progress.step.value!r}")
         yield conn, flow
 
 
-def advance(conn: Connection, flow: Flow, **progress: object) -> Flow:
-    return Flow(flow.tenant, save_progress(conn, flow.session, **progress))
+def _saved(conn: Connection, flow: Flow, progress: Progress) -> Flow:
+    return Flow(flow.tenant, save_progress(conn, flow.session, progress))
 
 
-def fresh(conn: Connection, flow: Flow, step: str) -> Flow:
+def advance(conn: Connection, flow: Flow, **changes: Any) -> Flow:
+    """The flow with `changes` to its progress (`Progress` fields), a step only along the
+    steps' table."""
+    return _saved(conn, flow, moved(flow.progress, **changes))
+
+
+def fresh(conn: Connection, flow: Flow, step: Step) -> Flow:
     """The flow at `step` with nothing of an earlier connection or renewal left over."""
-    return advance(
-        conn, flow, step=step, bank_id=None, account_type=None, renew_login_id=None,
-        renew_login=None, persona_login=None, challenge_id=None, error=None,
-        extend_login_id=None, history_days=None, connected_login_id=None,
-    )  # fmt: skip
+    return _saved(conn, flow, moved(flow.progress.cleared(), step=step))
 
 
 def fail(conn: Connection, flow: Flow, code: str, message: str) -> Flow:
-    return advance(conn, flow, step="failed", error={"code": code, "message": message})
+    return advance(conn, flow, step=Step.FAILED, error=FlowError(code, message))
 
 
 def session_user(conn: Connection, flow: Flow) -> User:
@@ -106,7 +120,7 @@ SCA_FAILURES = {
 
 
 def current_challenge(conn: Connection, flow: Flow) -> Challenge | None:
-    challenge_id = flow.session.progress.get("challenge_id")
+    challenge_id = flow.progress.challenge_id
     if challenge_id is None:
         return None
     return sca.read_challenge(conn, flow.tenant, challenge_id)
@@ -116,8 +130,8 @@ def after_sca(conn: Connection, flow: Flow, challenge: Challenge) -> Flow:
     """On to the consent once the challenge is approved (for a history extension, to its own
     short confirmation, `history`); failed once it is decided otherwise."""
     if challenge.status is ScaStatus.APPROVED:
-        extending = flow.session.progress.get("extend_login_id") is not None
-        return advance(conn, flow, step="history" if extending else "consent")
+        extending = flow.progress.extend_login_id is not None
+        return advance(conn, flow, step=Step.HISTORY if extending else Step.CONSENT)
     if challenge.status in SCA_FAILURES:
         return fail(conn, flow, f"sca_{challenge.status.value}", SCA_FAILURES[challenge.status])
     return flow
@@ -126,24 +140,19 @@ def after_sca(conn: Connection, flow: Flow, challenge: Challenge) -> Flow:
 # --- Back to the client ---------------------------------------------------------------------------
 
 
-def send_back(conn: Connection, flow: Flow) -> str:
-    """Ends the session and gives the client redirect with the flow's outcome: `error` after a
-    failure, `success` from the management list, `cancelled` from anywhere else."""
-    progress = flow.session.progress
-    if flow.step == "failed":
-        error = progress["error"]
-        params = {
-            "status": "error",
-            "error": error["code"],
-            "error_description": error["message"],
-        }
-    elif flow.step == "manage":
-        ids = [str(i) for i in progress.get("bank_login_ids", [])]
-        params = {"status": "success", "session_id": flow.session.id}
-        if ids:
-            params["bank_login_id"] = ids[-1]
-            params["bank_login_ids"] = ",".join(ids)
-    else:
-        params = {"status": "cancelled", "session_id": flow.session.id}
+def end(conn: Connection, flow: Flow, outcome: Outcome) -> Exit:
+    """Uses the session up and gives the way back to the client with `outcome`."""
     mark_used(conn, flow.tenant, flow.session)
-    return client_redirect(flow.tenant, flow.session, **params)
+    return client_exit(flow.tenant, flow.session, outcome)
+
+
+def send_back(conn: Connection, flow: Flow) -> Exit:
+    """Ends the session with the flow's outcome as it stands: the error after a failure, success
+    with every bank login connected from the management list, cancelled from anywhere else."""
+    progress = flow.progress
+    if progress.step is Step.FAILED:
+        assert progress.error is not None
+        return end(conn, flow, Outcome.failure(progress.error))
+    if progress.step is Step.MANAGE:
+        return end(conn, flow, Outcome.success(progress.bank_login_ids, listed=True))
+    return end(conn, flow, Outcome.cancelled())

@@ -21,16 +21,12 @@ from sandbox.domain.bank_choice import approach
 from sandbox.domain.bank_logins import find_bank_login
 from sandbox.domain.connections import bank_of, persona_for, sync_login
 from sandbox.domain.fakebank import BankRefusal
-from sandbox.domain.flow import Check, Flow, advance, at, fail
+from sandbox.domain.flow import Check, Flow, advance, at, end, fail
 from sandbox.domain.imports import ImportKind
+from sandbox.domain.outcome import Exit, Outcome
+from sandbox.domain.progress import Step, moved, start
 from sandbox.domain.records import BankLogin, ConnectSession
-from sandbox.domain.sessions import (
-    check_redirect_uri,
-    client_redirect,
-    insert_session,
-    mark_used,
-    save_progress,
-)
+from sandbox.domain.sessions import check_redirect_uri, insert_session, save_progress
 from sandbox.domain.states import LoginState
 from sandbox.domain.sync import SyncResult
 from sandbox.domain.tenants import Tenant
@@ -70,6 +66,7 @@ def create_history_session(
     days: int,
     redirect_uri: str,
     state: str | None,
+    face: str | None = None,
 ) -> ConnectSession:
     """A link that opens at the SCA for the deeper history: the challenge starts now, for the
     login's persona, with the approach the bank uses for the login's account type."""
@@ -82,11 +79,10 @@ def create_history_session(
         session = insert_session(
             conn, tenant, user_id=login.user_id, kind="connect", redirect_uri=redirect_uri,
             state=state, options={"extend_history_days": days, "bank_login_id": login.id},
-            progress={
-                "step": "sca", "bank_id": bank.id, "account_type": login.account_type,
-                "extend_login_id": login.id, "history_days": days,
-                "persona_login": persona.login, "bank_login_ids": [],
-            },
+            progress=start(
+                Step.SCA, face=face, bank_id=bank.id, account_type=login.account_type,
+                extend_login_id=login.id, history_days=days, persona_login=persona.login,
+            ),
             bank_login_id=login.id,
         )  # fmt: skip
         challenge = sca.start_challenge(
@@ -99,7 +95,7 @@ def create_history_session(
             session_id=session.id,
             bank_login_id=login.id,
         )
-        return save_progress(conn, session, challenge_id=challenge.id)
+        return save_progress(conn, session, moved(session.progress, challenge_id=challenge.id))
 
 
 # --- The confirmation step ------------------------------------------------------------------------
@@ -115,39 +111,35 @@ class HistoryOffer:
 
 
 def history_offer(db: Database, flow: Flow) -> HistoryOffer:
-    progress = flow.session.progress
     with db.connect() as conn:
-        login = find_bank_login(conn, flow.tenant, progress["extend_login_id"])
-    days = progress["history_days"]
+        login = _extended_login(conn, flow)
+    days = flow.history_days
     current = login.consent.history_days if login.consent else 0
     return HistoryOffer(days, flow.tenant.now().date() - timedelta(days=days), current)
 
 
+def _extended_login(conn: Connection, flow: Flow) -> BankLogin:
+    login_id = flow.progress.extend_login_id
+    assert login_id is not None
+    return find_bank_login(conn, flow.tenant, login_id)
+
+
 def share_history(
     db: Database, session_id: str, *, check: Check | None = None
-) -> tuple[Flow, str | None]:
+) -> tuple[Flow, Exit | None]:
     """The user confirms: the consent covers the deeper history and the older transactions are
-    imported. Returns the flow and, when the session ends here, the client redirect URL; a
+    imported. Returns the flow and, when the session ends here, the way back to the client; a
     login no longer connected, or a bank that refuses now, fails the flow instead."""
-    with at(db, session_id, "history", check=check) as (conn, flow):
-        progress = flow.session.progress
-        login = find_bank_login(conn, flow.tenant, progress["extend_login_id"])
+    with at(db, session_id, Step.HISTORY, check=check) as (conn, flow):
+        login = _extended_login(conn, flow)
         try:
-            extend(conn, flow.tenant, login, progress["history_days"])
+            extend(conn, flow.tenant, login, flow.history_days)
         except (Conflict, InvalidInput) as error:
             return fail(conn, flow, "history_not_extended", error.message), None
         except BankRefusal as refusal:
             return fail(conn, flow, refusal.state.value, refusal.message), None
-        flow = advance(conn, flow, step="done", bank_login_ids=[login.id])
-        mark_used(conn, flow.tenant, flow.session)
-        url = client_redirect(
-            flow.tenant,
-            flow.session,
-            status="success",
-            session_id=flow.session.id,
-            bank_login_id=str(login.id),
-        )
-        return flow, url
+        flow = advance(conn, flow, step=Step.DONE, bank_login_ids=(login.id,))
+        return flow, end(conn, flow, Outcome.success((login.id,)))
 
 
 def extend(conn: Connection, tenant: Tenant, login: BankLogin, days: int) -> SyncResult:

@@ -13,6 +13,7 @@ from sandbox.domain.bank_choice import renewal_start
 from sandbox.domain.bank_logins import find_bank_login, list_bank_logins
 from sandbox.domain.connections import bank_of
 from sandbox.domain.flow import Check, Flow, advance, at, session_user
+from sandbox.domain.progress import Step
 from sandbox.domain.records import BankLogin, User
 from sandbox.domain.states import NEEDS_USER
 from sandbox.errors import NotFound
@@ -68,7 +69,7 @@ def start_renewal(
 ) -> Flow:
     """Renew from the management list, or from the notice that the login the user typed is
     connected already: log in and pass SCA again, then consent anew."""
-    with at(db, session_id, "manage", "already_connected", check=check) as (conn, flow):
+    with at(db, session_id, Step.MANAGE, Step.ALREADY_CONNECTED, check=check) as (conn, flow):
         login = _own_login(conn, flow, bank_login_id)
         return advance(conn, flow, **renewal_start(bank_of(flow.tenant, login.bank_id), login))
 
@@ -76,8 +77,8 @@ def start_renewal(
 def remove_bank_login(
     db: Database, session_id: str, bank_login_id: int, *, check: Check | None = None
 ) -> Flow:
-    with at(db, session_id, "manage", check=check) as (conn, flow):
+    with at(db, session_id, Step.MANAGE, check=check) as (conn, flow):
         _own_login(conn, flow, bank_login_id)
         login_rows.delete_bank_login(conn, flow.tenant.id, bank_login_id)
-        kept = [i for i in flow.session.progress.get("bank_login_ids", []) if i != bank_login_id]
+        kept = tuple(i for i in flow.progress.bank_login_ids if i != bank_login_id)
         return advance(conn, flow, bank_login_ids=kept)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, Self
 
+from sandbox.domain.progress import Progress
 from sandbox.domain.states import LoginState, ScaStatus
 from sandbox.money import from_minor
 
@@ -41,12 +42,18 @@ class ConnectSession(FromRow):
     redirect_uri: str
     state: str | None
     options: dict
-    progress: dict
+    progress: Progress
     csrf_token: str
     created_at: datetime
     expires_at: datetime
     used_at: datetime | None
     bank_login_id: int | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Self:
+        """The progress is stored as JSON (`Progress.to_json`) and read back typed."""
+        values = {name: row[name] for name in _field_names(cls)}
+        return cls(**{**values, "progress": Progress.from_json(row["progress"])})
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ A session lives 15 minutes of the tenant's virtual time and serves one flow: onc
 sent back to the client it is used, and opening it again shows an error. A connect session that
 names a bank (`bank_id`) starts at that bank, where choosing it in the bank list would lead; a
 renewal session (`POST /bank-logins/{id}/renew`) starts at the login of the bank login it renews.
+A session remembers the face that opened it (`face`): the way back to the client is spelt in
+that face's words (`outcome.py`).
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from sqlalchemy.engine import Connection
 
 from sandbox.domain.bank_choice import find_bank, landing, renewal_start
 from sandbox.domain.bank_logins import find_bank_login
 from sandbox.domain.errors import SessionGone
+from sandbox.domain.outcome import Exit, Outcome
+from sandbox.domain.progress import FlowError, Progress, Step, start
 from sandbox.domain.records import ConnectSession
 from sandbox.domain.tenants import Tenant, get_tenant, tenant_from_row
 from sandbox.domain.users import find_user, user_for
@@ -47,10 +50,11 @@ def create_session(
     redirect_uri: str,
     state: str | None,
     options: dict[str, Any],
+    face: str | None = None,
 ) -> ConnectSession:
     """A connect session creates the user when new; a management session needs one."""
     check_redirect_uri(tenant, redirect_uri)
-    progress = _start(tenant, kind, options)
+    progress = _start(tenant, kind, options, face)
     with db.begin() as conn:
         if kind == "connect":
             user = user_for(conn, tenant, external_user_id)
@@ -63,7 +67,13 @@ def create_session(
 
 
 def create_renewal_session(
-    db: Database, tenant: Tenant, *, bank_login_id: int, redirect_uri: str, state: str | None
+    db: Database,
+    tenant: Tenant,
+    *,
+    bank_login_id: int,
+    redirect_uri: str,
+    state: str | None,
+    face: str | None = None,
 ) -> ConnectSession:
     """A link straight into the renewal of one bank login: its login (at the bank's page or the
     platform's form, as the bank requires), SCA and a new consent, then back to the client."""
@@ -74,7 +84,7 @@ def create_renewal_session(
         return insert_session(
             conn, tenant, user_id=login.user_id, kind="connect", redirect_uri=redirect_uri,
             state=state, options={"renew_bank_login_id": login.id},
-            progress={**renewal_start(bank, login), "bank_login_ids": []},
+            progress=start(face=face, **renewal_start(bank, login)),
             bank_login_id=login.id,
         )  # fmt: skip
 
@@ -88,7 +98,7 @@ def insert_session(
     redirect_uri: str,
     state: str | None,
     options: dict[str, Any],
-    progress: dict[str, Any],
+    progress: Progress,
     bank_login_id: int | None = None,
 ) -> ConnectSession:
     now = tenant.now()
@@ -102,7 +112,7 @@ def insert_session(
         redirect_uri=redirect_uri,
         state=state,
         options=options,
-        progress=progress,
+        progress=progress.to_json(),
         csrf_token=secrets.token_urlsafe(24),
         created_at=now,
         expires_at=now + SESSION_TTL,
@@ -111,19 +121,19 @@ def insert_session(
     return ConnectSession.from_row(row)
 
 
-def _start(tenant: Tenant, kind: str, options: dict[str, Any]) -> dict[str, Any]:
+def _start(tenant: Tenant, kind: str, options: dict[str, Any], face: str | None) -> Progress:
     """Where the flow starts: the management list, the bank list, or the bank the client named
     (its account-type choice or its login), so the user never searches for it."""
     if kind == "management" and not options.get("add_bank_login"):
-        return {"step": "manage", "bank_login_ids": []}
+        return start(Step.MANAGE, face=face)
     bank_id = options.get("bank_id")
     if bank_id is None:
-        return {"step": "bank", "bank_login_ids": []}
+        return start(Step.BANK, face=face)
     try:
         bank = tenant.scenario.bank(bank_id)
     except KeyError:
         raise InvalidInput(f"no bank {bank_id!r}", details={"bank_id": bank_id}) from None
-    return {**landing(bank, options), "bank_login_ids": []}
+    return start(face=face, **landing(bank, options))
 
 
 def open_session(db: Database, session_id: str) -> tuple[Tenant, ConnectSession]:
@@ -147,9 +157,8 @@ def usable_session(conn: Connection, session_id: str) -> tuple[Tenant, ConnectSe
     return tenant, session
 
 
-def save_progress(conn: Connection, session: ConnectSession, **changes: Any) -> ConnectSession:
-    progress = {**session.progress, **changes}
-    rows.update_session(conn, session.id, progress=progress)
+def save_progress(conn: Connection, session: ConnectSession, progress: Progress) -> ConnectSession:
+    rows.update_session(conn, session.id, progress=progress.to_json())
     return replace(session, progress=progress)
 
 
@@ -157,15 +166,12 @@ def mark_used(conn: Connection, tenant: Tenant, session: ConnectSession) -> None
     rows.update_session(conn, session.id, used_at=tenant.now())
 
 
-def client_redirect(tenant: Tenant, session: ConnectSession, **params: str) -> str:
-    """The client's redirect URI with the result added to its query (and the client's state)."""
+def client_exit(tenant: Tenant, session: ConnectSession, outcome: Outcome) -> Exit:
+    """The way back to the client with the flow's outcome, for the face that opened the session
+    to spell; only to a redirect URI the tenant still registers."""
     if session.redirect_uri not in tenant.redirect_uris:
         raise Conflict("the redirect URI is no longer registered for this tenant")
-    if session.state is not None:
-        params["state"] = session.state
-    parts = urlsplit(session.redirect_uri)
-    query = "&".join(filter(None, [parts.query, urlencode(params)]))
-    return urlunsplit(parts._replace(query=query))
+    return Exit(session.id, session.redirect_uri, session.state, session.progress.face, outcome)
 
 
 @dataclass(frozen=True)
@@ -173,12 +179,12 @@ class SessionTrace:
     """What a link's session id still tells when a hosted page fails, whatever became of the
     session: whose it is (the error page wears its tenant's colours), whether it may still be
     used (the page leads back to the flow), and, once it is over, the way back to the client:
-    `status=error` with `session_expired` or `session_used`, as for any other failed flow."""
+    an error, `session_expired` or `session_used`, as for any other failed flow."""
 
     tenant: Tenant | None = None
     session: ConnectSession | None = None
     usable: bool = False
-    exit_url: str | None = None
+    exit: Exit | None = None
 
     @property
     def known(self) -> bool:
@@ -201,10 +207,9 @@ def trace_session(db: Database, session_id: str) -> SessionTrace:
     if session.used_at is None and tenant.now() < session.expires_at:
         return SessionTrace(tenant, session, usable=True)
     reason = "session_used" if session.used_at is not None else "session_expired"
+    gone = Outcome.failure(FlowError(reason, GONE_REASONS[reason]))
     try:
-        url = client_redirect(
-            tenant, session, status="error", error=reason, error_description=GONE_REASONS[reason]
-        )
+        exit = client_exit(tenant, session, gone)
     except Conflict:  # the redirect URI is no longer registered: never sent there
-        url = None
-    return SessionTrace(tenant, session, exit_url=url)
+        exit = None
+    return SessionTrace(tenant, session, exit=exit)

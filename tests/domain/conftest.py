@@ -45,7 +45,7 @@ class World:
         """A session at the SCA step for `login` at `bank`."""
         session_id = self.session(**options)
         flow = connect.choose_bank(self.db, session_id, bank)
-        if flow.step == "account_type":
+        if flow.progress.step == "account_type":
             connect.choose_account_type(self.db, session_id, "checking")
         connect.log_in(self.db, session_id, login, "pass")
         return session_id

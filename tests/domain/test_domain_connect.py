@@ -1,7 +1,5 @@
 """The hosted connect flow as the domain runs it: steps, SCA, consent, redirects."""
 
-from urllib.parse import parse_qs, urlsplit
-
 import pytest
 import sqlalchemy as sa
 
@@ -9,6 +7,7 @@ from sandbox.domain import bank_logins, bank_site, connect, connections, manage,
 from sandbox.domain.bank_logins import AlreadyConnected
 from sandbox.domain.fakebank import BankRefusal
 from sandbox.domain.flow import load
+from sandbox.domain.outcome import Outcome, OutcomeKind
 from sandbox.domain.states import LoginState, ScaStatus
 from sandbox.errors import InvalidInput
 from sandbox.scenario import load_scenario_text
@@ -16,16 +15,12 @@ from sandbox.store import accounts
 from sandbox.store.schema import transactions
 
 
-def query(url: str) -> dict[str, str]:
-    return {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
-
-
 def test_embedded_connection_redirects_back_with_the_bank_login(world):
-    _flow, url = world.connect()
-    assert url.startswith("http://127.0.0.1:3000/callback?")
-    got = query(url)
-    assert got["status"] == "success" and got["state"] == "s1"
-    login = bank_logins.get_bank_login(world.db, world.tenant, int(got["bank_login_id"]))
+    _flow, back = world.connect()
+    assert back.redirect_uri == "http://127.0.0.1:3000/callback" and back.state == "s1"
+    assert back.outcome.kind is OutcomeKind.SUCCESS
+    [bank_login_id] = back.outcome.bank_login_ids
+    login = bank_logins.get_bank_login(world.db, world.tenant, bank_login_id)
     assert login.state is LoginState.CONNECTED
     assert login.consent.history_days == 90
     assert (login.consent.expires_at - login.consent.granted_at).days == 180
@@ -33,15 +28,23 @@ def test_embedded_connection_redirects_back_with_the_bank_login(world):
 
 def test_a_bank_with_several_account_types_asks_which(world):
     session_id = world.session()
-    assert connect.choose_bank(world.db, session_id, "nordlicht-sparbank").step == "account_type"
+    assert (
+        connect.choose_bank(world.db, session_id, "nordlicht-sparbank").progress.step
+        == "account_type"
+    )
     with pytest.raises(InvalidInput):
         connect.choose_account_type(world.db, session_id, "pension")
-    assert connect.choose_account_type(world.db, session_id, "checking").step == "credentials"
+    assert (
+        connect.choose_account_type(world.db, session_id, "checking").progress.step == "credentials"
+    )
 
 
 def test_the_sessions_account_types_narrow_the_choice(world):
     session_id = world.session(account_types=["checking"])
-    assert connect.choose_bank(world.db, session_id, "nordlicht-sparbank").step == "credentials"
+    assert (
+        connect.choose_bank(world.db, session_id, "nordlicht-sparbank").progress.step
+        == "credentials"
+    )
 
 
 def test_wrong_password_can_be_retried(world):
@@ -50,7 +53,7 @@ def test_wrong_password_can_be_retried(world):
     with pytest.raises(BankRefusal) as refused:
         connect.log_in(world.db, session_id, "good", "wrong")
     assert refused.value.state is LoginState.WRONG_CREDENTIALS
-    assert connect.log_in(world.db, session_id, "good", "pass").step == "sca"
+    assert connect.log_in(world.db, session_id, "good", "pass").progress.step == "sca"
 
 
 @pytest.mark.parametrize(
@@ -66,9 +69,10 @@ def test_magic_logins_end_the_flow_with_their_outcome(world, login, code):
     session_id = world.session()
     connect.choose_bank(world.db, session_id, "rheinwert-bank")
     flow = connect.log_in(world.db, session_id, login, "pass")
-    assert flow.step == "failed" and flow.session.progress["error"]["code"] == code
-    got = query(connect.leave(world.db, session_id))
-    assert got["status"] == "error" and got["error"] == code and got["error_description"]
+    assert flow.progress.step == "failed" and flow.progress.error.code == code
+    outcome = connect.leave(world.db, session_id).outcome
+    assert outcome.kind is OutcomeKind.ERROR and outcome.error.code == code
+    assert outcome.error.message
 
 
 def test_three_wrong_codes_fail_the_sca(world):
@@ -76,10 +80,10 @@ def test_three_wrong_codes_fail_the_sca(world):
     connect.choose_sca_method(world.db, session_id, "sms")
     for left in (2, 1):
         flow, challenge = connect.enter_otp(world.db, session_id, "000000")
-        assert flow.step == "sca" and 3 - challenge.attempts == left
+        assert flow.progress.step == "sca" and 3 - challenge.attempts == left
     flow, challenge = connect.enter_otp(world.db, session_id, "000000")
-    assert challenge.status is ScaStatus.FAILED and flow.step == "failed"
-    assert query(connect.leave(world.db, session_id))["error"] == "sca_failed"
+    assert challenge.status is ScaStatus.FAILED and flow.progress.step == "failed"
+    assert connect.leave(world.db, session_id).outcome.error.code == "sca_failed"
 
 
 def test_wrong_code_then_right_one(world):
@@ -87,13 +91,13 @@ def test_wrong_code_then_right_one(world):
     connect.choose_sca_method(world.db, session_id, "sms")
     connect.enter_otp(world.db, session_id, "999999")
     flow, challenge = connect.enter_otp(world.db, session_id, "123456")
-    assert challenge.status is ScaStatus.APPROVED and flow.step == "consent"
+    assert challenge.status is ScaStatus.APPROVED and flow.progress.step == "consent"
 
 
 def test_decoupled_waits_for_the_app(world):
     session_id = world.to_sca("polderbank", "good")
     flow, challenge = connect.sca_progress(world.db, session_id)
-    assert (flow.step, challenge.status, challenge.approach) == (
+    assert (flow.progress.step, challenge.status, challenge.approach) == (
         "sca",
         ScaStatus.PENDING,
         "decoupled",
@@ -105,7 +109,7 @@ def test_decoupled_slow_approves_itself_after_its_delay(world):
     assert connect.sca_progress(world.db, session_id)[1].status is ScaStatus.PENDING
     world.advance(minutes=2)
     flow, challenge = connect.sca_progress(world.db, session_id)
-    assert challenge.status is ScaStatus.APPROVED and flow.step == "consent"
+    assert challenge.status is ScaStatus.APPROVED and flow.progress.step == "consent"
 
 
 def test_decoupled_times_out_on_the_virtual_clock(world):
@@ -113,35 +117,35 @@ def test_decoupled_times_out_on_the_virtual_clock(world):
     world.advance(minutes=5)
     _flow, challenge = connect.sca_progress(world.db, session_id)
     assert challenge.status is ScaStatus.EXPIRED
-    assert query(connect.leave(world.db, session_id))["error"] == "sca_expired"
+    assert connect.leave(world.db, session_id).outcome.error.code == "sca_expired"
 
 
 def test_decoupled_reject_persona(world):
     session_id = world.to_sca("polderbank", "decoupled-reject")
     flow, challenge = connect.sca_progress(world.db, session_id)
-    assert challenge.status is ScaStatus.REJECTED and flow.step == "failed"
+    assert challenge.status is ScaStatus.REJECTED and flow.progress.step == "failed"
 
 
 def test_redirect_banks_take_credentials_on_their_own_page(world):
     session_id = world.session()
     flow = connect.choose_bank(world.db, session_id, "banque-lumiere")
-    if flow.step == "account_type":
+    if flow.progress.step == "account_type":
         flow = connect.choose_account_type(world.db, session_id, "checking")
-    assert flow.step == "bank_login"
+    assert flow.progress.step == "bank_login"
     flow = connect.log_in(world.db, session_id, "good", "pass")
-    assert bank_site.bank_decision(world.db, session_id, approve=True).step == "consent"
+    assert bank_site.bank_decision(world.db, session_id, approve=True).progress.step == "consent"
 
 
 def test_cancelling_at_the_bank_returns_an_error(world):
     session_id = world.to_sca("banca-laguna", "good")
     bank_site.bank_decision(world.db, session_id, approve=False)
-    assert query(connect.leave(world.db, session_id))["error"] == "cancelled_at_bank"
+    assert connect.leave(world.db, session_id).outcome.error.code == "cancelled_at_bank"
 
 
 def test_cancel_mid_flow(world):
     session_id = world.session()
-    got = query(connect.leave(world.db, session_id))
-    assert got["status"] == "cancelled" and got["state"] == "s1"
+    back = connect.leave(world.db, session_id)
+    assert back.outcome.kind is OutcomeKind.CANCELLED and back.state == "s1"
 
 
 def test_a_session_is_single_use(world):
@@ -166,20 +170,20 @@ def test_only_a_registered_redirect_uri_is_accepted(world):
 
 
 def test_multiple_lands_in_the_management_list_and_adds_a_second_bank(world):
-    flow, url = world.connect(multiple=True)
-    assert url is None and flow.step == "manage"
+    flow, back = world.connect(multiple=True)
+    assert back is None and flow.progress.step == "manage"
     session_id = flow.session.id
     connect.enter(world.db, session_id, multiple=False, add_bank_login=True)
     connect.choose_bank(world.db, session_id, "bursztyn-bank")
     connect.log_in(world.db, session_id, "good", "pass")
     connect.choose_sca_method(world.db, session_id, "sms")
     flow, _ = connect.enter_otp(world.db, session_id, "123456")
-    flow, url = connect.grant_consent(
+    flow, back = connect.grant_consent(
         world.db, session_id, [o.key for o in connect.consent_offer(flow)]
     )
-    assert flow.step == "manage" and len(flow.session.progress["bank_login_ids"]) == 2
-    got = query(connect.leave(world.db, session_id))
-    assert got["status"] == "success" and len(got["bank_login_ids"].split(",")) == 2
+    assert flow.progress.step == "manage" and len(flow.progress.bank_login_ids) == 2
+    outcome = connect.leave(world.db, session_id).outcome
+    assert outcome == Outcome.success(flow.progress.bank_login_ids, listed=True)
 
 
 def test_consent_shares_only_the_chosen_accounts(world):
@@ -216,18 +220,18 @@ def test_a_preselected_bank_starts_where_choosing_it_would_lead(
     world, bank, options, step, account_type
 ):
     flow = load(world.db, world.session(bank_id=bank, **options))
-    progress = flow.session.progress
-    assert (flow.step, progress["bank_id"], progress["account_type"]) == (step, bank, account_type)
+    progress = flow.progress
+    assert (progress.step, progress.bank_id, progress.account_type) == (step, bank, account_type)
 
 
 def test_a_preselected_bank_connects_without_the_bank_list(world):
     session_id = world.session(bank_id="rheinwert-bank")
-    assert connect.log_in(world.db, session_id, "good", "pass").step == "sca"
+    assert connect.log_in(world.db, session_id, "good", "pass").progress.step == "sca"
     flow, _ = connect.enter_otp(world.db, session_id, "123456")
-    _flow, url = connect.grant_consent(
+    _flow, back = connect.grant_consent(
         world.db, session_id, [o.key for o in connect.consent_offer(flow)]
     )
-    assert query(url)["status"] == "success"
+    assert back.outcome.kind is OutcomeKind.SUCCESS
 
 
 def test_a_preselected_bank_must_offer_an_account_type_asked_for(world):
@@ -281,7 +285,7 @@ def test_a_push_only_persona_at_an_embedded_bank_waits_for_the_bank_app(world, p
     )
     assert challenge.expires_at - challenge.created_at == flow.bank.decoupled_timeout
     bank_site.app_decision(world.db, session_id, "rheinwert-bank", approve=True)
-    assert load(world.db, session_id).step == "consent"
+    assert load(world.db, session_id).progress.step == "consent"
 
 
 def test_a_login_connected_already_stops_before_sca_even_at_the_banks_page(world):
@@ -292,12 +296,12 @@ def test_a_login_connected_already_stops_before_sca_even_at_the_banks_page(world
     connect.choose_bank(world.db, session_id, "banque-lumiere")
     connect.choose_account_type(world.db, session_id, "checking")
     flow = bank_site.log_in_at_bank(world.db, session_id, "banque-lumiere", "good", "pass")
-    assert flow.step == "already_connected"
-    assert flow.session.progress.get("challenge_id") is None  # no SCA asked for in vain
+    assert flow.progress.step == "already_connected"
+    assert flow.progress.challenge_id is None  # no SCA asked for in vain
     existing = connect.connected_login(world.db, flow)
     assert (existing.bank_id, existing.persona_login) == ("banque-lumiere", "good")
     renewing = manage.start_renewal(world.db, session_id, existing.id)
-    assert renewing.session.progress["renew_login_id"] == existing.id
+    assert renewing.progress.renew_login_id == existing.id
 
 
 def test_a_consent_given_twice_in_two_tabs_makes_one_bank_login(world):
@@ -305,16 +309,16 @@ def test_a_consent_given_twice_in_two_tabs_makes_one_bank_login(world):
     for session_id in (first, second):
         connect.choose_sca_method(world.db, session_id, "sms")
         connect.enter_otp(world.db, session_id, "123456")
-    _flow, url = connect.grant_consent(world.db, first, ["main"])
+    _flow, back = connect.grant_consent(world.db, first, ["main"])
     with pytest.raises(AlreadyConnected) as refused:
         connect.grant_consent(world.db, second, ["main"])
-    assert refused.value.details == {"bank_login_id": int(query(url)["bank_login_id"])}
+    assert refused.value.details == {"bank_login_id": back.outcome.bank_login_ids[-1]}
     assert len(bank_logins.list_bank_logins(world.db, world.tenant)) == 1
 
 
 def test_other_users_and_other_logins_at_the_same_bank_still_connect(world):
     world.connect()
-    assert world.connect(login="credit-card")[0].step == "done"
+    assert world.connect(login="credit-card")[0].progress.step == "done"
     other = world.session(user="u2")
-    assert connect.choose_bank(world.db, other, "rheinwert-bank").step == "credentials"
-    assert connect.log_in(world.db, other, "good", "pass").step == "sca"
+    assert connect.choose_bank(world.db, other, "rheinwert-bank").progress.step == "credentials"
+    assert connect.log_in(world.db, other, "good", "pass").progress.step == "sca"

@@ -4,7 +4,6 @@ clock, and the same accounts whichever way a login comes in."""
 import contextlib
 import itertools
 from typing import NamedTuple
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -143,10 +142,10 @@ def through_the_hosted_ui(world, bank_id: str, login: str, account_type: str) ->
     """A connection through every page: the login, SCA passed whatever its approach, and every
     account offered shared. None when the bank or the SCA refuses it."""
     session_id = world.session(f"ui-{next(USERS)}")
-    if connect.choose_bank(world.db, session_id, bank_id).step == "account_type":
+    if connect.choose_bank(world.db, session_id, bank_id).progress.step == "account_type":
         connect.choose_account_type(world.db, session_id, account_type)
     try:
-        if connect.log_in(world.db, session_id, login, "pass").step == "failed":
+        if connect.log_in(world.db, session_id, login, "pass").progress.step == "failed":
             return None
     except BankRefusal:  # a wrong password: the form says so
         return None
@@ -163,13 +162,13 @@ def through_the_hosted_ui(world, bank_id: str, login: str, account_type: str) ->
         with world.db.begin() as conn:
             sca.decide(conn, world.tenant, challenge, True)
         flow, _ = connect.sca_progress(world.db, session_id)
-    if flow.step != "consent":  # a scripted SCA failure: no consent page to compare
+    if flow.progress.step != "consent":  # a scripted SCA failure: no consent page to compare
         return None
     offered = [offer.key for offer in connect.consent_offer(flow)]
     if not offered:  # nothing of that type to share: no consent can be given
         return Offered([], None)
-    _flow, url = connect.grant_consent(world.db, session_id, offered)
-    return Offered(offered, int(parse_qs(urlsplit(url).query)["bank_login_id"][0]))
+    _flow, back = connect.grant_consent(world.db, session_id, offered)
+    return Offered(offered, back.outcome.bank_login_ids[-1])
 
 
 def held(world, bank_login_id: int) -> tuple[str | None, list[tuple]]:

@@ -3,13 +3,13 @@ short confirmation, then the consent covers the asked days and the older transac
 (brief 004)."""
 
 from datetime import date, timedelta
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import sqlalchemy as sa
 
 from sandbox.domain import bank_site, connect, connections, history
 from sandbox.domain.flow import load
+from sandbox.domain.outcome import Outcome, OutcomeKind
 from sandbox.domain.states import ScaStatus
 from sandbox.errors import Conflict, InvalidInput, NotFound
 from sandbox.store.schema import accounts, transactions
@@ -17,10 +17,6 @@ from sandbox.store.schema import sca_challenges as challenges
 
 CALLBACK = "http://127.0.0.1:3000/callback"
 NORDLICHT = "nordlicht-sparbank"
-
-
-def query(url: str) -> dict[str, str]:
-    return {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
 
 
 def connected(world, login: str = "ten-years-history", bank: str = NORDLICHT):
@@ -57,18 +53,16 @@ def test_ten_years_of_history_at_nordlicht_after_an_sca_in_the_bank_app(world):
     assert oldest >= today - timedelta(days=90)
     session_id = extension(world, login.id, 3650)
     flow = load(world.db, session_id)
-    assert flow.step == "sca"
+    assert flow.progress.step == "sca"
     challenge = connect.challenge(world.db, flow)
     assert challenge.approach == "decoupled"  # Nordlicht's API approves in its app
     bank_site.app_decision(world.db, session_id, NORDLICHT, approve=True)
     flow = load(world.db, session_id)
-    assert flow.step == "history"
+    assert flow.progress.step == "history"
     offer = history.history_offer(world.db, flow)
     assert (offer.days, offer.current_days) == (3650, 90)
-    flow, url = history.share_history(world.db, session_id)
-    back = query(url)
-    assert back["status"] == "success" and back["bank_login_id"] == str(login.id)
-    assert back["state"] == "s7"
+    flow, back = history.share_history(world.db, session_id)
+    assert back.outcome == Outcome.success((login.id,)) and back.state == "s7"
     deeper, more = bookings(world, login.id)
     assert deeper <= today - timedelta(days=3600)  # back to about ten years ago
     assert deeper >= today - timedelta(days=3650)
@@ -107,9 +101,9 @@ def test_an_embedded_bank_asks_for_a_code(world):
     flow = load(world.db, session_id)
     assert connect.challenge(world.db, flow).approach == "embedded"
     flow, _ = connect.enter_otp(world.db, session_id, "123456")
-    assert flow.step == "history"
-    _, url = history.share_history(world.db, session_id)
-    assert query(url)["status"] == "success"
+    assert flow.progress.step == "history"
+    _, back = history.share_history(world.db, session_id)
+    assert back.outcome.kind is OutcomeKind.SUCCESS
     assert connections.get_login(world.db, world.tenant, login.id).consent.history_days == 365
 
 
@@ -119,10 +113,13 @@ def test_a_redirect_bank_approves_on_its_own_page(world):
     session_id = extension(world, login.id, limit)
     flow = load(world.db, session_id)
     assert connect.challenge(world.db, flow).approach == "redirect"
-    assert bank_site.bank_page(world.db, session_id, "banque-lumiere", "approve").step == "sca"
-    assert bank_site.bank_decision(world.db, session_id, approve=True).step == "history"
-    _, url = history.share_history(world.db, session_id)
-    assert query(url)["status"] == "success"
+    assert (
+        bank_site.bank_page(world.db, session_id, "banque-lumiere", "approve").progress.step
+        == "sca"
+    )
+    assert bank_site.bank_decision(world.db, session_id, approve=True).progress.step == "history"
+    _, back = history.share_history(world.db, session_id)
+    assert back.outcome.kind is OutcomeKind.SUCCESS
     assert connections.get_login(world.db, world.tenant, login.id).consent.history_days == limit
 
 
@@ -131,8 +128,8 @@ def test_a_rejected_sca_extends_nothing(world):
     session_id = extension(world, login.id, 3650)
     challenge = bank_site.app_decision(world.db, session_id, NORDLICHT, approve=False)
     assert challenge.status is ScaStatus.REJECTED
-    assert load(world.db, session_id).step == "failed"
-    assert query(connect.leave(world.db, session_id))["error"] == "sca_rejected"
+    assert load(world.db, session_id).progress.step == "failed"
+    assert connect.leave(world.db, session_id).outcome.error.code == "sca_rejected"
     assert connections.get_login(world.db, world.tenant, login.id).consent.history_days == 90
 
 
@@ -140,8 +137,8 @@ def test_cancelling_the_confirmation_extends_nothing(world):
     login = connected(world)
     session_id = extension(world, login.id, 3650)
     bank_site.app_decision(world.db, session_id, NORDLICHT, approve=True)
-    _, url = connect.cancel(world.db, session_id)
-    assert query(url)["status"] == "cancelled"
+    _, back = connect.cancel(world.db, session_id)
+    assert back.outcome.kind is OutcomeKind.CANCELLED
     assert connections.get_login(world.db, world.tenant, login.id).consent.history_days == 90
 
 
@@ -180,9 +177,9 @@ def test_a_consent_that_expires_before_the_confirmation_fails_the_flow(world):
     session_id = extension(world, login.id, 365)
     bank_site.app_decision(world.db, session_id, NORDLICHT, approve=True)
     world.advance(minutes=11)  # the consent ends; the session (15 minutes) does not
-    flow, url = history.share_history(world.db, session_id)
-    assert url is None and flow.step == "failed"
-    assert query(connect.leave(world.db, session_id))["status"] == "error"
+    flow, back = history.share_history(world.db, session_id)
+    assert back is None and flow.progress.step == "failed"
+    assert connect.leave(world.db, session_id).outcome.kind is OutcomeKind.ERROR
 
 
 def test_a_bank_down_at_the_confirmation_fails_the_flow_and_keeps_the_consent(world):
@@ -190,9 +187,9 @@ def test_a_bank_down_at_the_confirmation_fails_the_flow_and_keeps_the_consent(wo
     _, count = bookings(world, login.id)
     session_id = extension(world, login.id, 365)
     bank_site.app_decision(world.db, session_id, NORDLICHT, approve=True)
-    flow, url = history.share_history(world.db, session_id)
-    assert url is None and flow.step == "failed"
-    assert flow.session.progress["error"]["code"] == "bank_unavailable"
+    flow, back = history.share_history(world.db, session_id)
+    assert back is None and flow.progress.step == "failed"
+    assert flow.progress.error.code == "bank_unavailable"
     kept = connections.get_login(world.db, world.tenant, login.id)
     assert kept.consent is not None and kept.consent.history_days == 90
     assert bookings(world, login.id)[1] == count

@@ -79,8 +79,8 @@ def test_a_direct_connection_and_its_refreshes_are_import_jobs(world, platform):
 
 
 def test_a_connection_through_the_hosted_pages_is_an_import_job(world, platform):
-    _, url = world.connect()
-    bank_login_id = int(url.split("bank_login_id=")[1].split("&")[0])
+    _, exit_ = world.connect()
+    (bank_login_id,) = exit_.outcome.bank_login_ids
     (job,) = jobs(platform, world, bank_login_id)
     assert job.kind.value == "connect"
 

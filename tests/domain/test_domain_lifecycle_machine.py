@@ -1,12 +1,15 @@
 """A hypothesis state machine over the bank-login lifecycle: connect, sync, move the clock,
-renew, delete — with personas whose scripted behaviours fire along the way — checking after
-every step what must always hold (issue: "Lifecycle", tests)."""
+renew, force a state, end a consent, delete — with personas whose scripted behaviours fire along
+the way — checking after every step what must always hold (issue: "Lifecycle", tests), and that
+every state change a step made is one the lifecycle's table allows (issue: "State machines as
+tables")."""
 
 from __future__ import annotations
 
 import itertools
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -19,10 +22,13 @@ from hypothesis.stateful import (
 )
 
 from sandbox.domain import accounts as account_domain
-from sandbox.domain import bank_logins, connections, tenants
+from sandbox.domain import bank_logins, connections, control, tenants
 from sandbox.domain.connections import LoginNotUsable
+from sandbox.domain.errors import TransitionRefused
 from sandbox.domain.fakebank import BankRefusal
+from sandbox.domain.lifecycle import NEW, TRANSITIONS, Event, apply
 from sandbox.domain.platform import Platform
+from sandbox.domain.states import LoginState
 from sandbox.errors import SandboxError
 from sandbox.scenario import load_scenario_text
 from sandbox.settings import Settings
@@ -43,6 +49,26 @@ PERSONAS = [
     "account-closed-on-sync-2",
 ]
 BANKS = ["rheinwert-bank", "nordlicht-sparbank", "bank-wislany", "polderbank"]
+# What each step may do to a login's state, as events of the lifecycle's table.
+CLOCK_EVENTS = frozenset({Event.HOLD_LIFTED, Event.CONSENT_EXPIRED})
+SYNC_EVENTS = frozenset({Event.SYNCED, Event.REFUSED, Event.RATE_LIMITED})
+
+
+def after_one(state: LoginState, events: frozenset[Event]) -> set[LoginState]:
+    """Every state one of `events` leads to from `state`, by the table."""
+    return {
+        target
+        for event in events
+        if state in TRANSITIONS[event].sources
+        for target in TRANSITIONS[event].targets
+    }
+
+
+def explained(before: LoginState, after: LoginState, events: frozenset[Event]) -> bool:
+    """Whether `after` follows from `before` by at most two of `events` (the clock may lift a
+    hold and then find the consent over)."""
+    once = after_one(before, events)
+    return after == before or after in once or any(after in after_one(s, events) for s in once)
 
 
 class BankLoginLifecycle(RuleBasedStateMachine):
@@ -52,6 +78,8 @@ class BankLoginLifecycle(RuleBasedStateMachine):
         super().__init__()
         self.platform = Platform.open(Settings(database_url="sqlite:///:memory:"), SCENARIO)
         self.tenant = tenants.create_tenant(self.platform.db, SCENARIO, "machine")
+        self.seen: dict[int, LoginState] = {}  # each login's state after the last step
+        self.events: frozenset[Event] = frozenset()  # what the last step may have caused
 
     def teardown(self) -> None:
         self.platform.close()
@@ -71,12 +99,15 @@ class BankLoginLifecycle(RuleBasedStateMachine):
         except bank_logins.AlreadyConnected as refused:
             assert self._exists(refused.bank_login_id)
             return -1
+        self.seen[login.id] = NEW
+        self.events = frozenset({Event.REFUSED})  # its first sync may be refused
         return login.id
 
     @rule(login_id=logins)
     def sync(self, login_id: int) -> None:
         if login_id < 0 or not self._exists(login_id):
             return
+        self.events = SYNC_EVENTS
         before = bank_logins.get_bank_login(self.db, self.tenant, login_id)
         expired = before.consent is None or self.tenant.now() >= before.consent.expires_at
         try:
@@ -87,6 +118,7 @@ class BankLoginLifecycle(RuleBasedStateMachine):
 
     @rule(hours=st.integers(min_value=1, max_value=24 * 200))
     def advance(self, hours: int) -> None:
+        self.events = CLOCK_EVENTS
         self.tenant = tenants.save_clock(
             self.db, self.tenant, self.tenant.clock.advanced(timedelta(hours=hours))
         )
@@ -96,6 +128,7 @@ class BankLoginLifecycle(RuleBasedStateMachine):
         """What follows a passed SCA in the hosted UI: a new consent and a sync."""
         if login_id < 0 or not self._exists(login_id):
             return
+        self.events = frozenset({Event.RENEWED, Event.SYNCED})
         login = bank_logins.get_bank_login(self.db, self.tenant, login_id)
         try:
             with self.db.begin() as conn:
@@ -104,6 +137,31 @@ class BankLoginLifecycle(RuleBasedStateMachine):
             return
         renewed = bank_logins.get_bank_login(self.db, self.tenant, login_id)
         assert renewed.consent.expires_at > self.tenant.now()
+
+    @rule(
+        login_id=logins,
+        state=st.sampled_from(LoginState),
+        hours=st.none() | st.integers(min_value=1, max_value=24 * 30),
+    )
+    def force_state(self, login_id: int, state: LoginState, hours: int | None) -> None:
+        """What the control API may do: any state, for a while or until it changes."""
+        if login_id < 0 or not self._exists(login_id):
+            return
+        self.events = frozenset({Event.FORCED})
+        until = None if hours is None else self.tenant.now() + timedelta(hours=hours)
+        try:
+            forced = control.force_state(self.db, self.tenant, login_id, state, until=until)
+        except SandboxError:  # a state that syncs while the consent is over
+            return
+        assert forced.state is state
+
+    @rule(login_id=logins)
+    def expire_consent(self, login_id: int) -> None:
+        if login_id < 0 or not self._exists(login_id):
+            return
+        self.events = frozenset({Event.CONSENT_EXPIRED})
+        ended = control.expire_consent(self.db, self.tenant, login_id)
+        assert ended.state is not LoginState.CONNECTED
 
     @rule(login_id=logins, active=st.booleans())
     def toggle_an_account(self, login_id: int, active: bool) -> None:
@@ -138,6 +196,18 @@ class BankLoginLifecycle(RuleBasedStateMachine):
         with self.db.connect() as conn:
             query = sa.select(login_table.c.id).where(login_table.c.id == login_id)
             return conn.execute(query).first() is not None
+
+    @invariant()
+    def every_state_change_is_in_the_lifecycle_table(self) -> None:
+        now = {
+            login.id: login.state for login in bank_logins.list_bank_logins(self.db, self.tenant)
+        }
+        for login_id, after in now.items():
+            before = self.seen.get(login_id, after)
+            assert explained(before, after, self.events), (
+                f"login {login_id} went from {before} to {after} on {sorted(self.events)}"
+            )
+        self.seen, self.events = now, frozenset()
 
     @invariant()
     def no_login_is_connected_twice_for_one_user(self) -> None:
@@ -206,3 +276,17 @@ TestBankLoginLifecycle.settings = settings(
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
+
+
+def test_a_state_change_outside_the_table_is_refused():
+    assert apply(LoginState.RATE_LIMITED, Event.SYNCED) is LoginState.CONNECTED
+    for state, event, target in [
+        (LoginState.SCA_REQUIRED, Event.SYNCED, None),  # the user must act first
+        (LoginState.CONNECTED, Event.REFUSED, LoginState.CONNECTED),  # no refusal connects
+        (LoginState.WRONG_CREDENTIALS, Event.CONSENT_EXPIRED, LoginState.SCA_REQUIRED),
+        (LoginState.CONNECTED, Event.HOLD_LIFTED, None),
+        (LoginState.CONNECTED, Event.REFUSED, None),  # which refusal: the bank names it
+    ]:
+        with pytest.raises(TransitionRefused) as refused:
+            apply(state, event, target)
+        assert refused.value.details["state"] == state.value

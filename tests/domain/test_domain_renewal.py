@@ -2,7 +2,6 @@
 user logs in and passes SCA again, consents anew, and data flows again."""
 
 from datetime import timedelta
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -10,16 +9,13 @@ import sqlalchemy as sa
 from sandbox.domain import bank_site, connect, connections, sessions
 from sandbox.domain.fakebank import BankRefusal
 from sandbox.domain.flow import load
+from sandbox.domain.outcome import Outcome, OutcomeKind
 from sandbox.domain.states import LoginState
 from sandbox.errors import InvalidInput, NotFound
 from sandbox.store.schema import accounts, transactions
 from sandbox.store.schema import sca_challenges as challenges
 
 CALLBACK = "http://127.0.0.1:3000/callback"
-
-
-def query(url: str) -> dict[str, str]:
-    return {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
 
 
 def connected(world, login: str = "good", bank: str = "rheinwert-bank"):
@@ -55,16 +51,14 @@ def test_an_expired_consent_is_renewed_and_data_flows_again(world):
     before = newest_booking(world, login.id)
     session_id = renewal(world, login.id)
     flow = load(world.db, session_id)
-    assert flow.step == "credentials" and flow.session.progress["renew_login"] == "good"
+    assert flow.progress.step == "credentials" and flow.progress.renew_login == "good"
     connect.log_in(world.db, session_id, "good", "pass")
     flow, _ = connect.enter_otp(world.db, session_id, "123456")
-    assert flow.step == "consent"
+    assert flow.progress.step == "consent"
     keys = [offer.key for offer in connect.consent_offer(flow)]
-    flow, url = connect.grant_consent(world.db, session_id, keys)
-    assert url is not None and flow.step == "done"
-    back = query(url)
-    assert back["status"] == "success" and back["state"] == "s9"
-    assert back["bank_login_id"] == str(login.id)
+    flow, back = connect.grant_consent(world.db, session_id, keys)
+    assert back is not None and flow.progress.step == "done"
+    assert back.outcome == Outcome.success((login.id,)) and back.state == "s9"
     renewed = connections.get_login(world.db, world.tenant, login.id)
     assert renewed.state is LoginState.CONNECTED
     assert renewed.consent is not None
@@ -92,19 +86,19 @@ def test_a_renewal_must_log_in_as_the_same_customer(world):
     session_id = renewal(world, login.id)
     with pytest.raises(BankRefusal):
         connect.log_in(world.db, session_id, "mia.schulz", "pass")
-    assert load(world.db, session_id).step == "credentials"
+    assert load(world.db, session_id).progress.step == "credentials"
 
 
 def test_a_renewal_at_a_redirect_bank_logs_in_on_the_banks_page(world):
     login = connected(world, bank="banque-lumiere")
     world.advance(days=181)
     session_id = renewal(world, login.id)
-    assert load(world.db, session_id).step == "bank_login"
+    assert load(world.db, session_id).progress.step == "bank_login"
     bank_site.log_in_at_bank(world.db, session_id, "banque-lumiere", "good", "pass")
     flow = bank_site.bank_decision(world.db, session_id, approve=True)
     keys = [offer.key for offer in connect.consent_offer(flow)]
-    _, url = connect.grant_consent(world.db, session_id, keys)
-    assert query(url)["status"] == "success"
+    _, back = connect.grant_consent(world.db, session_id, keys)
+    assert back.outcome.kind is OutcomeKind.SUCCESS
     assert connections.get_login(world.db, world.tenant, login.id).state is (LoginState.CONNECTED)
 
 
@@ -119,8 +113,8 @@ def test_a_cancelled_renewal_leaves_the_login_as_it_was(world):
     login = connected(world)
     world.advance(days=181)
     session_id = renewal(world, login.id)
-    _, url = connect.cancel(world.db, session_id)
-    assert query(url)["status"] == "cancelled"
+    _, back = connect.cancel(world.db, session_id)
+    assert back.outcome.kind is OutcomeKind.CANCELLED
     assert connections.get_login(world.db, world.tenant, login.id).state is (
         LoginState.SCA_REQUIRED
     )

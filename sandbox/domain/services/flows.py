@@ -1,8 +1,10 @@
 """Connect flows: the sessions a client opens for its user, every step of the hosted pages, and
 what the user does at the bank's own pages and app.
 
-A step takes the session id and, where the face must check something in the step's own
-transaction (a form's CSRF token), a `check` called with the flow as the step reads it.
+A flow is opened by a face (`face`, its name) and ends with a neutral `Exit` (`outcome.py`): the
+web face, which sends the user back, has the opening face spell it. A step takes the session id
+and, where the face must check something in the step's own transaction (a form's CSRF token), a
+`check` called with the flow as the step reads it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sandbox.domain.connect import Offer
 from sandbox.domain.flow import Check, Flow, load
 from sandbox.domain.history import HistoryOffer
 from sandbox.domain.manage import ManagedLogin
+from sandbox.domain.outcome import Exit
 from sandbox.domain.records import BankLogin, Challenge, ConnectSession, User
 from sandbox.domain.sessions import SessionTrace
 from sandbox.domain.tenants import Tenant
@@ -32,14 +35,15 @@ class ConnectFlows:
         self,
         tenant: Tenant,
         *,
+        face: str,
         external_user_id: str,
         redirect_uri: str,
         state: str | None,
         options: dict[str, Any],
         kind: str = "connect",
     ) -> ConnectSession:
-        """A link into the hosted UI for the user: a `connect` flow, or with
-        `kind="management"` the list of the user's bank logins."""
+        """A flow opened by `face`: a `connect` flow that connects a bank (the user is created
+        when new), or with `kind="management"` the list of the user's bank logins."""
         return sessions.create_session(
             self._db,
             tenant,
@@ -48,20 +52,33 @@ class ConnectFlows:
             redirect_uri=redirect_uri,
             state=state,
             options=options,
+            face=face,
         )
 
     def open_renewal(
-        self, tenant: Tenant, *, bank_login_id: int, redirect_uri: str, state: str | None
+        self,
+        tenant: Tenant,
+        *,
+        face: str,
+        bank_login_id: int,
+        redirect_uri: str,
+        state: str | None,
     ) -> ConnectSession:
         """A flow in which the user passes SCA again for a new consent on a bank login."""
         return sessions.create_renewal_session(
-            self._db, tenant, bank_login_id=bank_login_id, redirect_uri=redirect_uri, state=state
+            self._db,
+            tenant,
+            bank_login_id=bank_login_id,
+            redirect_uri=redirect_uri,
+            state=state,
+            face=face,
         )
 
     def open_history_extension(
         self,
         tenant: Tenant,
         *,
+        face: str,
         bank_login_id: int,
         days: int,
         redirect_uri: str,
@@ -75,6 +92,7 @@ class ConnectFlows:
             days=days,
             redirect_uri=redirect_uri,
             state=state,
+            face=face,
         )
 
     # --- Reading a flow ---------------------------------------------------------------------
@@ -156,18 +174,18 @@ class ConnectFlows:
 
     def grant_consent(
         self, session_id: str, account_keys: list[str], *, check: Check | None = None
-    ) -> tuple[Flow, str | None]:
+    ) -> tuple[Flow, Exit | None]:
         return connect.grant_consent(self._db, session_id, account_keys, check=check)
 
     def share_history(
         self, session_id: str, *, check: Check | None = None
-    ) -> tuple[Flow, str | None]:
+    ) -> tuple[Flow, Exit | None]:
         return history.share_history(self._db, session_id, check=check)
 
-    def cancel(self, session_id: str, *, check: Check | None = None) -> tuple[Flow, str | None]:
+    def cancel(self, session_id: str, *, check: Check | None = None) -> tuple[Flow, Exit | None]:
         return connect.cancel(self._db, session_id, check=check)
 
-    def leave(self, session_id: str, *, check: Check | None = None) -> str:
+    def leave(self, session_id: str, *, check: Check | None = None) -> Exit:
         return connect.leave(self._db, session_id, check=check)
 
     def start_renewal(
@@ -196,7 +214,7 @@ class BankSite:
     def decide(self, session_id: str, approve: bool) -> Flow:
         return bank_site.bank_decision(self._db, session_id, approve)
 
-    def cancel(self, session_id: str, bank_id: str) -> str:
+    def cancel(self, session_id: str, bank_id: str) -> Exit:
         return bank_site.cancel_at_bank(self._db, session_id, bank_id)
 
     def app_request(self, session_id: str, bank_id: str) -> tuple[Flow, Challenge]:

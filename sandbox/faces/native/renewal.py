@@ -13,7 +13,7 @@ from starlette.responses import Response
 from sandbox.domain.platform import Platform
 from sandbox.domain.records import ConnectSession
 from sandbox.faces.json import JSONResponse, read_model
-from sandbox.faces.native import render
+from sandbox.faces.native import callback, render
 from sandbox.faces.native.auth import tenant_of
 from sandbox.faces.native.bodies import Body, Text
 from sandbox.faces.paths import path_id
@@ -45,6 +45,7 @@ async def renew_bank_login(request: Request) -> Response:
     body = await read_model(request, RenewalBody)
     session = _platform(request).flows.open_renewal(
         tenant,
+        face=callback.FACE,
         bank_login_id=bank_login_id,
         redirect_uri=body.redirect_uri,
         state=body.state,
@@ -58,6 +59,7 @@ async def extend_history(request: Request) -> Response:
     body = await read_model(request, HistoryBody)
     session = _platform(request).flows.open_history_extension(
         tenant,
+        face=callback.FACE,
         bank_login_id=bank_login_id,
         days=body.days,
         redirect_uri=body.redirect_uri,

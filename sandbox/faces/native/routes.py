@@ -19,7 +19,7 @@ from sandbox.domain.tenants import Tenant
 from sandbox.domain.transactions import TransactionQuery
 from sandbox.faces.json import JSONResponse, bank_login_json, read_model
 from sandbox.faces.kept import ReadCache, ServeKept, cached
-from sandbox.faces.native import imports, render, renewal
+from sandbox.faces.native import callback, imports, render, renewal
 from sandbox.faces.native.auth import tenant_of
 from sandbox.faces.native.bodies import AccountTypeName, NewConnectSession, NewManagementSession
 from sandbox.faces.native.errors import EXCEPTION_HANDLERS
@@ -67,6 +67,7 @@ async def create_connect_session(request: Request) -> Response:
     }
     session = _platform(request).flows.open_connect(
         tenant,
+        face=callback.FACE,
         external_user_id=body.user_id,
         redirect_uri=body.redirect_uri,
         state=body.state,
@@ -82,6 +83,7 @@ async def create_management_session(request: Request) -> Response:
     session = _platform(request).flows.open_connect(
         tenant,
         kind="management",
+        face=callback.FACE,
         external_user_id=body.user_id,
         redirect_uri=body.redirect_uri,
         state=body.state,

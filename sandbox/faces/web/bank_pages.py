@@ -15,6 +15,7 @@ from sandbox.domain.platform import Platform
 from sandbox.domain.records import Challenge
 from sandbox.domain.services.flows import BankSite
 from sandbox.domain.states import ScaStatus
+from sandbox.faces.callbacks import callback_url
 from sandbox.faces.web.csrf import checked_form
 from sandbox.faces.web.views import (
     app_url,
@@ -57,12 +58,6 @@ def _session_query(request: Request) -> str:
     return request.query_params.get("session", "")
 
 
-def _history_days(flow: Flow) -> int:
-    """The history the approval covers: the bank's default, or what an extension asks for."""
-    assert flow.bank is not None
-    return flow.session.progress.get("history_days") or flow.bank.history_days
-
-
 def _at_page(request: Request, page_name: str) -> Flow:
     flow = _site(request).page(_session_query(request), _bank_id(request), page_name)
     request.state.tenant = flow.tenant
@@ -91,7 +86,7 @@ def authorize_page(
         **_bank_context(flow),
         action_url=bank_url(flow.bank.id, "authorize", flow.session.id),
         error=error,
-        login=login or flow.session.progress.get("renew_login") or "",
+        login=login or flow.progress.renew_login or "",
     )
 
 
@@ -118,7 +113,7 @@ async def approve_page(request: Request) -> Response:
         **_bank_context(flow),
         scope=[
             "Your accounts and their balances",
-            f"Your transactions of the last {_history_days(flow)} days",
+            f"Your transactions of the last {flow.history_days} days",
             "Your name and address",
         ],
         approve_url=bank_url(flow.bank.id, "approve", flow.session.id),
@@ -146,7 +141,7 @@ async def cancel(request: Request) -> Response:
     flow = _load(request, _session_query(request))
     request.state.tenant = flow.tenant
     await checked_form(request, flow.session)
-    return see_other(_site(request).cancel(flow.session.id, _bank_id(request)))
+    return see_other(callback_url(_site(request).cancel(flow.session.id, _bank_id(request))))
 
 
 # --- The bank's app -------------------------------------------------------------------------------
@@ -154,7 +149,7 @@ async def cancel(request: Request) -> Response:
 
 def _app_request(flow: Flow, challenge: Challenge) -> str:
     if challenge.purpose == "extend_history":
-        return f"to read {_history_days(flow)} days of your transaction history"
+        return f"to read {flow.history_days} days of your transaction history"
     return "to log in to your accounts"
 
 

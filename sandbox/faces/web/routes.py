@@ -16,29 +16,29 @@ from starlette.types import ASGIApp
 
 from sandbox.domain.platform import Platform
 from sandbox.faces.routing import resource
-from sandbox.faces.web import bank_pages, connect_pages
+from sandbox.faces.web import bank_pages, connect_handlers
 from sandbox.faces.web.errors import EXCEPTION_HANDLERS
 from sandbox.faces.web.headers import SecurityHeaders
 from sandbox.faces.web.pages import STATIC_DIR, STATIC_URL
 
-FORM = connect_pages.to_current_step  # a GET of a form's URL: the flow's current step
+FORM = connect_handlers.to_current_step  # a GET of a form's URL: the flow's current step
 
 CONNECT_ROUTES = [
-    resource("/", get=connect_pages.start),
-    resource("/{session_id}", get=connect_pages.show),
-    resource("/{session_id}/banks", get=connect_pages.banks),
-    resource("/{session_id}/banks/{bank_id}", get=connect_pages.choose_bank),
-    resource("/{session_id}/account-type", get=FORM, post=connect_pages.choose_account_type),
-    resource("/{session_id}/login", get=FORM, post=connect_pages.log_in),
-    resource("/{session_id}/sca/method", get=FORM, post=connect_pages.choose_sca_method),
-    resource("/{session_id}/sca/otp", get=FORM, post=connect_pages.enter_otp),
-    resource("/{session_id}/sca/status", get=connect_pages.sca_status),
-    resource("/{session_id}/consent", get=FORM, post=connect_pages.grant_consent),
-    resource("/{session_id}/history", get=FORM, post=connect_pages.share_history),
-    resource("/{session_id}/cancel", get=FORM, post=connect_pages.cancel),
-    resource("/{session_id}/leave", get=FORM, post=connect_pages.leave),
-    resource("/{session_id}/manage/{bank_login_id}/renew", get=FORM, post=connect_pages.renew),
-    resource("/{session_id}/manage/{bank_login_id}/delete", get=FORM, post=connect_pages.delete),
+    resource("/", get=connect_handlers.start),
+    resource("/{session_id}", get=connect_handlers.show),
+    resource("/{session_id}/banks", get=connect_handlers.banks),
+    resource("/{session_id}/banks/{bank_id}", get=connect_handlers.choose_bank),
+    resource("/{session_id}/account-type", get=FORM, post=connect_handlers.choose_account_type),
+    resource("/{session_id}/login", get=FORM, post=connect_handlers.log_in),
+    resource("/{session_id}/sca/method", get=FORM, post=connect_handlers.choose_sca_method),
+    resource("/{session_id}/sca/otp", get=FORM, post=connect_handlers.enter_otp),
+    resource("/{session_id}/sca/status", get=connect_handlers.sca_status),
+    resource("/{session_id}/consent", get=FORM, post=connect_handlers.grant_consent),
+    resource("/{session_id}/history", get=FORM, post=connect_handlers.share_history),
+    resource("/{session_id}/cancel", get=FORM, post=connect_handlers.cancel),
+    resource("/{session_id}/leave", get=FORM, post=connect_handlers.leave),
+    resource("/{session_id}/manage/{bank_login_id}/renew", get=FORM, post=connect_handlers.renew),
+    resource("/{session_id}/manage/{bank_login_id}/delete", get=FORM, post=connect_handlers.delete),
 ]
 
 BANK_ROUTES = [

@@ -2,8 +2,9 @@
 
 A person who hits an error keeps the look of the app that sent them (the tenant of the session
 in the URL, even when that session is over) and always has a way on that works: back to the
-flow's current step while the session may be used, back to the client's redirect URI with
-`status=error` once it is over (the rule of `sandbox.domain.sessions.trace_session`), and
+flow's current step while the session may be used, back to the client's redirect URI with the
+error once it is over (the rule of `sandbox.domain.sessions.trace_session`, spelt by the face
+that opened the flow), and
 otherwise the start page. A page that is busy offers to try the same address again.
 """
 
@@ -18,6 +19,7 @@ from starlette.requests import Request
 from sandbox.domain.errors import Unavailable
 from sandbox.domain.platform import Platform
 from sandbox.domain.sessions import SessionTrace
+from sandbox.faces.callbacks import callback_url
 from sandbox.faces.web.views import SANDBOX_BRAND, brand, connect_url
 
 log = logging.getLogger("sandbox.web")
@@ -79,6 +81,6 @@ def way_back(request: Request, error: Exception, found: SessionTrace) -> WayBack
                 csrf_token=found.session.csrf_token,
             )
         return WayBack(look, "Back to where you were", url=step)
-    if found.exit_url is not None:
-        return WayBack(look, f"Return to {look['name']}", url=found.exit_url)
+    if found.exit is not None:
+        return WayBack(look, f"Return to {look['name']}", url=callback_url(found.exit))
     return WayBack(look, "Go to the start page", url=START_URL)

@@ -50,10 +50,10 @@ def pending_decoupled(platform, tenant_id: str) -> int:
         platform.db, tenant, kind="connect", external_user_id="u",
         redirect_uri=CALLBACK, state=None, options={},
     )  # fmt: skip
-    if connect.choose_bank(platform.db, session.id, "polderbank").step == "account_type":
+    if connect.choose_bank(platform.db, session.id, "polderbank").progress.step == "account_type":
         connect.choose_account_type(platform.db, session.id, "checking")
     flow = connect.log_in(platform.db, session.id, "good", "pass")
-    return flow.session.progress["challenge_id"]
+    return flow.progress.challenge_id
 
 
 @pytest.mark.parametrize(("decision", "status"), [("approve", "approved"), ("reject", "rejected")])

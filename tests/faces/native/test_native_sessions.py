@@ -83,7 +83,7 @@ def test_a_session_with_a_bank_opens_at_that_banks_login(api):
     answer = new_session(api, bank_id="rheinwert-bank")
     assert answer.status_code == 201, answer.text
     session_id = answer.json()["session_id"]
-    assert stored(api, session_id).progress["step"] == "credentials"
+    assert stored(api, session_id).progress.step == "credentials"
     page = api.client.get(f"/connect/{session_id}")
     assert page.status_code == 200 and "Log in to your bank" in page.text
 
