@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from sandbox.domain.errors import AlreadyConnected
 from sandbox.domain.lifecycle import SYNCING, Event, apply
-from sandbox.domain.records import BankLogin, Consent, LoginSource
+from sandbox.domain.records import BankLogin, Consent, LoginSource, lapsed
 from sandbox.domain.states import LoginState
 from sandbox.domain.tenants import Tenant
 from sandbox.errors import InvalidInput, NotFound
@@ -104,7 +104,7 @@ def bank_login_from_row(
     held = state is not LoginState.CONNECTED and until is not None
     if held and now >= until and consent is not None:
         state, until = apply(state, Event.HOLD_LIFTED), None
-    if state in SYNCING and (consent is None or now >= consent.expires_at):
+    if state in SYNCING and lapsed(consent, now):
         bank = tenant.scenario.bank(row["bank_id"])
         state = apply(state, Event.CONSENT_EXPIRED, expired_state(bank))
     return BankLogin(

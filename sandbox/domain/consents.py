@@ -29,6 +29,7 @@ from sandbox.clock import Clock, system_now
 from sandbox.domain import events
 from sandbox.domain.bank_logins import find_bank_login
 from sandbox.domain.events import Event, LoginRef
+from sandbox.domain.records import over_at
 from sandbox.domain.tenants import Tenant, get_tenant
 from sandbox.errors import NotFound
 from sandbox.store import bank_logins as rows
@@ -48,7 +49,7 @@ def _now(row: Any, real: datetime) -> datetime:
 def _due(row: Any, real: datetime) -> str | None:
     """Which announcement the consent is due for at its tenant's now, if any."""
     now = _now(row, real)
-    if now >= row["expires_at"]:
+    if over_at(row["expires_at"], now):
         return "expired"
     if now >= row["expires_at"] - EXPIRY_NOTICE and row["expiring_announced_at"] is None:
         return "expiring"

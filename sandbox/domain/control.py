@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sandbox.domain.bank_logins import find_bank_login
 from sandbox.domain.lifecycle import SYNCING, Event, apply
-from sandbox.domain.records import BankLogin
+from sandbox.domain.records import BankLogin, lapsed
 from sandbox.domain.states import LoginState
 from sandbox.domain.tenants import Tenant
 from sandbox.errors import Conflict, InvalidInput
@@ -38,7 +38,7 @@ def force_state(
         )
     with db.begin() as conn:
         login = find_bank_login(conn, tenant, bank_login_id)
-        if state in SYNCING and (login.consent is None or now >= login.consent.expires_at):
+        if state in SYNCING and lapsed(login.consent, now):
             raise Conflict(
                 f"the consent of this bank login is over: it cannot read {state.value}",
                 details={
@@ -68,6 +68,6 @@ def expire_consent(db: Database, tenant: Tenant, bank_login_id: int) -> BankLogi
         if login.consent is None:
             raise Conflict("this bank login has no consent", details={"state": login.state.value})
         now = tenant.now()
-        if login.consent.expires_at > now:
+        if not login.consent.over(now):
             rows.expire_consent(conn, login.id, now)
         return find_bank_login(conn, tenant, bank_login_id)

@@ -80,6 +80,20 @@ class Consent:
     expires_at: datetime
     history_days: int
 
+    def over(self, now: datetime) -> bool:
+        return over_at(self.expires_at, now)
+
+
+def over_at(expires_at: datetime, now: datetime) -> bool:
+    """A consent is over from its `expires_at` on, that instant included: the one rule every
+    reader of a consent (login state, control, the watcher) applies."""
+    return now >= expires_at
+
+
+def lapsed(consent: Consent | None, now: datetime) -> bool:
+    """No consent, or one that is over: nothing may be synced on it."""
+    return consent is None or consent.over(now)
+
 
 @dataclass(frozen=True)
 class LoginSource:

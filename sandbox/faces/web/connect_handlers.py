@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sandbox.domain.errors import BankRefusal, NotFound, SessionGone
+from sandbox.domain.errors import BankRefusal, SessionGone
 from sandbox.domain.flow import Flow
 from sandbox.domain.outcome import Exit
 from sandbox.domain.progress import Step
 from sandbox.domain.states import ScaStatus
 from sandbox.faces.callbacks import callback_url
+from sandbox.faces.paths import path_id
 from sandbox.faces.web.connect_pages import (
     banks_page,
     credentials_page,
@@ -35,7 +36,6 @@ from sandbox.faces.web.views import SANDBOX_BRAND, connect_url, json, page, see_
 
 TRUE = {"true", "1", "yes"}
 WAITING = (ScaStatus.STARTED, ScaStatus.PENDING)  # a challenge the bank has not decided
-MAX_ID = 2**63 - 1  # the largest id a database integer holds
 
 
 def _sid(request: Request) -> str:
@@ -63,13 +63,6 @@ class Posted:
 
 async def _posted(request: Request) -> Posted:
     return Posted(request, await read_form(request))
-
-
-def _bank_login_id(request: Request) -> int:
-    raw = request.path_params["bank_login_id"]
-    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
-        raise NotFound(f"There is no bank login {raw!r} here.")
-    return int(raw)
 
 
 def _onward(request: Request, exit: Exit | None) -> Response:
@@ -206,11 +199,15 @@ async def leave(request: Request) -> Response:
 
 async def renew(request: Request) -> Response:
     posted = await _posted(request)
-    flows(request).start_renewal(_sid(request), _bank_login_id(request), check=posted.check)
+    flows(request).start_renewal(
+        _sid(request), path_id(request, "bank_login_id", "bank login"), check=posted.check
+    )
     return see_other(connect_url(_sid(request)))
 
 
 async def delete(request: Request) -> Response:
     posted = await _posted(request)
-    flows(request).remove_bank_login(_sid(request), _bank_login_id(request), check=posted.check)
+    flows(request).remove_bank_login(
+        _sid(request), path_id(request, "bank_login_id", "bank login"), check=posted.check
+    )
     return see_other(connect_url(_sid(request)))
