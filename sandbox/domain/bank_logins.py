@@ -33,7 +33,7 @@ def connected_already(
 ) -> int | None:
     """The id of the user's bank login that a new connection would repeat: the same bank and
     persona, and an account type that reaches the same accounts (None reaches every type)."""
-    for row in rows.list_bank_logins(conn, tenant.id, user_id):
+    for row in rows.keys_of_user(conn, tenant.id, user_id):
         if (row["bank_id"], row["persona_login"]) != (bank.id, persona_login):
             continue
         if None in (account_type, row["account_type"]) or row["account_type"] == account_type:

@@ -113,6 +113,28 @@ def bank_login_by_id(conn: Connection, tenant_id: str, bank_login_id: int) -> Ro
     return found.mapping_or_none()
 
 
+# What tells one of a user's bank logins from another connection of the same persona: read on
+# every new connection, so built once.
+_KEYS_OF_USER = Prepared(
+    sa.select(
+        bank_logins.c.id,
+        bank_logins.c.bank_id,
+        bank_logins.c.persona_login,
+        bank_logins.c.account_type,
+    )
+    .where(
+        bank_logins.c.tenant_id == sa.bindparam("tenant_id"),
+        bank_logins.c.user_id == sa.bindparam("user_id"),
+    )
+    .order_by(bank_logins.c.id)
+)
+
+
+def keys_of_user(conn: Connection, tenant_id: str, user_id: int) -> list[dict[str, Any]]:
+    """Each of the user's bank logins: id, bank_id, persona_login and account_type."""
+    return _KEYS_OF_USER.run(conn, {"tenant_id": tenant_id, "user_id": user_id}).mappings()
+
+
 def list_bank_logins(conn: Connection, tenant_id: str, user_id: int | None) -> list[RowMapping]:
     query = _WITH_USER_AND_CONSENT.where(bank_logins.c.tenant_id == tenant_id)
     if user_id is not None:
