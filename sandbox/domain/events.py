@@ -21,7 +21,6 @@ from typing import Any
 import orjson
 from sqlalchemy.engine import Connection
 
-from sandbox.clock import system_now
 from sandbox.domain.tenants import Tenant
 from sandbox.store import webhooks as rows
 from sandbox.store.webhooks import EventRow
@@ -86,8 +85,8 @@ def emit(
         bank_login_id=subjects.bank_login_id,
         account_id=subjects.account_id,
         data=orjson.dumps(data).decode(),
-        # Delivery runs on real time: the first attempt is due at once.
-        next_attempt_at=system_now(),
+        # Delivery runs on real time: the first attempt is due at once, when it commits.
+        next_attempt_at=None,
     )
     return event
 

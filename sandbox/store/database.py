@@ -8,10 +8,10 @@ sandbox state is disposable and a silently misread table is worse than starting 
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 import sqlalchemy as sa
@@ -121,6 +121,31 @@ def _sqlite_engine(url: URL) -> Engine:
     return engine
 
 
+_BEFORE_COMMIT = "sandbox.before_commit"
+Action = TypeVar("Action", bound=Callable[[Connection], None])
+
+
+def before_commit(conn: Connection, key: str, make: Callable[[], Action]) -> Action | None:
+    """The action registered under `key` in this write transaction (made by `make` on first
+    use). It runs once, in the transaction, just before `Database.begin` commits, so work that
+    many statements of one transaction each ask for is done once; it is forgotten on rollback.
+    Only a write transaction runs them: elsewhere None is returned and the caller acts now."""
+    if not conn.get_execution_options().get("sandbox_write"):
+        return None
+    actions = conn.info.setdefault(_BEFORE_COMMIT, {})
+    if key not in actions:
+        actions[key] = make()
+    return actions[key]
+
+
+def run_now(conn: Connection, key: str) -> None:
+    """Run the action registered under `key` now, if any (a read in the same transaction
+    wants its work done), and forget it."""
+    action = conn.info.get(_BEFORE_COMMIT, {}).pop(key, None)
+    if action is not None:
+        action(conn)
+
+
 class Database:
     """One state database: an engine plus the schema check done when it is opened."""
 
@@ -155,9 +180,17 @@ class Database:
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
-        """One read-write transaction: committed on success, rolled back on an exception."""
-        with self._lock, self._connection(write=True) as conn, conn.begin():
-            yield conn
+        """One read-write transaction: committed on success, rolled back on an exception. The
+        actions registered with `before_commit` run last, inside it."""
+        with self._lock, self._connection(write=True) as conn:
+            try:
+                with conn.begin():
+                    yield conn
+                    if conn.in_transaction():  # not rolled back by the caller
+                        for action in conn.info.get(_BEFORE_COMMIT, {}).values():
+                            action(conn)
+            finally:
+                conn.info.pop(_BEFORE_COMMIT, None)
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:

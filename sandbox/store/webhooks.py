@@ -12,10 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from sandbox.clock import system_now
+from sandbox.store.database import before_commit, run_now
 from sandbox.store.prepared import Prepared
 from sandbox.store.schema import (
     Id,
@@ -33,23 +36,36 @@ _INSERT_EVENT = Prepared(sa.insert(webhook_outbox).returning(webhook_outbox.c.id
 
 
 def _fan_out() -> sa.Insert:
-    """A pending delivery for each of the tenant's endpoints that takes the event: those with
-    no filter, and those whose JSON list of names holds the event's name in quotes."""
-    endpoints = webhook_endpoints
-    takes = sa.or_(
-        endpoints.c.events.is_(None),
-        sa.cast(endpoints.c.events, sa.Text).like(sa.bindparam("quoted_type"), escape="/"),
+    """A pending delivery of each of a tenant's events between two outbox ids to each of its
+    endpoints that takes the event: those with no filter, and those whose JSON list of names
+    holds the event's name in quotes. Events another transaction fanned out already (an id of
+    theirs may fall in the range on PostgreSQL) are left alone."""
+    endpoints, outbox = webhook_endpoints, webhook_outbox
+    # Event names come from a fixed catalogue of `noun.verb` names, none of which differs from
+    # another only where LIKE reads `_` as any character.
+    named = sa.literal('%"') + outbox.c.event_type + sa.literal('"%')
+    takes = sa.or_(endpoints.c.events.is_(None), sa.cast(endpoints.c.events, sa.Text).like(named))
+    fanned = sa.exists().where(webhook_deliveries.c.outbox_id == outbox.c.id)
+    chosen = (
+        sa.select(
+            outbox.c.tenant_id,
+            outbox.c.id,
+            endpoints.c.id,
+            endpoints.c.format,
+            sa.literal("pending", sa.String),
+            sa.bindparam("next_attempt_at", type_=UTCDateTime()),
+        )
+        .select_from(outbox.join(endpoints, endpoints.c.tenant_id == outbox.c.tenant_id))
+        .where(
+            outbox.c.tenant_id == sa.bindparam("tenant_id", type_=sa.String),
+            outbox.c.id.between(sa.bindparam("first", type_=Id), sa.bindparam("last", type_=Id)),
+            takes,
+            ~fanned,
+        )
+        # Event by event, oldest endpoint first: the deliveries' ids (their listing order)
+        # follow the events' and the endpoints'.
+        .order_by(outbox.c.id, endpoints.c.id)
     )
-    chosen = sa.select(
-        endpoints.c.tenant_id,
-        sa.bindparam("outbox_id", type_=Id),
-        endpoints.c.id,
-        endpoints.c.format,
-        sa.literal("pending", sa.String),
-        sa.bindparam("next_attempt_at", type_=UTCDateTime()),
-    ).where(endpoints.c.tenant_id == sa.bindparam("tenant_id", type_=sa.String), takes)
-    # Oldest endpoint first, so the deliveries' ids (their listing order) follow the endpoints'.
-    chosen = chosen.order_by(endpoints.c.id)
     columns = ["tenant_id", "outbox_id", "endpoint_id", "format", "status", "next_attempt_at"]
     return sa.insert(webhook_deliveries).from_select(columns, chosen)
 
@@ -132,10 +148,11 @@ def insert_event(
     bank_login_id: int | None,
     account_id: int | None,
     data: str,
-    next_attempt_at: datetime,
+    next_attempt_at: datetime | None,
 ) -> int:
-    """Store the event and a pending delivery to each endpoint that takes it (two statements
-    however many endpoints); returns its outbox id."""
+    """Store the event; a pending delivery to each endpoint that takes it is made just before
+    the transaction commits (`FanOut`), or at once outside a write transaction. Returns its
+    outbox id."""
     values = {
         "tenant_id": tenant_id,
         "event_id": event_id,
@@ -147,20 +164,47 @@ def insert_event(
         "data": data,
     }
     outbox_id = _INSERT_EVENT.run(conn, values).scalar_one()
-    fan_out = {
-        "tenant_id": tenant_id,
-        "outbox_id": outbox_id,
-        "quoted_type": quoted(event_type),
-        "next_attempt_at": next_attempt_at,
-    }
-    _FAN_OUT.run(conn, fan_out)
+    fan_out = before_commit(conn, _FAN_OUT_KEY, FanOut)
+    if fan_out is None:
+        FanOut().add(tenant_id, outbox_id, next_attempt_at)(conn)
+    else:
+        fan_out.add(tenant_id, outbox_id, next_attempt_at)
     return outbox_id
 
 
-def quoted(name: str) -> str:
-    """A LIKE pattern (escape `/`) that finds `"name"` anywhere in a JSON text."""
-    escaped = name.replace("/", "//").replace("%", "/%").replace("_", "/_")
-    return f'%"{escaped}"%'
+_FAN_OUT_KEY = "webhooks.fan_out"
+
+
+def fanned_out(conn: Connection) -> Connection:
+    """The connection, with the deliveries of the events it emitted so far made: what a read
+    of deliveries in the same transaction sees."""
+    run_now(conn, _FAN_OUT_KEY)
+    return conn
+
+
+class FanOut:
+    """The events one transaction emitted, as runs of outbox ids per tenant and first-attempt
+    time: just before it commits, one statement a run makes their deliveries (a connection's
+    five events, all due at once, cost one statement, not five)."""
+
+    def __init__(self) -> None:
+        self._runs: dict[str, list[list[Any]]] = {}
+
+    def add(self, tenant_id: str, outbox_id: int, next_attempt_at: datetime | None) -> FanOut:
+        """`next_attempt_at` None: due at once, when the transaction commits."""
+        runs = self._runs.setdefault(tenant_id, [])
+        if runs and runs[-1][2] == next_attempt_at:
+            runs[-1][1] = outbox_id
+        else:
+            runs.append([outbox_id, outbox_id, next_attempt_at])
+        return self
+
+    def __call__(self, conn: Connection) -> None:
+        now = system_now()
+        for tenant_id, runs in self._runs.items():
+            for first, last, next_attempt_at in runs:
+                values = {"tenant_id": tenant_id, "first": first, "last": last}
+                _FAN_OUT.run(conn, {**values, "next_attempt_at": next_attempt_at or now})
 
 
 def _claimable(now: datetime) -> sa.ColumnElement[bool]:
@@ -179,6 +223,7 @@ def claim_due(conn: Connection, now: datetime, lock_until: datetime, limit: int)
     PostgreSQL skips rows another process is claiming at this moment (`SKIP LOCKED`); SQLite
     serialises writers, so the select and the update see the same rows.
     """
+    fanned_out(conn)
     deliveries = webhook_deliveries
     due = (
         sa.select(deliveries.c.id)
@@ -302,7 +347,9 @@ def event_by_id(conn: Connection, tenant_id: str, event_id: str) -> EventRow | N
 
 def deliveries_of(conn: Connection, outbox_ids: Iterable[int]) -> dict[int, list[RowMapping]]:
     """Each event's deliveries, in the order they were made, in one query."""
-    return _grouped(conn, webhook_deliveries, webhook_deliveries.c.outbox_id, outbox_ids)
+    return _grouped(
+        fanned_out(conn), webhook_deliveries, webhook_deliveries.c.outbox_id, outbox_ids
+    )
 
 
 def attempts_of(conn: Connection, delivery_ids: Iterable[int]) -> dict[int, list[RowMapping]]:
