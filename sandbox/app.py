@@ -21,6 +21,8 @@ from sandbox.faces.control.routes import control_app
 from sandbox.faces.json import EXCEPTION_HANDLERS, JSONResponse, refusal, status_of
 from sandbox.faces.native import webhooks as native_webhooks
 from sandbox.faces.native.routes import native_app
+from sandbox.faces.powens import errors as powens_errors
+from sandbox.faces.powens.routes import powens_app
 from sandbox.faces.routing import resource
 from sandbox.faces.web.routes import web_routes
 from sandbox.middleware.body_limit import BodyLimit
@@ -34,6 +36,8 @@ from sandbox.webhooks.worker import WebhookWorker
 SPEC = Path(__file__).resolve().parents[1] / "openapi.yaml"
 # Where the faces that speak JSON (`sandbox/faces/json.py`) live.
 JSON_PATHS = ("/api/", "/_sandbox/")
+# Powens' API takes JSON and forms, and answers errors in its own format.
+POWENS_PATHS = ("/powens/",)
 CONTROL_PATHS = ("/_sandbox/",)
 
 # Each webhook format (`sandbox/subscriptions.py`), written and signed by the face that owns it.
@@ -63,6 +67,8 @@ def edge_refusal(scope: Scope, error: SandboxError) -> Response:
     a line of text for the rest (the hosted pages need a tenant's colours for their own)."""
     if scope["path"].startswith(JSON_PATHS):
         return refusal(scope, error)
+    if scope["path"].startswith(POWENS_PATHS):
+        return powens_errors.answer(scope, error)
     return PlainTextResponse(f"{error.message}\n", status_code=status_of(error))
 
 
@@ -86,6 +92,7 @@ def create_app(platform: Platform, renderers: Renderers = WEBHOOK_RENDERERS) -> 
             resource("/healthz", get=healthz),
             resource("/openapi.yaml", get=openapi_spec),
             Mount("/_sandbox", app=control_app(platform, renderers)),
+            Mount("/powens", app=powens_app(platform)),
             *web_routes(platform),
         ],
         middleware=[

@@ -121,7 +121,23 @@ def resolve_issued(
         if row["user_id"] is not None:
             found = user_rows.user_by_id(conn, tenant.id, row["user_id"])
             user = None if found is None else User.from_row(found)
+            if user is None or user.gone_at(now):
+                raise refused
     return Caller(tenant, user)
+
+
+def revoke(db: Database, kind: Kind, secret: str) -> bool:
+    """Forget an issued credential; False when there was none."""
+    with db.begin() as conn:
+        return rows.delete_credential(conn, kind.value, digest(secret))
+
+
+def revoke_others(db: Database, user: User, kind: Kind, keep: str | None = None) -> int:
+    """Forget every credential of a kind the user holds but `keep`."""
+    with db.begin() as conn:
+        return rows.delete_user_credentials(
+            conn, user.id, kind.value, None if keep is None else digest(keep)
+        )
 
 
 def check_address(tenant: Tenant, address: str | None) -> None:

@@ -31,6 +31,11 @@ class User(FromRow):
     tenant_id: str
     external_id: str
     created_at: datetime
+    # A temporary user (made without client credentials) is gone at this time of the tenant.
+    expires_at: datetime | None = None
+
+    def gone_at(self, now: datetime) -> bool:
+        return self.expires_at is not None and now >= self.expires_at
 
 
 @dataclass(frozen=True)

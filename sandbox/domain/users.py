@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+
 from sqlalchemy.engine import Connection
 
 from sandbox.domain import events
@@ -34,12 +37,52 @@ def get_user(db: Database, tenant: Tenant, external_id: str) -> User:
 
 
 def get_user_by_id(db: Database, tenant: Tenant, user_id: int) -> User:
-    """The user by the platform's own id (what Powens-style APIs name a user by)."""
+    """The user by the platform's own id (what Powens-style APIs name a user by); a temporary
+    user whose time is up is gone."""
     with db.connect() as conn:
-        found = rows.user_by_id(conn, tenant.id, user_id)
-    if found is None:
+        return find_user_by_id(conn, tenant, user_id)
+
+
+def find_user_by_id(conn: Connection, tenant: Tenant, user_id: int) -> User:
+    found = rows.user_by_id(conn, tenant.id, user_id)
+    if found is None or User.from_row(found).gone_at(tenant.now()):
         raise NotFound(f"no user {user_id}", details={"user_id": user_id})
     return User.from_row(found)
+
+
+def create_numbered(db: Database, tenant: Tenant, temporary_for: timedelta | None) -> User:
+    """A new user known by its number (its external id is the number as text, so the native
+    API names it so). A temporary one is gone after `temporary_for` of the tenant's time, and
+    announced only once it is made permanent: it may never be kept."""
+    now = tenant.now()
+    with db.begin() as conn:
+        rows.delete_gone_users(conn, tenant.id, now)
+        expires_at = None if temporary_for is None else now + temporary_for
+        placeholder = f"~{secrets.token_hex(12)}"
+        row = rows.insert_user(conn, tenant.id, placeholder, now, expires_at)
+        # A native user may already be called by this number: then it gets a longer name.
+        number = str(row["id"])
+        taken = rows.user_by_external_id(conn, tenant.id, number) is not None
+        row = rows.update_user(conn, row["id"], external_id=f"user-{number}" if taken else number)
+        if expires_at is None:
+            events.user_created(conn, tenant, row["external_id"])
+    return User.from_row(row)
+
+
+def make_permanent(db: Database, tenant: Tenant, user: User) -> User:
+    """Keep a temporary user for good (and announce it); a permanent one is left as it is."""
+    if user.expires_at is None:
+        return user
+    with db.begin() as conn:
+        row = rows.update_user(conn, user.id, expires_at=None)
+        events.user_created(conn, tenant, row["external_id"])
+    return User.from_row(row)
+
+
+def delete_user_by_id(db: Database, tenant: Tenant, user_id: int) -> None:
+    with db.begin() as conn:
+        user = find_user_by_id(conn, tenant, user_id)
+        rows.delete_user(conn, tenant.id, user.id)
 
 
 def list_users(db: Database, tenant: Tenant, after_id: int, limit: int) -> list[User]:

@@ -201,6 +201,15 @@ def _ip_range(value: str) -> str:
     return value
 
 
+class PowensKeys(Strict):
+    """The tenant's credentials on the Powens face; any left out are derived from the tenant."""
+
+    # Digits only: Powens' own SDKs refuse any other client id.
+    client_id: str | None = Field(default=None, pattern=r"^[1-9][0-9]{3,19}$")
+    client_secret: str | None = Field(default=None, min_length=8, max_length=128)
+    config_token: str | None = Field(default=None, min_length=8, max_length=128)
+
+
 class Tenant(Strict):
     id: Id
     name: str
@@ -212,6 +221,7 @@ class Tenant(Strict):
     webhook: Webhook | None = None
     webhooks: list[WebhookEndpoint] = []
     branding: Branding = Branding()
+    powens: PowensKeys = PowensKeys()
 
     @model_validator(mode="after")
     def _few_endpoints(self) -> Tenant:

@@ -54,3 +54,22 @@ def credential_by_hash(conn: Connection, kind: str, secret_hash: str) -> RowMapp
 def use_credential(conn: Connection, credential_id: int, at: datetime) -> bool:
     """Mark a single-use credential used; False when another use came first."""
     return _USE.run(conn, {"row_id": credential_id, "at": at}).rowcount == 1
+
+
+def delete_credential(conn: Connection, kind: str, secret_hash: str) -> bool:
+    statement = sa.delete(credentials).where(
+        credentials.c.kind == kind, credentials.c.secret_hash == secret_hash
+    )
+    return conn.execute(statement).rowcount == 1
+
+
+def delete_user_credentials(
+    conn: Connection, user_id: int, kind: str, keep_hash: str | None = None
+) -> int:
+    """Delete a user's credentials of a kind, all but the one whose hash is `keep_hash`."""
+    statement = sa.delete(credentials).where(
+        credentials.c.user_id == user_id, credentials.c.kind == kind
+    )
+    if keep_hash is not None:
+        statement = statement.where(credentials.c.secret_hash != keep_hash)
+    return conn.execute(statement).rowcount

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from sandbox.store.types import UTCDateTime
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 SOURCE_KINDS = ("api", "web")
 SCA_PURPOSES = ("connect", "renew", "extend_history")
@@ -114,6 +114,8 @@ users = sa.Table(
     _tenant_id(),
     sa.Column("external_id", sa.String, nullable=False),
     _at("created_at"),
+    # A temporary user (Powens' /auth/init without client credentials) is gone after this.
+    _at("expires_at", nullable=True),
     sa.UniqueConstraint("tenant_id", "external_id"),
 )
 
@@ -130,6 +132,8 @@ bank_logins = sa.Table(
     sa.Column("state_detail", sa.String, nullable=True),
     _at("state_until", nullable=True),
     sa.Column("sync_count", sa.Integer, nullable=False, server_default=sa.text("0")),
+    # False: the client paused it (Powens' `active: false`); no sync runs until it is resumed.
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     _at("last_sync_at", nullable=True),
     _at("last_attempt_at", nullable=True),
     _at("created_at"),
@@ -148,6 +152,7 @@ bank_login_sources = sa.Table(
     sa.Column("priority", sa.Integer, nullable=False),
     sa.Column("state", sa.String, nullable=True),
     _at("last_update", nullable=True),
+    _at("disabled_at", nullable=True),
     sa.UniqueConstraint("bank_login_id", "kind"),
     _one_of("kind", SOURCE_KINDS),
     sa.Index(None, "tenant_id"),
@@ -252,6 +257,8 @@ accounts = sa.Table(
     _at("discovered_at"),
     _at("activated_at", nullable=True),
     _at("last_update", nullable=True),
+    # What the user set on the account (a name of their own, hidden, bookmarked, a usage).
+    sa.Column("annotations", Json, nullable=True),
     # A sync matches the bank's accounts to ours by this key; manual accounts have neither.
     sa.UniqueConstraint("bank_login_id", "bank_key"),
     _one_of("origin", ORIGINS),
@@ -281,6 +288,8 @@ transactions = sa.Table(
     sa.Column("status", sa.String, nullable=False),
     sa.Column("balance_after_minor", sa.BigInteger, nullable=True),
     _at("imported_at"),
+    # What the user set on the transaction (a wording or comment of their own, hidden).
+    sa.Column("annotations", Json, nullable=True),
     # A re-sync must not import the same bank transaction twice.
     sa.UniqueConstraint("account_id", "bank_ref"),
     _one_of("origin", ORIGINS),

@@ -47,9 +47,33 @@ def user_by_id(conn: Connection, tenant_id: str, user_id: int) -> RowMapping | N
     return _BY_ID.run(conn, {"tenant_id": tenant_id, "user_id": user_id}).mapping_or_none()
 
 
-def insert_user(conn: Connection, tenant_id: str, external_id: str, at: datetime) -> RowMapping:
-    values = {"tenant_id": tenant_id, "external_id": external_id, "created_at": at}
+def insert_user(
+    conn: Connection,
+    tenant_id: str,
+    external_id: str,
+    at: datetime,
+    expires_at: datetime | None = None,
+) -> RowMapping:
+    values = {
+        "tenant_id": tenant_id,
+        "external_id": external_id,
+        "created_at": at,
+        "expires_at": expires_at,
+    }
     return _INSERT.run(conn, values).mapping()
+
+
+def update_user(conn: Connection, user_id: int, **values: object) -> RowMapping:
+    statement = sa.update(users).where(users.c.id == user_id).values(**values)
+    return conn.execute(statement.returning(*users.c)).mappings().one()
+
+
+def delete_gone_users(conn: Connection, tenant_id: str, now: datetime) -> int:
+    """Delete the tenant's temporary users whose time is up (with all they own)."""
+    statement = sa.delete(users).where(
+        users.c.tenant_id == tenant_id, users.c.expires_at.is_not(None), users.c.expires_at <= now
+    )
+    return conn.execute(statement).rowcount
 
 
 def list_users(conn: Connection, tenant_id: str, after_id: int, limit: int) -> list[RowMapping]:

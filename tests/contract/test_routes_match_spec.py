@@ -63,6 +63,8 @@ def test_every_operation_that_uses_the_database_documents_the_busy_answer():
                 continue
             busy = operation["responses"].get("503", {}).get("$ref", "")
             expected = "WebUnavailable" if path.startswith(("/connect", "/bank")) else "Unavailable"
+            if path.startswith("/powens/"):
+                expected = "PowensUnavailable"
             assert busy == f"#/components/responses/{expected}", f"{method} {path}: 503 is {busy!r}"
 
 

@@ -60,3 +60,14 @@ def test_a_hosted_page_answers_a_503_page(busy) -> None:
     assert 'href="/connect/no-such-session"' in answer.text and "Try again" in answer.text
     release.set()
     assert client.get("/connect/no-such-session").status_code == 404
+
+
+def test_the_powens_api_answers_503_in_powens_format(busy) -> None:
+    client, release = busy
+    answer = client.get("/powens/demo/2.0/users/me", headers={"Authorization": "Bearer x"})
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "1"
+    assert answer.json()["code"] == "websiteUnavailable"
+    assert set(answer.json()) == {"code", "description", "message", "request_id"}
+    release.set()
+    assert client.get("/powens/demo/2.0/users/me").status_code == 401

@@ -12,11 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from datetime import timedelta
 
-from sandbox.domain import clients, credentials
+from sandbox.domain import clients, credentials, tenants
 from sandbox.domain.credentials import Caller, Issued, Kind
+from sandbox.domain.errors import BadCredentials
+from sandbox.domain.face_keys import POWENS, FaceKeys, powens_keys, same
 from sandbox.domain.records import User
 from sandbox.domain.tenants import Tenant
 from sandbox.store.database import Database
+
+# Each provider face's keys of a tenant (`domain/face_keys.py`).
+FACE_KEYS = {POWENS: powens_keys}
 
 
 class Callers:
@@ -60,6 +65,43 @@ class Callers:
     ) -> Issued:
         """A new user token, single-use code or provider session; its secret is shown once."""
         return credentials.issue(self._db, tenant, kind, user, ttl)
+
+    def revoke(self, kind: Kind, secret: str) -> bool:
+        """Forget an issued credential (a user token logged out); False when there was none."""
+        return credentials.revoke(self._db, kind, secret)
+
+    def revoke_others(self, user: User, kind: Kind, keep: str | None = None) -> int:
+        """Forget every credential of this kind the user holds but `keep`."""
+        return credentials.revoke_others(self._db, user, kind, keep)
+
+    def face_keys(self, tenant: Tenant, face: str) -> FaceKeys:
+        return FACE_KEYS[face](tenant)
+
+    def face_client(
+        self, tenant: Tenant, face: str, client_id: str, secret: str, address: str | None
+    ) -> Caller:
+        """The tenant, when these are its client id and secret on `face`."""
+        keys = self.face_keys(tenant, face)
+        if not (same(client_id, keys.client_id) & same(secret, keys.client_secret)):
+            raise BadCredentials("the client id and secret do not match this domain's client")
+        credentials.check_address(tenant, address)
+        return Caller(tenant)
+
+    def face_config_token(
+        self, tenant: Tenant, face: str, token: str, address: str | None
+    ) -> Caller:
+        """The tenant, when this is its configuration (admin) token on `face`."""
+        if not same(token, self.face_keys(tenant, face).config_token):
+            raise BadCredentials("the token is not this domain's configuration token")
+        credentials.check_address(tenant, address)
+        return Caller(tenant)
+
+    def tenant_of_face_client(self, face: str, client_id: str) -> Tenant | None:
+        """The tenant whose client id on `face` this is (a webview that names no domain)."""
+        for tenant in tenants.list_tenants(self._db):
+            if same(client_id, self.face_keys(tenant, face).client_id):
+                return tenant
+        return None
 
     def _kept(self, key: tuple[str, str, str], check: Callable[[], Tenant]) -> Tenant:
         version = self._db.data_version()  # before the check: a later write is a miss

@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 
 from sandbox.domain.deliveries import Delivery
+from sandbox.domain.face_keys import FaceKeys
 from sandbox.domain.sca import ListedChallenge
 from sandbox.domain.tenants import Tenant
 from sandbox.domain.webhook_endpoints import Endpoint, Renderers
@@ -30,6 +31,18 @@ def tenant_json(tenant: Tenant, webhook_url: str | None) -> dict:
         "webhook_url": webhook_url,
         "clock": clock_json(tenant),
         "created_at": tenant.created_at.isoformat(),
+    }
+
+
+def powens_json(base: str, tenant: Tenant, keys: FaceKeys) -> dict:
+    """What an integration written for Powens is configured with to use this tenant."""
+    return {
+        "base_url": f"{base}/powens/{tenant.id}/2.0",
+        "domain": tenant.id,
+        "client_id": keys.client_id,
+        "client_secret": keys.client_secret,
+        "webview_url": f"{base}/powens/webview",
+        "config_token": keys.config_token,
     }
 
 

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from sandbox.domain.errors import InvalidInput
+from sandbox.domain.face_keys import POWENS
 from sandbox.domain.tenants import Tenant, TenantOptions
 from sandbox.faces.control import render
 from sandbox.faces.control.bodies import ClockMove, NewTenant
@@ -43,7 +44,7 @@ async def list_tenants(request: Request) -> Response:
     found = platform.tenants.list()
     urls = platform.webhook_endpoints.oldest_urls()
     return JSONResponse(
-        {"tenants": [render.tenant_json(tenant, urls.get(tenant.id)) for tenant in found]}
+        {"tenants": [_tenant_json(request, tenant, urls.get(tenant.id)) for tenant in found]}
     )
 
 
@@ -53,7 +54,17 @@ async def get_tenant(request: Request) -> Response:
 
 def _tenant(request: Request, tenant: Tenant, status_code: int = 200) -> Response:
     urls = platform_of(request).webhook_endpoints.oldest_urls([tenant])
-    return JSONResponse(render.tenant_json(tenant, urls.get(tenant.id)), status_code=status_code)
+    return JSONResponse(_tenant_json(request, tenant, urls.get(tenant.id)), status_code=status_code)
+
+
+def _tenant_json(request: Request, tenant: Tenant, webhook_url: str | None) -> dict:
+    """The tenant with its keys on each provider face, at this server's address."""
+    base = str(request.base_url).rstrip("/")
+    keys = platform_of(request).callers.face_keys(tenant, POWENS)
+    return {
+        **render.tenant_json(tenant, webhook_url),
+        "powens": render.powens_json(base, tenant, keys),
+    }
 
 
 async def delete_tenant(request: Request) -> Response:

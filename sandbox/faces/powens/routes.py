@@ -1,0 +1,29 @@
+"""The Powens face's app: Powens' API under `/{domain}/2.0`, mounted at `/powens`."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Mount
+
+from sandbox.domain.platform import Platform
+from sandbox.faces.powens import users
+from sandbox.faces.powens.errors import EXCEPTION_HANDLERS
+from sandbox.faces.routing import resource
+
+API: list[BaseRoute] = [
+    resource("/auth/init", post=users.init),
+    resource("/auth/token/code", get=users.code),
+    resource("/auth/token/access", post=users.exchange),
+    resource("/auth/renew", post=users.renew),
+    resource("/auth/token", delete=users.revoke),
+    resource("/users", get=users.list_users),
+    resource("/users/{user_id}", get=users.get_user, delete=users.delete_user),
+]
+
+
+def powens_app(platform: Platform) -> Starlette:
+    app = Starlette(
+        routes=[Mount("/{domain}/2.0", routes=API)], exception_handlers=EXCEPTION_HANDLERS
+    )
+    app.state.platform = platform
+    return app
