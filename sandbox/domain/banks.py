@@ -9,15 +9,27 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from sandbox.scenario.model import AccountType, Bank, ScaApproach, ScaMethod, ScaMethodKind
+from sandbox.scenario.model import (
+    AccountType,
+    AuthMechanism,
+    Bank,
+    ScaApproach,
+    ScaMethod,
+    ScaMethodKind,
+    Source,
+    SourceKind,
+)
 
 __all__ = [
     "COUNTRY_NAMES",
     "AccountType",
+    "AuthMechanism",
     "Bank",
     "ScaApproach",
     "ScaMethod",
     "ScaMethodKind",
+    "Source",
+    "SourceKind",
     "country_name",
     "fold",
     "matches",
