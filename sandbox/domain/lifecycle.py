@@ -24,6 +24,8 @@ class Event(StrEnum):
     CONSENT_EXPIRED = "consent_expired"  # the clock passed the consent's end
     HOLD_LIFTED = "hold_lifted"  # the clock passed a passing state's `until`
     RENEWED = "renewed"  # the user passed SCA again and granted a new consent
+    SCA_STARTED = "sca_started"  # the client asked for SCA through a data API (Powens)
+    SCA_FAILED = "sca_failed"  # that SCA was rejected, failed or timed out
     FORCED = "forced"  # the control API set the state
 
 
@@ -51,6 +53,12 @@ EXPIRED = frozenset({LoginState.SCA_REQUIRED, LoginState.WEBAUTH_REQUIRED})
 
 CONNECTED = frozenset({LoginState.CONNECTED})
 
+# Where a bank login waits while its user passes SCA through a data API: a code to type, an
+# approval in the bank's app, or the bank's own page.
+SCA_WAITING = frozenset(
+    {LoginState.SCA_REQUIRED, LoginState.DECOUPLED_PENDING, LoginState.WEBAUTH_REQUIRED}
+)
+
 # A bank login is made connected (its user has just passed SCA and consented); its first sync
 # may then be refused like any other.
 NEW = LoginState.CONNECTED
@@ -73,6 +81,8 @@ TRANSITIONS: dict[Event, Transition] = {
     Event.CONSENT_EXPIRED: Transition(SYNCING, EXPIRED),
     Event.HOLD_LIFTED: Transition(ALL - CONNECTED, CONNECTED),
     Event.RENEWED: Transition(ALL, CONNECTED),
+    Event.SCA_STARTED: Transition(ALL, SCA_WAITING),
+    Event.SCA_FAILED: Transition(SCA_WAITING, EXPIRED),
     Event.FORCED: Transition(ALL, ALL),
 }
 

@@ -77,6 +77,8 @@ class Challenge(FromRow):
     created_at: datetime
     expires_at: datetime
     decided_at: datetime | None
+    resumed_at: datetime | None = None
+    settled_at: datetime | None = None
 
 
 @dataclass(frozen=True)

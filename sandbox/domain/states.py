@@ -20,10 +20,12 @@ class LoginState(StrEnum):
     ERROR = "error"
 
 
-# States the user must act on (log in again, pass SCA, visit the bank); the others pass.
+# States the user must act on (log in again, pass SCA or approve it, visit the bank); the
+# others pass.
 NEEDS_USER = {
     LoginState.SCA_REQUIRED,
     LoginState.WEBAUTH_REQUIRED,
+    LoginState.DECOUPLED_PENDING,
     LoginState.WRONG_CREDENTIALS,
     LoginState.ACTION_NEEDED,
     LoginState.PASSWORD_EXPIRED,

@@ -58,3 +58,22 @@ def challenges_of_tenant(
     if statuses is not None:
         query = query.where(c.status.in_(statuses))
     return list(conn.execute(query).mappings())
+
+
+_OPEN_OF_LOGIN = Prepared(
+    sa.select(sca_challenges)
+    .where(
+        sca_challenges.c.tenant_id == sa.bindparam("tenant_id"),
+        sca_challenges.c.bank_login_id == sa.bindparam("login_id"),
+        sca_challenges.c.session_id.is_(None),
+        sca_challenges.c.settled_at.is_(None),
+    )
+    .order_by(sca_challenges.c.id.desc())
+    .limit(1)
+)
+
+
+def open_challenge_of_login(conn: Connection, tenant_id: str, login_id: int) -> RowMapping | None:
+    """The bank login's newest challenge started through a data API whose outcome is not yet
+    applied to the login."""
+    return _OPEN_OF_LOGIN.run(conn, {"tenant_id": tenant_id, "login_id": login_id}).mapping_or_none()

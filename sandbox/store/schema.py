@@ -208,6 +208,11 @@ sca_challenges = sa.Table(
     _at("created_at"),
     _at("expires_at"),
     _at("decided_at", nullable=True),
+    # A challenge answered through a data API (no connect session): when the client asked to
+    # go on after a decoupled approval (Powens' `resume`), and when its outcome was applied to
+    # the bank login.
+    _at("resumed_at", nullable=True),
+    _at("settled_at", nullable=True),
     _one_of("purpose", SCA_PURPOSES),
     sa.Index(None, "bank_login_id"),
     sa.Index(None, "session_id"),

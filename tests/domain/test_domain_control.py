@@ -9,8 +9,8 @@ from sandbox.domain import bank_logins, connections, control
 from sandbox.domain.errors import Conflict, LoginNotUsable
 from sandbox.domain.states import LoginState
 
+# A login waiting for an approval in the bank's app (decoupled_pending) waits for its user.
 PASSING = [
-    LoginState.DECOUPLED_PENDING,
     LoginState.RATE_LIMITED,
     LoginState.BANK_UNAVAILABLE,
     LoginState.ERROR,
