@@ -80,6 +80,8 @@ def login_sources(bank: Bank | None, rows_: list[Any]) -> tuple[LoginSource, ...
             disabled=row["kind"] not in enabled,
             state=row["state"],
             last_update=row["last_update"],
+            id=row["id"],
+            disabled_at=row["disabled_at"],
         )
         for row in rows_
     )
@@ -124,6 +126,8 @@ def bank_login_from_row(
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         sources=login_sources(_bank_or_none(tenant, row["bank_id"]), sources or []),
+        active=row["active"],
+        last_attempt_at=row["last_attempt_at"],
     )
 
 

@@ -134,9 +134,14 @@ def _announce_sync(conn: Connection, tenant: Tenant, login: LoginRef, result: Sy
 
 
 def renew(
-    conn: Connection, tenant: Tenant, login: BankLogin, activate: set[str] | None
+    conn: Connection,
+    tenant: Tenant,
+    login: BankLogin,
+    activate: set[str] | None,
+    kind: ImportKind = ImportKind.RENEW,
 ) -> SyncResult:
-    """After SCA again: a new consent, the login connected, and a sync."""
+    """After SCA again: a new consent, the login connected, and a sync (`kind`: a login's
+    first SCA through a data API is its connection)."""
     bank = bank_of(tenant, login.bank_id)
     _grant_consent(conn, tenant, bank, login.id)
     renewed = replace(login, state=apply(login.state, Event.RENEWED))
@@ -144,7 +149,7 @@ def renew(
         conn, login.id, state=renewed.state.value, state_detail=None, state_until=None
     )
     return imports.recorded(
-        conn, tenant, renewed, bank, ImportKind.RENEW,
+        conn, tenant, renewed, bank, kind,
         lambda: sync_login(conn, tenant, renewed, bank, user_present=True, activate=activate),
     )  # fmt: skip
 
@@ -197,7 +202,7 @@ def _sync_without_user(
             _record_rate_limit(conn, tenant, login, error)
             refusal = error
         except BankRefusal as error:  # the bank checks before any data is written
-            _record_refusal(conn, tenant, login, error, counted=counted)
+            record_refusal(conn, tenant, login, error, counted=counted)
             refusal = error
     if refusal is not None:
         raise refusal
@@ -275,7 +280,7 @@ def moment_of(conn: Connection, tenant: Tenant, login: BankLogin) -> Moment:
     return Moment(login.sync_count + 1, tenant.now(), rows.sync_times(conn, login.id))
 
 
-def _record_refusal(
+def record_refusal(
     conn: Connection, tenant: Tenant, login: BankLogin, refusal: BankRefusal, *, counted: bool
 ) -> None:
     now = tenant.now()

@@ -112,6 +112,9 @@ class LoginSource:
     disabled: bool
     state: str | None
     last_update: datetime | None
+    id: int = 0
+    # When the client switched this source off for the login (Powens' sources); None: on.
+    disabled_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,9 @@ class BankLogin:
     created_at: datetime
     updated_at: datetime
     sources: tuple[LoginSource, ...] = ()
+    # False: the client paused it; no sync runs until it is resumed.
+    active: bool = True
+    last_attempt_at: datetime | None = None
 
 
 @dataclass(frozen=True)

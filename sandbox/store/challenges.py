@@ -76,4 +76,6 @@ _OPEN_OF_LOGIN = Prepared(
 def open_challenge_of_login(conn: Connection, tenant_id: str, login_id: int) -> RowMapping | None:
     """The bank login's newest challenge started through a data API whose outcome is not yet
     applied to the login."""
-    return _OPEN_OF_LOGIN.run(conn, {"tenant_id": tenant_id, "login_id": login_id}).mapping_or_none()
+    return _OPEN_OF_LOGIN.run(
+        conn, {"tenant_id": tenant_id, "login_id": login_id}
+    ).mapping_or_none()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sandbox.domain import bank_logins, connections, consents, control
-from sandbox.domain.records import BankLogin
+from sandbox.domain import api_connect, bank_logins, connections, consents, control
+from sandbox.domain.api_connect import Standing
+from sandbox.domain.banks import SourceKind
+from sandbox.domain.records import BankLogin, User
 from sandbox.domain.states import LoginState
 from sandbox.domain.sync import SyncResult
 from sandbox.domain.tenants import Tenant
@@ -67,3 +69,76 @@ class BankLogins:
         login = control.expire_consent(self._db, tenant, bank_login_id)
         consents.watch(self._db, tenant.id)
         return login
+
+    # --- Through a data API, without the hosted UI (api_connect.py) ------------------------
+
+    def connect_with_credentials(
+        self,
+        tenant: Tenant,
+        *,
+        user: User,
+        bank_id: str,
+        login: str,
+        password: str,
+        account_type: str | None = None,
+        source: SourceKind | None = None,
+    ) -> Standing:
+        """A bank login from the user's credentials, waiting for its user's SCA."""
+        return api_connect.connect(
+            self._db,
+            tenant,
+            user=user,
+            bank=connections.bank_of(tenant, bank_id),
+            login=login,
+            password=password,
+            account_type=account_type,
+            source=source,
+        )
+
+    def standing(self, tenant: Tenant, bank_login_id: int) -> Standing:
+        """The login now, with its user's SCA in progress (a decided one applied)."""
+        return api_connect.standing(self._db, tenant, bank_login_id)
+
+    def choose_sca_method(self, tenant: Tenant, bank_login_id: int, method: str) -> Standing:
+        return api_connect.choose_method(self._db, tenant, bank_login_id, method)
+
+    def answer_otp(
+        self, tenant: Tenant, bank_login_id: int, otp: str, method: str | None = None
+    ) -> Standing:
+        return api_connect.answer_otp(self._db, tenant, bank_login_id, otp, method)
+
+    def resume(self, tenant: Tenant, bank_login_id: int) -> Standing:
+        """Go on after an approval asked in the bank's app."""
+        return api_connect.resume(self._db, tenant, bank_login_id)
+
+    def sync(
+        self,
+        tenant: Tenant,
+        bank_login_id: int,
+        *,
+        user_present: bool,
+        start_sca: bool = False,
+        renew: bool = False,
+    ) -> Standing:
+        """A sync the client asks for; a refusal is the login's new state, not an error.
+        `start_sca`: SCA starts if the login needs it; `renew`: SCA starts anyway."""
+        return api_connect.sync(
+            self._db,
+            tenant,
+            bank_login_id,
+            user_present=user_present,
+            start_sca=start_sca,
+            renew=renew,
+        )
+
+    def relogin(self, tenant: Tenant, bank_login_id: int, password: str) -> Standing:
+        return api_connect.relogin(self._db, tenant, bank_login_id, password)
+
+    def set_active(self, tenant: Tenant, bank_login_id: int, active: bool) -> Standing:
+        return api_connect.set_active(self._db, tenant, bank_login_id, active)
+
+    def set_source_disabled(
+        self, tenant: Tenant, bank_login_id: int, source_id: int, disabled: bool
+    ) -> BankLogin:
+        """Switch one of the login's sources off (or on again) for its syncs."""
+        return api_connect.set_source_disabled(self._db, tenant, bank_login_id, source_id, disabled)

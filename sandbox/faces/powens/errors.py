@@ -14,6 +14,7 @@ from starlette.types import Scope
 from sandbox.domain.errors import (
     BadCredentials,
     BadFilter,
+    BankRefusal,
     ClockError,
     Conflict,
     Forbidden,
@@ -59,6 +60,9 @@ TABLE: list[tuple[type[Exception], int, str]] = [
     (MissingParameter, 400, "missingParameter"),
     (InvalidValue, 400, "invalidValue"),
     (NoAccount, 400, "noAccount"),
+    # The one refusal a call answers with: a wrong password when a connection is made. Every
+    # later refusal is the connection's state, as Powens shows it.
+    (BankRefusal, 400, "wrongpass"),
     (BadQuery, 400, "invalidValue"),
     (BadFilter, 400, "invalidValue"),
     (BadCredentials, 401, "unauthorized"),

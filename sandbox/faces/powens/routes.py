@@ -6,7 +6,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount
 
 from sandbox.domain.platform import Platform
-from sandbox.faces.powens import users
+from sandbox.faces.powens import connections, users
 from sandbox.faces.powens.errors import EXCEPTION_HANDLERS
 from sandbox.faces.routing import resource
 
@@ -18,6 +18,24 @@ API: list[BaseRoute] = [
     resource("/auth/token", delete=users.revoke),
     resource("/users", get=users.list_users),
     resource("/users/{user_id}", get=users.get_user, delete=users.delete_user),
+    resource(
+        "/users/{user_id}/connections",
+        get=connections.list_connections,
+        post=connections.create,
+    ),
+    resource(
+        "/users/{user_id}/connections/{connection_id}",
+        get=connections.get_connection,
+        post=connections.update,
+        put=connections.sync,
+        delete=connections.delete,
+    ),
+    resource("/users/{user_id}/connections/{connection_id}/sources", get=connections.list_sources),
+    resource(
+        "/users/{user_id}/connections/{connection_id}/sources/{source_id}",
+        get=connections.source,
+        post=connections.source,
+    ),
 ]
 
 

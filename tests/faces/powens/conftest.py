@@ -26,3 +26,9 @@ def validated(powens_contract: Contract) -> Callable[[Client], Client]:
         return validating(client, powens_contract)
 
     return wrap
+
+
+@pytest.fixture
+def client(client, powens_contract: Contract):
+    """Every Powens test's client checks each Powens response against Powens' own spec."""
+    return validating(client, powens_contract)
