@@ -6,7 +6,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount
 
 from sandbox.domain.platform import Platform
-from sandbox.faces.powens import users
+from sandbox.faces.powens import connectors, users
 from sandbox.faces.powens.errors import EXCEPTION_HANDLERS
 from sandbox.faces.routing import resource
 
@@ -18,6 +18,7 @@ API: list[BaseRoute] = [
     resource("/auth/token", delete=users.revoke),
     resource("/users", get=users.list_users),
     resource("/users/{user_id}", get=users.get_user, delete=users.delete_user),
+    *connectors.ROUTES,
 ]
 
 
