@@ -233,7 +233,7 @@ def test_a_connector_is_read_by_uuid_or_by_its_deprecated_integer_id(client):
 
 
 @pytest.mark.parametrize(
-    "ref", ["0", "10", "99999999999999999999", "not-a-uuid", str(uuid.uuid4())]
+    "ref", ["0", "10", "99999999999999999999", "not-a-uuid", str(uuid.uuid4()), "%0A"]
 )
 def test_an_unknown_connector_is_not_found(client, ref):
     for path in (
@@ -303,6 +303,11 @@ def test_a_source_of_another_connector_is_not_found(client):
     assert_error(client.get(f"{BASE}/connectors/1/sources/{rheinwert[0]['id']}"), 404, "notFound")
     for source in ("0", "102x", "-1", "1"):
         assert_error(client.get(f"{BASE}/connectors/1/sources/{source}"), 404, "notFound")
+
+
+def test_a_path_with_a_line_break_is_not_found_in_powens_format(client):
+    assert_error(client.get(f"{BASE}/connectors/1%0A/sources"), 404, "notFound")
+    assert_error(client.get("/powens/de%0Amo/2.0/connectors"), 404, "notFound")
 
 
 @settings(
