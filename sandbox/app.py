@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -72,6 +73,14 @@ def edge_refusal(scope: Scope, error: SandboxError) -> Response:
     return PlainTextResponse(f"{error.message}\n", status_code=status_of(error))
 
 
+def http_error(request: Request, error: Exception) -> Response:
+    """A path no route takes: in Powens' format under `/powens/` (a path with a line break
+    escapes every mount), in the native one elsewhere."""
+    if request.url.path.startswith(POWENS_PATHS):
+        return powens_errors.http_error(request, error)
+    return EXCEPTION_HANDLERS[HTTPException](request, error)
+
+
 def create_app(platform: Platform, renderers: Renderers = WEBHOOK_RENDERERS) -> Starlette:
     _every_format_rendered(renderers)
 
@@ -103,7 +112,7 @@ def create_app(platform: Platform, renderers: Renderers = WEBHOOK_RENDERERS) -> 
             Middleware(JsonBodies, paths=JSON_PATHS, answer=edge_refusal),
             Middleware(BodyLimit, max_bytes=platform.settings.max_body_bytes),
         ],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, HTTPException: http_error},
         lifespan=lifespan,
     )
     app.state.platform = platform

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from sandbox.domain.bank_choice import find_bank
-from sandbox.domain.banks import Bank, matches
+from sandbox.domain.bank_logins import preferred_source
+from sandbox.domain.banks import Bank, Source, matches
 from sandbox.domain.tenants import Tenant
 
 
@@ -14,6 +15,11 @@ class Banks:
     def get(self, tenant: Tenant, bank_id: str) -> Bank:
         """The bank; UnknownBank when the tenant's scenario has none by that id."""
         return find_bank(tenant, bank_id)
+
+    def preferred_source(self, bank: Bank) -> Source:
+        """The source a new connection to `bank` goes through: its enabled source with the
+        lowest priority (a scenario never disables them all)."""
+        return preferred_source(bank)
 
     def search(
         self,

@@ -6,7 +6,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount
 
 from sandbox.domain.platform import Platform
-from sandbox.faces.powens import connections, users
+from sandbox.faces.powens import connections, connectors, users
 from sandbox.faces.powens.errors import EXCEPTION_HANDLERS
 from sandbox.faces.routing import resource
 
@@ -36,6 +36,7 @@ API: list[BaseRoute] = [
         get=connections.source,
         post=connections.source,
     ),
+    *connectors.ROUTES,
 ]
 
 
