@@ -19,6 +19,7 @@ from sandbox.domain.states import LoginState, ScaStatus
 from sandbox.faces.paths import path_id
 from sandbox.faces.powens import inputs
 from sandbox.faces.powens.caller import Access, access, platform_of
+from sandbox.faces.powens.connectors import Catalogue, connector_json
 from sandbox.faces.powens.errors import InvalidValue, MissingParameter, PowensJSON
 from sandbox.faces.powens.ids import (
     SOURCE_KINDS,
@@ -178,8 +179,22 @@ def _owned(request: Request, caller: Access, user: User) -> Standing:
 def _answer(
     request: Request, caller: Access, standing: Standing, expand: frozenset[str]
 ) -> PowensJSON:
-    banks = platform_of(request).banks.all(caller.tenant)
-    return PowensJSON(connection_json(standing, banks, expand))
+    return PowensJSON(_rendered(request, caller, [standing], expand)[0])
+
+
+def _rendered(
+    request: Request, caller: Access, standings: list[Standing], expand: frozenset[str]
+) -> list[dict[str, Any]]:
+    """The connections, with what `expand` asks for."""
+    catalogue = Catalogue.of(request)
+    bodies = []
+    for standing in standings:
+        body = connection_json(standing, catalogue.banks, expand)
+        if "connector" in expand:
+            bank = catalogue.bank(str(body["id_connector"]))
+            body["connector"] = connector_json(catalogue, bank, set())
+        bodies.append(body)
+    return bodies
 
 
 async def create(request: Request) -> Response:
@@ -221,12 +236,11 @@ async def list_connections(request: Request) -> Response:
     user = caller.user_named(request)
     expand = _expand(inputs.query(request))
     platform = platform_of(request)
-    banks = platform.banks.all(caller.tenant)
     standings = [
         platform.bank_logins.standing(caller.tenant, login.id)
         for login in platform.bank_logins.of_user(caller.tenant, user.id)
     ]
-    return PowensJSON({"connections": [connection_json(s, banks, expand) for s in standings]})
+    return PowensJSON({"connections": _rendered(request, caller, standings, expand)})
 
 
 async def get_connection(request: Request) -> Response:

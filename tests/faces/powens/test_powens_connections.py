@@ -338,3 +338,14 @@ def test_any_update_is_answered_never_a_500(client, body):
     connection = user.create(EMBEDDED).json()
     answer = user.call("POST", f"/users/me/connections/{connection['id']}", json=body)
     assert answer.status_code in (200, 400, 409), answer.text
+
+
+def test_expand_connector_embeds_the_connector(client):
+    user = Integration(client)
+    made = user.connect_embedded()
+    got = user.call("GET", f"/users/me/connections/{made['id']}", params={"expand": "connector"})
+    connector = got.json()["connector"]
+    assert connector["uuid"] == EMBEDDED and connector["id"] == made["id_connector"]
+    error_of(
+        user.call("GET", "/users/me/connections", params={"expand": "nope"}), 400, "invalidValue"
+    )
