@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import re
 import shlex
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -21,21 +22,54 @@ SHELL_BLOCK = re.compile(r"```sh\n(.*?)```", re.S)
 TOLERATED = {404, 409}
 
 
-def curl_commands(text: str) -> list[list[str]]:
-    """Each `curl` command of the README's shell blocks, continuation lines joined and shell
-    variables (`$T=…`) expanded, split into words."""
-    commands = []
+@dataclass(frozen=True)
+class Step:
+    """One `curl` command of an example, its shell variables still to expand; `capture` names
+    the variable a `NAME=$(curl … | jq -r .path)` line sets, and the path it reads."""
+
+    words: list[str]
+    capture: tuple[str, str] | None = None
+
+
+CAPTURE = re.compile(r"(\w+)=\$\((curl .*?)\s*\|\s*jq -r '?([.\w\[\]]+)'?\)")
+
+
+def curl_blocks(text: str) -> list[list[Step]]:
+    """Each shell block's `curl` commands in order, continuation lines joined."""
+    blocks = []
     for block in SHELL_BLOCK.findall(text):
-        variables: dict[str, str] = {}
+        steps = []
         for line in block.replace("\\\n", " ").splitlines():
             line = line.split(" # ")[0].strip()
-            if match := re.fullmatch(r"(\w+)=(\S+)", line):
-                variables[match.group(1)] = match.group(2)
+            if match := CAPTURE.fullmatch(line):
+                name, command, path = match.groups()
+                steps.append(Step(shlex.split(command), (name, path)))
+            elif match := re.fullmatch(r"(\w+)=(\S+)", line):
+                steps.append(Step(["="], (match.group(1), match.group(2))))
             elif line.startswith("curl "):
-                for name, value in variables.items():
-                    line = line.replace(f"${name}", value)
-                commands.append(shlex.split(line))
-    return commands
+                steps.append(Step(shlex.split(line)))
+        blocks.append(steps)
+    return blocks
+
+
+def curl_commands(text: str) -> list[list[str]]:
+    return [step.words for block in curl_blocks(text) for step in block if step.words != ["="]]
+
+
+def jq(value: object, path: str) -> str:
+    """What `jq -r PATH` prints for the simple paths the README uses (`.a.b`, `.a[0].b`)."""
+    for key, index in re.findall(r"\.(\w+)|\[(\d+)\]", path):
+        value = value[key] if key else value[int(index)]  # type: ignore[index]
+    return str(value)
+
+
+def expanded(words: list[str], variables: dict[str, str]) -> list[str]:
+    out = []
+    for word in words:
+        for name, value in sorted(variables.items(), key=lambda item: -len(item[0])):
+            word = word.replace(f"${name}", value)
+        out.append(word)
+    return out
 
 
 def as_request(words: list[str], base: str) -> httpx.Request:
@@ -71,9 +105,19 @@ def sandbox(tmp_path_factory):
 
 def test_every_curl_example_is_answered_as_printed(sandbox):
     with httpx.Client() as client:
-        for words in curl_commands(README.read_text()):
-            response = client.send(as_request(words, sandbox.url))
-            shown = (" ".join(words), response.text)
-            assert response.status_code < 400 or response.status_code in TOLERATED, shown
-            # A 404 for an id this sandbox lacks, never for a route the README misspells.
-            assert "no route" not in response.text, shown
+        for block in curl_blocks(README.read_text()):
+            variables: dict[str, str] = {}
+            for step in block:
+                if step.words == ["="]:
+                    assert step.capture is not None
+                    variables[step.capture[0]] = step.capture[1]
+                    continue
+                words = expanded(step.words, variables)
+                response = client.send(as_request(words, sandbox.url))
+                shown = (" ".join(words), response.text)
+                assert response.status_code < 400 or response.status_code in TOLERATED, shown
+                # A 404 for an id this sandbox lacks, never for a route the README misspells.
+                assert "no route" not in response.text, shown
+                if step.capture is not None:
+                    name, path = step.capture
+                    variables[name] = jq(response.json(), path)
