@@ -481,3 +481,11 @@ def test_manage_renewing_a_connection_names_it_on_the_callback(client):
 
 def test_manage_needs_a_code(client):
     assert_error_page(webview(client, "manage"), 400, "Missing parameter: code")
+
+
+def test_a_host_the_sandbox_does_not_answer_to_is_refused_as_text_not_powens_json(client):
+    answer = client.get("/powens/webview/connect", headers={"host": "elsewhere.example"})
+    assert answer.status_code == 403
+    assert answer.headers["content-type"].startswith("text/plain")
+    api = client.get(f"{BASE}/users/me", headers={"host": "elsewhere.example"})
+    assert api.status_code == 403 and api.json()["code"] == "forbidden"
