@@ -24,8 +24,9 @@ from sandbox.faces.native import webhooks as native_webhooks
 from sandbox.faces.native.routes import native_app
 from sandbox.faces.powens import errors as powens_errors
 from sandbox.faces.powens.routes import powens_app
+from sandbox.faces.powens.webview import is_page as is_powens_page
 from sandbox.faces.routing import resource
-from sandbox.faces.web.routes import web_routes
+from sandbox.faces.web.routes import PageMount, web_routes
 from sandbox.middleware.body_limit import BodyLimit
 from sandbox.middleware.hosts import AllowedHosts, HostCheck
 from sandbox.middleware.json_bodies import JsonBodies
@@ -65,10 +66,11 @@ async def openapi_spec(request: Request) -> Response:
 
 def edge_refusal(scope: Scope, error: SandboxError) -> Response:
     """A request refused before any route runs: in the native JSON format for the JSON faces,
-    a line of text for the rest (the hosted pages need a tenant's colours for their own)."""
+    a line of text for the rest (the hosted pages, Powens' webview among them, need a tenant's
+    colours for their own)."""
     if scope["path"].startswith(JSON_PATHS):
         return refusal(scope, error)
-    if scope["path"].startswith(POWENS_PATHS):
+    if scope["path"].startswith(POWENS_PATHS) and not is_powens_page(scope["path"]):
         return powens_errors.answer(scope, error)
     return PlainTextResponse(f"{error.message}\n", status_code=status_of(error))
 
@@ -101,7 +103,8 @@ def create_app(platform: Platform, renderers: Renderers = WEBHOOK_RENDERERS) -> 
             resource("/healthz", get=healthz),
             resource("/openapi.yaml", get=openapi_spec),
             Mount("/_sandbox", app=control_app(platform, renderers)),
-            Mount("/powens", app=powens_app(platform)),
+            # A page mount, so a path with a line break reaches the webview's HTML 404 too.
+            PageMount("/powens", app=powens_app(platform)),
             *web_routes(platform),
         ],
         middleware=[

@@ -32,6 +32,13 @@ def account_types(bank: Bank, options: Mapping[str, Any]) -> list[AccountType]:
     return [t for t in bank.account_types if not wanted or t.value in wanted]
 
 
+def offers(bank: Bank, options: Mapping[str, Any]) -> bool:
+    """Whether a session with these options lets the user pick `bank`: one of the session's
+    banks (`bank_ids`, when it names some) offering one of the types asked for."""
+    wanted = options.get("bank_ids")
+    return (not wanted or bank.id in wanted) and bool(account_types(bank, options))
+
+
 def approach(bank: Bank, account_type: str | None) -> ScaApproach:
     kind = AccountType(account_type) if account_type else None
     return preferred_source(bank).sca_for(kind)

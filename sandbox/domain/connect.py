@@ -16,10 +16,10 @@ from sqlalchemy.engine import Connection
 
 from sandbox.domain import sca
 from sandbox.domain.bank_choice import account_types as bank_account_types
-from sandbox.domain.bank_choice import approach, find_bank, landing, login_step
+from sandbox.domain.bank_choice import approach, find_bank, landing, login_step, offers
 from sandbox.domain.bank_logins import connected_already, find_bank_login
 from sandbox.domain.connections import establish, moment_of, renew
-from sandbox.domain.errors import WrongStep
+from sandbox.domain.errors import UnknownBank, WrongStep
 from sandbox.domain.fakebank import BankRefusal, Moment, authenticate, connected_accounts
 from sandbox.domain.flow import (
     Check,
@@ -53,8 +53,9 @@ def account_types(flow: Flow, bank: Bank) -> list[AccountType]:
 
 
 def offered_banks(flow: Flow) -> list[Bank]:
-    """The banks the bank list shows: those offering one of the account types asked for."""
-    return [bank for bank in flow.tenant.scenario.banks if account_types(flow, bank)]
+    """The banks the bank list shows: the session's (all, unless it names some) offering one
+    of the account types asked for."""
+    return [bank for bank in flow.tenant.scenario.banks if offers(bank, flow.session.options)]
 
 
 def _check_choosing(flow: Flow) -> None:
@@ -75,6 +76,8 @@ def choose_bank(db: Database, session_id: str, bank_id: str, *, check: Check | N
     with at(db, session_id, *CHOOSING_BANK, check=check) as (conn, flow):
         _check_choosing(flow)
         bank = find_bank(flow.tenant, bank_id)
+        if flow.session.options.get("bank_ids") and not offers(bank, flow.session.options):
+            raise UnknownBank(f"{bank.name} is not offered here", details={"bank_id": bank.id})
         return advance(conn, flow, **landing(bank, flow.session.options))
 
 

@@ -51,6 +51,15 @@ class Flow:
         return bank_of(self.tenant, bank_id) if bank_id else None
 
     @property
+    def login_hint(self) -> str | None:
+        """The login the login form starts with: the one a renewal must be done with, else the
+        one the client filled in for this bank (`logins` option: bank id → login)."""
+        if self.progress.renew_login is not None:
+            return self.progress.renew_login
+        bank_id = self.progress.bank_id
+        return (self.session.options.get("logins") or {}).get(bank_id) if bank_id else None
+
+    @property
     def history_days(self) -> int:
         """The days of history the flow asks the user to share: what a history extension asks
         for, else the bank's default."""
@@ -148,11 +157,18 @@ def end(conn: Connection, flow: Flow, outcome: Outcome) -> Exit:
 
 def send_back(conn: Connection, flow: Flow) -> Exit:
     """Ends the session with the flow's outcome as it stands: the error after a failure, success
-    with every bank login connected from the management list, cancelled from anywhere else."""
+    with every bank login connected (and removed) from the management list, cancelled from
+    anywhere else."""
     progress = flow.progress
     if progress.step is Step.FAILED:
         assert progress.error is not None
         return end(conn, flow, Outcome.failure(progress.error))
     if progress.step is Step.MANAGE:
-        return end(conn, flow, Outcome.success(progress.bank_login_ids, listed=True))
+        return end(
+            conn,
+            flow,
+            Outcome.success(
+                progress.bank_login_ids, listed=True, deleted=progress.deleted_login_ids
+            ),
+        )
     return end(conn, flow, Outcome.cancelled())

@@ -81,4 +81,5 @@ def remove_bank_login(
         _own_login(conn, flow, bank_login_id)
         login_rows.delete_bank_login(conn, flow.tenant.id, bank_login_id)
         kept = tuple(i for i in flow.progress.bank_login_ids if i != bank_login_id)
-        return advance(conn, flow, bank_login_ids=kept)
+        deleted = (*flow.progress.deleted_login_ids, bank_login_id)
+        return advance(conn, flow, bank_login_ids=kept, deleted_login_ids=deleted)

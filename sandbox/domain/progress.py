@@ -80,6 +80,7 @@ class Progress:
     step: Step
     face: str | None = None  # the face that opened the flow: it spells the way back
     bank_login_ids: tuple[int, ...] = ()  # connected in this session, oldest first
+    deleted_login_ids: tuple[int, ...] = ()  # removed at the management list, in that order
     bank_id: str | None = None
     account_type: str | None = None  # None until chosen, or for every type of the bank
     persona_login: str | None = None  # whose credentials the bank accepted
@@ -95,15 +96,22 @@ class Progress:
         # A step named by its string, or ids given as a list, still read as the types above.
         object.__setattr__(self, "step", Step(self.step))
         object.__setattr__(self, "bank_login_ids", tuple(self.bank_login_ids))
+        object.__setattr__(self, "deleted_login_ids", tuple(self.deleted_login_ids))
 
     def cleared(self) -> Progress:
         """The progress with nothing of an earlier connection or renewal left: only what the
-        session keeps throughout, its face and the bank logins connected so far."""
-        return Progress(self.step, face=self.face, bank_login_ids=self.bank_login_ids)
+        session keeps throughout, its face and the bank logins connected and removed so far."""
+        return Progress(
+            self.step,
+            face=self.face,
+            bank_login_ids=self.bank_login_ids,
+            deleted_login_ids=self.deleted_login_ids,
+        )
 
     def to_json(self) -> dict[str, Any]:
         stored = {field.name: getattr(self, field.name) for field in fields(self)}
         stored["bank_login_ids"] = list(self.bank_login_ids)
+        stored["deleted_login_ids"] = list(self.deleted_login_ids)
         stored["error"] = None if self.error is None else vars(self.error)
         return stored
 
@@ -116,8 +124,9 @@ class Progress:
         error = values.get("error")
         if error is not None:
             values["error"] = FlowError(error["code"], error["message"])
-        if values.get("bank_login_ids") is None:
-            values.pop("bank_login_ids", None)
+        for ids in ("bank_login_ids", "deleted_login_ids"):
+            if values.get(ids) is None:
+                values.pop(ids, None)
         return cls(**values)
 
 

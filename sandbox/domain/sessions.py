@@ -2,10 +2,12 @@
 
 A session lives 15 minutes of the tenant's virtual time and serves one flow: once the user is
 sent back to the client it is used, and opening it again shows an error. A connect session that
-names a bank (`bank_id`) starts at that bank, where choosing it in the bank list would lead; a
-renewal session (`POST /bank-logins/{id}/renew`) starts at the login of the bank login it renews.
-A session remembers the face that opened it (`face`): the way back to the client is spelt in
-that face's words (`outcome.py`).
+names a bank (`bank_id`) starts at that bank, where choosing it in the bank list would lead, and
+one that names several (`bank_ids`) lists only those; a renewal session (`POST
+/bank-logins/{id}/renew`) starts at the login of the bank login it renews. A connect session may
+be opened for a new user, made with it (`new_user`: the client names no user). A session
+remembers the face that opened it (`face`): the way back to the client is spelt in that face's
+words (`outcome.py`).
 """
 
 from __future__ import annotations
@@ -20,11 +22,11 @@ from sqlalchemy.engine import Connection
 from sandbox.domain.bank_choice import find_bank, landing, renewal_start
 from sandbox.domain.bank_logins import find_bank_login
 from sandbox.domain.errors import SessionGone
-from sandbox.domain.outcome import Exit, Outcome
+from sandbox.domain.outcome import Exit, FlowKind, Outcome
 from sandbox.domain.progress import FlowError, Progress, Step, start
 from sandbox.domain.records import ConnectSession
 from sandbox.domain.tenants import Tenant, get_tenant, tenant_from_row
-from sandbox.domain.users import find_user, user_for
+from sandbox.domain.users import find_user, insert_numbered, user_for
 from sandbox.errors import Conflict, InvalidInput
 from sandbox.store import sessions as rows
 from sandbox.store.database import Database
@@ -46,17 +48,25 @@ def create_session(
     tenant: Tenant,
     *,
     kind: str,
-    external_user_id: str,
+    external_user_id: str | None,
     redirect_uri: str,
     state: str | None,
     options: dict[str, Any],
     face: str | None = None,
 ) -> ConnectSession:
-    """A connect session creates the user when new; a management session needs one."""
+    """A connect session creates the user when new, or, when it names none
+    (`external_user_id=None`), a new numbered user (`users.create_numbered`) made with it and
+    only if it can be opened; a management session needs one."""
     check_redirect_uri(tenant, redirect_uri)
     progress = _start(tenant, kind, options, face)
+    if external_user_id is None:
+        if kind != "connect":
+            raise InvalidInput("only a connect session makes a new user")
+        options = {**options, "new_user": True}
     with db.begin() as conn:
-        if kind == "connect":
+        if external_user_id is None:
+            user = insert_numbered(conn, tenant, None)
+        elif kind == "connect":
             user = user_for(conn, tenant, external_user_id)
         else:
             user = find_user(conn, tenant, external_user_id)
@@ -124,6 +134,8 @@ def insert_session(
 def _start(tenant: Tenant, kind: str, options: dict[str, Any], face: str | None) -> Progress:
     """Where the flow starts: the management list, the bank list, or the bank the client named
     (its account-type choice or its login), so the user never searches for it."""
+    for listed in options.get("bank_ids") or ():  # the only banks the list shows
+        find_bank(tenant, listed)
     if kind == "management" and not options.get("add_bank_login"):
         return start(Step.MANAGE, face=face)
     bank_id = options.get("bank_id")
@@ -166,12 +178,32 @@ def mark_used(conn: Connection, tenant: Tenant, session: ConnectSession) -> None
     rows.update_session(conn, session.id, used_at=tenant.now())
 
 
+def flow_kind(session: ConnectSession) -> FlowKind:
+    if session.kind == "management":
+        return FlowKind.MANAGEMENT
+    if "renew_bank_login_id" in session.options:
+        return FlowKind.RENEWAL
+    if "extend_history_days" in session.options:
+        return FlowKind.HISTORY
+    return FlowKind.CONNECT
+
+
 def client_exit(tenant: Tenant, session: ConnectSession, outcome: Outcome) -> Exit:
     """The way back to the client with the flow's outcome, for the face that opened the session
     to spell; only to a redirect URI the tenant still registers."""
     if session.redirect_uri not in tenant.redirect_uris:
         raise Conflict("the redirect URI is no longer registered for this tenant")
-    return Exit(session.id, session.redirect_uri, session.state, session.progress.face, outcome)
+    return Exit(
+        session.id,
+        session.redirect_uri,
+        session.state,
+        session.progress.face,
+        outcome,
+        tenant_id=tenant.id,
+        user_id=session.user_id,
+        kind=flow_kind(session),
+        new_user=bool(session.options.get("new_user")),
+    )
 
 
 @dataclass(frozen=True)

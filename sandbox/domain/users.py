@@ -54,18 +54,23 @@ def create_numbered(db: Database, tenant: Tenant, temporary_for: timedelta | Non
     """A new user known by its number (its external id is the number as text, so the native
     API names it so). A temporary one is gone after `temporary_for` of the tenant's time, and
     announced only once it is made permanent: it may never be kept."""
-    now = tenant.now()
     with db.begin() as conn:
-        rows.delete_gone_users(conn, tenant.id, now)
-        expires_at = None if temporary_for is None else now + temporary_for
-        placeholder = f"~{secrets.token_hex(12)}"
-        row = rows.insert_user(conn, tenant.id, placeholder, now, expires_at)
-        # A native user may already be called by this number: then it gets a longer name.
-        number = str(row["id"])
-        taken = rows.user_by_external_id(conn, tenant.id, number) is not None
-        row = rows.update_user(conn, row["id"], external_id=f"user-{number}" if taken else number)
-        if expires_at is None:
-            events.user_created(conn, tenant, row["external_id"])
+        return insert_numbered(conn, tenant, temporary_for)
+
+
+def insert_numbered(conn: Connection, tenant: Tenant, temporary_for: timedelta | None) -> User:
+    """`create_numbered` in a transaction the caller holds (a session opened for a new user)."""
+    now = tenant.now()
+    rows.delete_gone_users(conn, tenant.id, now)
+    expires_at = None if temporary_for is None else now + temporary_for
+    placeholder = f"~{secrets.token_hex(12)}"
+    row = rows.insert_user(conn, tenant.id, placeholder, now, expires_at)
+    # A native user may already be called by this number: then it gets a longer name.
+    number = str(row["id"])
+    taken = rows.user_by_external_id(conn, tenant.id, number) is not None
+    row = rows.update_user(conn, row["id"], external_id=f"user-{number}" if taken else number)
+    if expires_at is None:
+        events.user_created(conn, tenant, row["external_id"])
     return User.from_row(row)
 
 

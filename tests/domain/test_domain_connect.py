@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from sandbox.domain import bank_logins, bank_site, connect, connections, manage, sessions, tenants
 from sandbox.domain.bank_logins import AlreadyConnected
+from sandbox.domain.errors import UnknownBank
 from sandbox.domain.fakebank import BankRefusal
 from sandbox.domain.flow import load
 from sandbox.domain.outcome import Outcome, OutcomeKind
@@ -239,6 +240,25 @@ def test_a_preselected_bank_must_offer_an_account_type_asked_for(world):
         world.session(bank_id="rheinwert-bank", account_types=["loan"])
     with pytest.raises(InvalidInput, match="no bank"):
         world.session(bank_id="no-such-bank")
+
+
+def test_a_session_that_names_several_banks_lists_and_takes_only_those(world):
+    session_id = world.session(bank_ids=["rheinwert-bank", "cigale"])
+    flow = load(world.db, session_id)
+    assert [bank.id for bank in connect.offered_banks(flow)] == ["rheinwert-bank", "cigale"]
+    with pytest.raises(UnknownBank, match="not offered here"):
+        connect.choose_bank(world.db, session_id, "nordlicht-sparbank")
+    assert connect.choose_bank(world.db, session_id, "cigale").progress.bank_id == "cigale"
+    with pytest.raises(UnknownBank):
+        world.session(bank_ids=["rheinwert-bank", "no-such-bank"])
+
+
+def test_the_login_form_starts_with_the_login_the_client_filled_in_for_that_bank(world):
+    session_id = world.session(logins={"rheinwert-bank": "mia.schulz"})
+    assert load(world.db, session_id).login_hint is None  # no bank chosen yet
+    assert connect.choose_bank(world.db, session_id, "rheinwert-bank").login_hint == "mia.schulz"
+    other = world.session(logins={"rheinwert-bank": "mia.schulz"})
+    assert connect.choose_bank(world.db, other, "bursztyn-bank").login_hint is None
 
 
 # --- Push is approved in the app, not typed ------------------------------------------------------

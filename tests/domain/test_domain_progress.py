@@ -20,6 +20,7 @@ progresses = st.builds(
     step=st.sampled_from(Step),
     face=st.none() | names,
     bank_login_ids=st.lists(ids, max_size=5).map(tuple),
+    deleted_login_ids=st.lists(ids, max_size=5).map(tuple),
     bank_id=st.none() | names,
     account_type=st.none() | names,
     persona_login=st.none() | names,

@@ -71,3 +71,14 @@ def test_the_powens_api_answers_503_in_powens_format(busy) -> None:
     assert set(answer.json()) == {"code", "description", "message", "request_id"}
     release.set()
     assert client.get("/powens/demo/2.0/users/me").status_code == 401
+
+
+def test_the_powens_webview_answers_a_503_page(busy) -> None:
+    client, release = busy
+    url = "/powens/webview/connect?domain=demo&client_id=10000001"
+    answer = client.get(url)
+    assert answer.status_code == 503
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "The sandbox is busy" in answer.text and "Try again" in answer.text
+    release.set()
+    assert client.get(url).status_code == 400  # no redirect_uri

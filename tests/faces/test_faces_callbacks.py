@@ -37,7 +37,7 @@ def cancelled(client, platform, tenant, face: str | None) -> str:
 def test_a_flow_comes_back_in_the_words_of_the_face_that_opened_it(
     client, platform, tenant, monkeypatch
 ):
-    def other(exit: Exit) -> list[tuple[str, str]]:
+    def other(platform, exit: Exit) -> list[tuple[str, str]]:
         return [("outcome", exit.outcome.kind.value.upper()), ("ref", exit.session_id)]
 
     monkeypatch.setitem(callbacks.RENDERERS, "other", other)

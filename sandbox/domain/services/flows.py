@@ -31,19 +31,25 @@ class ConnectFlows:
 
     # --- Opening a flow ---------------------------------------------------------------------
 
+    def check_redirect_uri(self, tenant: Tenant, redirect_uri: str) -> None:
+        """InvalidInput unless the tenant registers this redirect URI (what opening a flow
+        checks), for a face that must know before it spends anything on the flow."""
+        sessions.check_redirect_uri(tenant, redirect_uri)
+
     def open_connect(
         self,
         tenant: Tenant,
         *,
         face: str,
-        external_user_id: str,
+        external_user_id: str | None,
         redirect_uri: str,
         state: str | None,
         options: dict[str, Any],
         kind: str = "connect",
     ) -> ConnectSession:
         """A flow opened by `face`: a `connect` flow that connects a bank (the user is created
-        when new), or with `kind="management"` the list of the user's bank logins."""
+        when new; a new numbered user with the session when `external_user_id` is None), or
+        with `kind="management"` the list of the user's bank logins."""
         return sessions.create_session(
             self._db,
             tenant,

@@ -8,6 +8,7 @@ from starlette.routing import BaseRoute, Mount
 from sandbox.domain.platform import Platform
 from sandbox.faces.powens import connections, connectors, users
 from sandbox.faces.powens.errors import EXCEPTION_HANDLERS
+from sandbox.faces.powens.webview import webview_routes
 from sandbox.faces.routing import resource
 
 API: list[BaseRoute] = [
@@ -42,7 +43,9 @@ API: list[BaseRoute] = [
 
 def powens_app(platform: Platform) -> Starlette:
     app = Starlette(
-        routes=[Mount("/{domain}/2.0", routes=API)], exception_handlers=EXCEPTION_HANDLERS
+        # The webview's pages first: its legacy URLs lie under a domain's API.
+        routes=[*webview_routes(platform), Mount("/{domain}/2.0", routes=API)],
+        exception_handlers=EXCEPTION_HANDLERS,
     )
     app.state.platform = platform
     return app

@@ -141,7 +141,8 @@ async def cancel(request: Request) -> Response:
     flow = _load(request, _session_query(request))
     request.state.tenant = flow.tenant
     await checked_form(request, flow.session)
-    return see_other(callback_url(_site(request).cancel(flow.session.id, _bank_id(request))))
+    exit = _site(request).cancel(flow.session.id, _bank_id(request))
+    return see_other(callback_url(request.app.state.platform, exit))
 
 
 # --- The bank's app -------------------------------------------------------------------------------

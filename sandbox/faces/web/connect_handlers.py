@@ -67,7 +67,9 @@ async def _posted(request: Request) -> Posted:
 
 def _onward(request: Request, exit: Exit | None) -> Response:
     """Back to the client when the flow ended, else to the step it is at now."""
-    return see_other(connect_url(_sid(request)) if exit is None else callback_url(exit))
+    if exit is None:
+        return see_other(connect_url(_sid(request)))
+    return see_other(callback_url(request.app.state.platform, exit))
 
 
 async def start(request: Request) -> Response:

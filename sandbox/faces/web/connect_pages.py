@@ -95,7 +95,7 @@ def credentials_page(
         **flow_context(flow),
         bank=bank_view(bank),
         action_url=connect_url(flow.session.id, "login"),
-        login=login or flow.progress.renew_login or "",
+        login=login or flow.login_hint or "",
         error=error,
         hint=CREDENTIALS_HINT,
     )

@@ -82,5 +82,6 @@ def way_back(request: Request, error: Exception, found: SessionTrace) -> WayBack
             )
         return WayBack(look, "Back to where you were", url=step)
     if found.exit is not None:
-        return WayBack(look, f"Return to {look['name']}", url=callback_url(found.exit))
+        platform: Platform = request.app.state.platform
+        return WayBack(look, f"Return to {look['name']}", url=callback_url(platform, found.exit))
     return WayBack(look, "Go to the start page", url=START_URL)
