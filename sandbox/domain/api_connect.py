@@ -194,6 +194,11 @@ def settle(conn: Connection, tenant: Tenant, bank_login_id: int) -> Standing:
     if row is None:
         return Standing(login)
     challenge = sca.read_challenge(conn, tenant, row["id"])
+    if login.state not in SCA_WAITING:
+        # Passed another way meanwhile (the hosted UI's renewal), or a state a test forced:
+        # this challenge no longer stands for anything.
+        challenge_rows.update_challenge(conn, challenge.id, settled_at=tenant.now())
+        return Standing(login)
     decoupled = challenge.approach == ScaApproach.DECOUPLED.value
     if challenge.status is ScaStatus.APPROVED and (not decoupled or challenge.resumed_at):
         challenge_rows.update_challenge(conn, challenge.id, settled_at=tenant.now())

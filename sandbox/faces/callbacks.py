@@ -25,7 +25,11 @@ def _native(platform: Platform, exit: Exit) -> list[tuple[str, str]]:
     return native.query(exit)  # the native words need nothing but the exit
 
 
-RENDERERS: dict[str, Renderer] = {native.FACE: _native, powens.FACE: powens.query}
+RENDERERS: dict[str, Renderer] = {
+    native.FACE: _native,
+    powens.FACE: powens.query,
+    powens.WEBAUTH_FACE: powens.webauth_query,
+}
 
 # A flow that names no face (opened before flows remembered theirs) was the native API's.
 DEFAULT = native.FACE

@@ -20,6 +20,9 @@ from sandbox.domain.platform import Platform
 from sandbox.faces.powens.users import CODE_TTL
 
 FACE = "powens"  # the name a flow opened here remembers
+# A flow opened by Powens' `/webauth` (the bank's own page for one connection): its success
+# names the connection `id_connection`, not the webview's `connection_id`.
+WEBAUTH_FACE = "powens-webauth"
 
 # Powens' webview error codes: the user cancelled (`access_denied`), the flow's link expired
 # (`session_expired`), anything else went wrong (`server_error`). Powens' `tos_declined` (its
@@ -86,3 +89,18 @@ def _code(platform: Platform, exit: Exit) -> str:
     tenant = platform.tenants.get(exit.tenant_id)
     user = platform.users.by_id(tenant, exit.user_id)
     return platform.callers.issue(tenant, Kind.AUTH_CODE, user, CODE_TTL).secret
+
+
+def webauth_query(platform: Platform, exit: Exit) -> list[tuple[str, str]]:
+    """`/webauth`'s way back: `id_connection=…&state=…`, or the webview's error words."""
+    outcome = exit.outcome
+    if outcome.kind is OutcomeKind.ERROR:
+        assert outcome.error is not None
+        params = error_params(outcome.error.code, outcome.error.message)
+    elif outcome.kind is OutcomeKind.CANCELLED or not outcome.bank_login_ids:
+        params = error_params("cancelled", "The user cancelled.")
+    else:
+        params = [("id_connection", str(outcome.bank_login_ids[-1]))]
+    if exit.state is not None:
+        params.append(("state", exit.state))
+    return params
