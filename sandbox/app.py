@@ -15,6 +15,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount
 from starlette.types import Scope
 
+from sandbox.domain import snapshots
 from sandbox.domain.platform import Platform
 from sandbox.domain.webhook_endpoints import Renderers
 from sandbox.errors import SandboxError
@@ -23,6 +24,7 @@ from sandbox.faces.json import EXCEPTION_HANDLERS, JSONResponse, refusal, status
 from sandbox.faces.native import webhooks as native_webhooks
 from sandbox.faces.native.routes import native_app
 from sandbox.faces.powens import errors as powens_errors
+from sandbox.faces.powens import webhooks as powens_webhooks
 from sandbox.faces.powens.routes import powens_app
 from sandbox.faces.powens.webview import is_page as is_powens_page
 from sandbox.faces.routing import resource
@@ -43,7 +45,10 @@ POWENS_PATHS = ("/powens/",)
 CONTROL_PATHS = ("/_sandbox/",)
 
 # Each webhook format (`sandbox/subscriptions.py`), written and signed by the face that owns it.
-WEBHOOK_RENDERERS: Renderers = {"native": native_webhooks.RENDERER}
+WEBHOOK_RENDERERS: Renderers = {
+    "native": native_webhooks.RENDERER,
+    "powens": powens_webhooks.RENDERER,
+}
 
 
 def _every_format_rendered(renderers: Renderers) -> None:
@@ -85,6 +90,8 @@ def http_error(request: Request, error: Exception) -> Response:
 
 def create_app(platform: Platform, renderers: Renderers = WEBHOOK_RENDERERS) -> Starlette:
     _every_format_rendered(renderers)
+    # The formats whose body is written when the event is emitted (the domain imports no face).
+    snapshots.register(renderers)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -69,7 +69,7 @@ def _serve(args: argparse.Namespace) -> int:
     except ScenarioError as error:
         print(error, file=sys.stderr)
         return 2
-    except SchemaMismatch as error:
+    except (SchemaMismatch, ValueError) as error:  # ValueError: an unusable secret key file
         print(f"bank-sandbox: {error}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 DEFAULT_DATABASE = "sqlite:///.sandbox/state.db"
+MIN_SECRET_KEY = 16
 # An allowed host name (or IPv4 address), or `*.` and a domain; IPv6 addresses are parsed.
 _HOST_PATTERN = re.compile(r"(\*\.)?[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?")
 
@@ -38,6 +39,9 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()
     # Webhooks may target 169.254.0.0/16 and fe80::/10 (cloud metadata); see sandbox/urls.py.
     webhook_allow_link_local: bool = False
+    # What permanent user tokens derive from (sandbox/secret_key.py): SANDBOX_SECRET_KEY, or
+    # None until `Platform.open` finds or makes the installation's.
+    secret_key: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         seconds = ("webhook_retry_base_seconds", "webhook_timeout_seconds", "webhook_poll_seconds")
@@ -47,6 +51,8 @@ class Settings:
                 raise ValueError(f"SANDBOX_{name.upper()} must be more than 0 and at most 86400")
         if not 0 <= self.read_cache_mb <= 65_536:
             raise ValueError("SANDBOX_READ_CACHE_MB must be from 0 (no cache) to 65536")
+        if self.secret_key is not None and len(self.secret_key) < MIN_SECRET_KEY:
+            raise ValueError(f"SANDBOX_SECRET_KEY must be at least {MIN_SECRET_KEY} characters")
         if not 1 <= self.webhook_max_attempts <= 100:
             raise ValueError("SANDBOX_WEBHOOK_MAX_ATTEMPTS must be from 1 to 100")
         for name in self.allowed_hosts:
@@ -79,6 +85,7 @@ class Settings:
                 if name.strip()
             ),
             webhook_allow_link_local=_flag(env, "SANDBOX_WEBHOOK_ALLOW_LINK_LOCAL"),
+            secret_key=env.get("SANDBOX_SECRET_KEY") or None,
         )
         return replace(settings, **{k: v for k, v in flags.items() if v is not None})
 

@@ -69,5 +69,6 @@ def test_the_host_is_checked_first_and_refusals_are_logged_with_an_id(client):
 
 def test_every_webhook_format_has_a_renderer_or_the_app_does_not_start(platform):
     assert sorted(WEBHOOK_RENDERERS) == sorted(FORMATS)
-    with pytest.raises(RuntimeError, match=r"webhook formats \['native'\] but renderers for \[\]"):
+    expected = r"webhook formats \['native', 'powens'\] but renderers for \[\]"
+    with pytest.raises(RuntimeError, match=expected):
         create_app(platform, renderers={})

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Connection
 
+from sandbox.domain import events
 from sandbox.domain.bank_logins import find_bank_login
-from sandbox.domain.records import Account
+from sandbox.domain.events import AccountRef, LoginRef
+from sandbox.domain.records import Account, BankLogin
 from sandbox.domain.states import LoginState
 from sandbox.domain.sync import import_account
 from sandbox.domain.tenants import Tenant
@@ -96,15 +98,17 @@ def activate_account(db: Database, tenant: Tenant, account_id: int) -> OwnedAcco
             rows.update_account(conn, account.id, disabled=False, activated_at=now)
             assert account.bank_login_id is not None and account.bank_key is not None
             login = find_bank_login(conn, tenant, account.bank_login_id)
+            imported = None
             if login.state is LoginState.CONNECTED:
                 bank = tenant.scenario.bank(login.bank_id)
                 persona = tenant.scenario.persona(bank.id, login.persona_login)
                 assert persona is not None
                 history_days = login.consent.history_days if login.consent else bank.history_days
-                import_account(
+                imported = import_account(
                     conn, tenant, account.user_id, account.id, bank, persona,
                     account.bank_key, history_days, now,
                 )  # fmt: skip
+            _announce_sharing(conn, tenant, login, account.id, enabled=True, imported=imported)
     return get_account(db, tenant, account_id)
 
 
@@ -115,7 +119,31 @@ def deactivate_account(db: Database, tenant: Tenant, account_id: int) -> OwnedAc
         account = _bank_account(conn, tenant, account_id)
         rows.update_account(conn, account.id, disabled=True, activated_at=None, balance_minor=None)
         transaction_rows.delete_account_transactions(conn, account.id)
+        if not account.disabled:
+            login = find_bank_login(conn, tenant, account.bank_login_id)
+            _announce_sharing(conn, tenant, login, account.id, enabled=False)
     return get_account(db, tenant, account_id)
+
+
+def _announce_sharing(
+    conn: Connection,
+    tenant: Tenant,
+    login: BankLogin,
+    account_id: int,
+    *,
+    enabled: bool,
+    imported: int | None = None,
+) -> None:
+    """`account.enabled` (then `account.synced` when its data was imported at once) or
+    `account.disabled`, with the account as it is now."""
+    ref = LoginRef(login.external_user_id, login.id, login.bank_id)
+    account = AccountRef.from_row(rows.account_by_id(conn, tenant.id, account_id))
+    if not enabled:
+        events.account_disabled(conn, tenant, ref, account)
+        return
+    events.account_enabled(conn, tenant, ref, account)
+    if imported is not None:
+        events.account_synced(conn, tenant, ref, account, imported)
 
 
 def _bank_account(conn: Connection, tenant: Tenant, account_id: int) -> Account:

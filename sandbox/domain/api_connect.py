@@ -207,9 +207,26 @@ def settle(conn: Connection, tenant: Tenant, bank_login_id: int) -> Standing:
     if challenge.status in FINAL_SCA and challenge.status is not ScaStatus.APPROVED:
         challenge_rows.update_challenge(conn, challenge.id, settled_at=tenant.now())
         return Standing(_failed(conn, tenant, login, challenge))
+    return Standing(login, _pending(tenant, challenge))
+
+
+def _pending(tenant: Tenant, challenge: Challenge) -> PendingSca:
     persona = sca.persona_of(tenant, challenge)
     methods = tuple(m.method.value for m in sca.typed_methods(persona))
-    return Standing(login, PendingSca(challenge, methods, sca.attempts_left(challenge)))
+    return PendingSca(challenge, methods, sca.attempts_left(challenge))
+
+
+def standing_as_stored(conn: Connection, tenant: Tenant, bank_login_id: int) -> Standing:
+    """The login with the SCA its user is passing, read without settling or saving anything:
+    what a webhook body written in the middle of a change shows."""
+    login = find_bank_login(conn, tenant, bank_login_id)
+    row = challenge_rows.open_challenge_of_login(conn, tenant.id, bank_login_id)
+    if row is None:
+        return Standing(login)
+    challenge = Challenge.from_row({**row, "status": ScaStatus(row["status"])})
+    if challenge.status in FINAL_SCA:
+        return Standing(login)
+    return Standing(login, _pending(tenant, challenge))
 
 
 def _complete(conn: Connection, tenant: Tenant, login: BankLogin) -> None:

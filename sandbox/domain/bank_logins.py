@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from sandbox.domain import events
 from sandbox.domain.errors import AlreadyConnected
 from sandbox.domain.lifecycle import SYNCING, Event, apply
 from sandbox.domain.records import BankLogin, Consent, LoginSource, lapsed
@@ -162,7 +163,12 @@ def list_bank_logins(db: Database, tenant: Tenant, user_id: int | None = None) -
 def delete_bank_login(db: Database, tenant: Tenant, bank_login_id: int) -> None:
     """Deletes the bank login with its accounts and their transactions (cascade)."""
     with db.begin() as conn:
-        if not rows.delete_bank_login(conn, tenant.id, bank_login_id):
-            raise NotFound(
-                f"no bank login {bank_login_id}", details={"bank_login_id": bank_login_id}
-            )
+        remove(conn, tenant, find_bank_login(conn, tenant, bank_login_id))
+
+
+def remove(conn: Connection, tenant: Tenant, login: BankLogin) -> None:
+    """Delete the login with its accounts and their transactions (cascade), announced first,
+    so the announcement still sees what it names."""
+    ref = events.LoginRef(login.external_user_id, login.id, login.bank_id)
+    events.bank_login_deleted(conn, tenant, ref)
+    rows.delete_bank_login(conn, tenant.id, login.id)

@@ -13,10 +13,17 @@ Kinds:
 Issued secrets are random, shown once, and stored as their SHA-256 (a hash is enough for
 256-bit random secrets, and a leaked database gives nothing to replay). Every comparison of a
 secret is constant-time. The tenant's allowed IP ranges are checked on every resolve.
+
+A permanent user token is the one exception to "random": `ut_` + a random nonce + `.` + the
+HMAC-SHA256 of the nonce under the installation's secret key (`sandbox/secret_key.py`, never in
+the database). The nonce is stored with the token's hash, so the webhook worker can rebuild the
+token a Powens-style webhook is authenticated with (`delivery_token`), while a leaked database
+still holds nothing that passes as a token.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import ipaddress
@@ -26,10 +33,14 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
+from sqlalchemy.engine import Connection
+
+from sandbox.domain import users
 from sandbox.domain.errors import BadCredentials, IpNotAllowed
 from sandbox.domain.records import User
 from sandbox.domain.tenants import Tenant, tenant_from_row
 from sandbox.store import credentials as rows
+from sandbox.store import snapshots as snapshot_rows
 from sandbox.store import tenants as tenant_rows
 from sandbox.store import users as user_rows
 from sandbox.store.database import Database
@@ -73,27 +84,109 @@ def signature_of(tenant: Tenant, secret: str) -> str:
     return hmac.new(key, secret.encode(), hashlib.sha256).hexdigest()
 
 
+def permanent_token(key: str, nonce: str) -> str:
+    """The permanent user token a nonce stands for under the installation's key."""
+    mac = hmac.new(key.encode(), nonce.encode(), hashlib.sha256).digest()
+    return f"{_PREFIX[Kind.USER_TOKEN]}{nonce}.{base64.urlsafe_b64encode(mac).decode().rstrip('=')}"
+
+
 def issue(
-    db: Database, tenant: Tenant, kind: Kind, user: User | None, ttl: timedelta | None = None
+    db: Database,
+    tenant: Tenant,
+    kind: Kind,
+    user: User | None,
+    ttl: timedelta | None = None,
+    key: str | None = None,
 ) -> Issued:
-    """A new user token, single-use code or provider session; `ttl` on the tenant's clock."""
+    """A new user token, single-use code or provider session; `ttl` on the tenant's clock.
+    `key`: the installation's secret key, which a permanent user token is derived from."""
+    with db.begin() as conn:
+        return issue_in(conn, tenant, kind, user, ttl, key)
+
+
+def issue_in(
+    conn: Connection,
+    tenant: Tenant,
+    kind: Kind,
+    user: User | None,
+    ttl: timedelta | None = None,
+    key: str | None = None,
+) -> Issued:
+    """`issue`, in the caller's transaction."""
     if kind not in _PREFIX:
         raise ValueError(f"{kind} is not issued by the platform")
-    secret = _PREFIX[kind] + secrets.token_urlsafe(32)
+    nonce = None
+    if kind is Kind.USER_TOKEN and ttl is None and user is not None and key is not None:
+        nonce = secrets.token_urlsafe(18)
+        secret = permanent_token(key, nonce)
+    else:
+        secret = _PREFIX[kind] + secrets.token_urlsafe(32)
     now = tenant.now()
     expires_at = None if ttl is None else now + ttl
-    with db.begin() as conn:
-        rows.insert_credential(
-            conn,
-            tenant_id=tenant.id,
-            user_id=None if user is None else user.id,
-            kind=kind.value,
-            secret_hash=digest(secret),
-            created_at=now,
-            expires_at=expires_at,
-        )
+    rows.insert_credential(
+        conn,
+        tenant_id=tenant.id,
+        user_id=None if user is None else user.id,
+        kind=kind.value,
+        secret_hash=digest(secret),
+        nonce=nonce,
+        created_at=now,
+        expires_at=expires_at,
+    )
     signature = signature_of(tenant, secret) if kind is Kind.PROVIDER_SESSION else None
     return Issued(secret, expires_at, signature)
+
+
+def new_user_with_token(
+    db: Database, tenant: Tenant, key: str | None, temporary_for: timedelta | None
+) -> tuple[User, Issued]:
+    """A new user known by its number and its first token, in one transaction: a permanent
+    user is announced with its token already there to authenticate the announcement."""
+    with db.begin() as conn:
+        user = users.insert_numbered(conn, tenant, temporary_for, announced=False)
+        issued = issue_in(conn, tenant, Kind.USER_TOKEN, user, temporary_for, key)
+        if temporary_for is None:
+            users.announce(conn, tenant, user)
+    return user, issued
+
+
+def permanent_token_for(
+    db: Database, tenant: Tenant, key: str | None, user: User
+) -> tuple[User, Issued]:
+    """A new permanent token for the user, who is kept for good if it was temporary (and only
+    then announced), in one transaction."""
+    with db.begin() as conn:
+        kept = users.keep(conn, user)
+        issued = issue_in(conn, tenant, Kind.USER_TOKEN, kept, None, key)
+        if user.expires_at is not None:
+            users.announce(conn, tenant, kept)
+    return kept, issued
+
+
+def delivery_token(
+    conn: Connection, tenant_id: str, external_user_id: str | None, nonce: str | None, key: str
+) -> str | None:
+    """The user token a webhook about this user is authenticated with at this attempt: the
+    permanent token the user held when the event was emitted (`nonce`), unless it has been
+    revoked since, in which case the user's newest permanent token now; for a user deleted
+    since, the one held at the event (the deletion took it along, it revoked nothing). None
+    when the user holds no permanent token (a temporary user, one made by the native API)."""
+    held = None if nonce is None else permanent_token(key, nonce)
+    if held is not None and _exists(conn, held):
+        return held
+    found = None
+    if external_user_id is not None:
+        found = user_rows.user_by_external_id(conn, tenant_id, external_user_id)
+    if found is None:
+        return held
+    newest = snapshot_rows.newest_token_nonce(conn, found["id"])
+    token = None if newest is None else permanent_token(key, newest)
+    # A token rebuilt under another key than it was made with matches nothing: none is sent.
+    return token if token is not None and _exists(conn, token) else None
+
+
+def _exists(conn: Connection, token: str) -> bool:
+    return rows.credential_by_hash(conn, Kind.USER_TOKEN.value, digest(token)) is not None
 
 
 def resolve_issued(

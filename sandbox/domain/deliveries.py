@@ -22,6 +22,7 @@ from sandbox.domain import events
 from sandbox.domain.bank_logins import expired_state, find_bank_login
 from sandbox.domain.errors import Conflict, InvalidInput, UnknownEvent
 from sandbox.domain.events import EVENT_TYPES, AccountRef, Event, EventType, LoginRef
+from sandbox.domain.snapshots import bodies_of
 from sandbox.domain.states import LoginState
 from sandbox.domain.tenants import Tenant
 from sandbox.domain.users import find_user
@@ -53,14 +54,19 @@ class Delivery:
     attempts: tuple[Attempt, ...]
     delivered_at: datetime | None  # real time, like the attempts
     next_attempt_at: datetime | None  # real time; None unless pending
+    # The body written when the event was emitted, for a format that writes it then
+    # (`snapshots.py`); None: the format's renderer writes it from the event.
+    body: bytes | None = None
 
 
 def _deliveries(event: EventRow, made: list[Any], attempts: dict[int, list[Any]]) -> list[Delivery]:
     neutral = Event.from_row(event)
     if not made:
         return [Delivery(neutral, None, DEFAULT_FORMAT, SKIPPED, (), None, None)]
+    bodies = bodies_of(event.snapshot)
     return [
         Delivery(
+            body=bodies.get(row["format"]),
             event=neutral,
             endpoint_id=row["endpoint_id"],
             format=row["format"],
@@ -128,15 +134,16 @@ def fire(
     bank_login_id: int | None = None,
     user_id: str | None = None,
 ) -> Delivery:
-    """Emit `event` now, about this bank login (or, for `user.created`, this user); returns
-    its delivery to the oldest endpoint that takes it (`skipped` when none does)."""
+    """Emit `event` now, about this bank login (or, for a user event, this user); returns
+    its delivery to the oldest endpoint that takes it (`skipped` when none does). A fired
+    deletion deletes nothing, and a fired sync imports nothing (no new transactions)."""
     if event not in EVENT_TYPES:
         raise UnknownEvent(event, EVENT_TYPES)
     event_type = EventType(event)
     with db.begin() as conn:
-        if event_type is EventType.USER_CREATED:
-            emitted = events.user_created(
-                conn, tenant, _user_id(conn, tenant, user_id, bank_login_id)
+        if event_type in USER_EVENTS:
+            emitted = USER_EVENTS[event_type](
+                conn, tenant, _user_id(conn, tenant, event, user_id, bank_login_id)
             )
         else:
             if bank_login_id is None:
@@ -148,15 +155,21 @@ def fire(
     return deliveries_of_event(db, tenant, emitted.id)[0]
 
 
+USER_EVENTS = {
+    EventType.USER_CREATED: events.user_created,
+    EventType.USER_DELETED: events.user_deleted,
+}
+
+
 def _user_id(
-    conn: Connection, tenant: Tenant, user_id: str | None, bank_login_id: int | None
+    conn: Connection, tenant: Tenant, event: str, user_id: str | None, bank_login_id: int | None
 ) -> str:
     if user_id is not None:
         return find_user(conn, tenant, user_id).external_id
     if bank_login_id is not None:
         return find_bank_login(conn, tenant, bank_login_id).external_user_id
     raise InvalidInput(
-        "`user.created` is about a user: give `user_id` or `bank_login_id`",
+        f"`{event}` is about a user: give `user_id` or `bank_login_id`",
         details=[{"field": "user_id", "message": "give user_id or bank_login_id"}],
     )
 
@@ -195,12 +208,25 @@ def _fire_about_login(
         return events.consent_expired(
             conn, tenant, ref, consent.granted_at, consent.expires_at, state.value
         )
+    if event_type is EventType.BANK_LOGIN_DELETED:
+        return events.bank_login_deleted(conn, tenant, ref)
+    if event_type is EventType.BANK_LOGIN_ACCOUNTS_FETCHED:
+        shown = account_rows.list_accounts(conn, tenant.id, bank_login_id=login.id)
+        return events.accounts_fetched(conn, tenant, ref, [row["id"] for row in shown])
     accounts = account_rows.list_accounts(
         conn, tenant.id, bank_login_id=login.id, include_deleted=True
     )
     if not accounts:
         raise Conflict("the bank login has no account", details={"bank_login_id": login.id})
     account = AccountRef.from_row(accounts[0])
-    if event_type is EventType.ACCOUNT_DISCOVERED:
-        return events.account_discovered(conn, tenant, ref, account)
-    return events.account_deleted(conn, tenant, ref, account)
+    if event_type is EventType.ACCOUNT_SYNCED:
+        return events.account_synced(conn, tenant, ref, account, 0)
+    return ACCOUNT_EVENTS[event_type](conn, tenant, ref, account)
+
+
+ACCOUNT_EVENTS = {
+    EventType.ACCOUNT_DISCOVERED: events.account_discovered,
+    EventType.ACCOUNT_ENABLED: events.account_enabled,
+    EventType.ACCOUNT_DISABLED: events.account_disabled,
+    EventType.ACCOUNT_DELETED: events.account_deleted,
+}

@@ -14,13 +14,14 @@ The event names are `sandbox/subscriptions.py`'s, shared with the scenario schem
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 import orjson
 from sqlalchemy.engine import Connection
 
+from sandbox.domain import snapshots
 from sandbox.domain.tenants import Tenant
 from sandbox.store import webhooks as rows
 from sandbox.store.webhooks import EventRow
@@ -48,6 +49,9 @@ class Event:
     tenant_id: str
     subjects: Subjects
     data: dict[str, Any]
+    # Its place in the outbox: a number that grows with every event, so a renderer may number
+    # events with it (Powens' `id_webhook_data`) and a receiver order them by it.
+    number: int = 0
 
     @classmethod
     def from_row(cls, row: EventRow) -> Event:
@@ -58,6 +62,7 @@ class Event:
             tenant_id=row.tenant_id,
             subjects=Subjects(row.user_id, row.bank_login_id, row.account_id),
             data=orjson.loads(row.data),
+            number=row.outbox_id,
         )
 
 
@@ -73,9 +78,11 @@ def emit(
     data: dict[str, Any],
 ) -> Event:
     """Record an event in the caller's transaction: it is delivered if, and only if, the
-    transaction commits. `data` must be JSON-ready (datetimes as ISO strings)."""
+    transaction commits. `data` must be JSON-ready (datetimes as ISO strings). Where the
+    tenant has endpoints of a format that writes its body from the platform as it is now
+    (`snapshots.py`), that body is written now too."""
     event = Event(new_event_id(), EventType(event_type), tenant.now(), tenant.id, subjects, data)
-    rows.insert_event(
+    number = rows.insert_event(
         conn,
         tenant_id=tenant.id,
         event_id=event.id,
@@ -88,6 +95,8 @@ def emit(
         # Delivery runs on real time: the first attempt is due at once, when it commits.
         next_attempt_at=None,
     )
+    event = replace(event, number=number)
+    snapshots.take(conn, tenant, event)
     return event
 
 
@@ -142,6 +151,25 @@ class AccountRef:
 
 def user_created(conn: Connection, tenant: Tenant, user_id: str) -> Event:
     return emit(conn, tenant, EventType.USER_CREATED, Subjects(user_id), {"user_id": user_id})
+
+
+def user_deleted(conn: Connection, tenant: Tenant, user_id: str) -> Event:
+    """Emitted before the user's rows go, so a body written now still sees them."""
+    return emit(conn, tenant, EventType.USER_DELETED, Subjects(user_id), {"user_id": user_id})
+
+
+def bank_login_deleted(conn: Connection, tenant: Tenant, login: LoginRef) -> Event:
+    """Emitted before the login's rows go, so a body written now still sees them."""
+    return emit(conn, tenant, EventType.BANK_LOGIN_DELETED, login.subjects(), login.data())
+
+
+def accounts_fetched(
+    conn: Connection, tenant: Tenant, login: LoginRef, account_ids: list[int]
+) -> Event:
+    """A sync has read the bank's list of accounts (`account_ids`: those the bank shows, in
+    the login's order), before it announces each account's transactions and its own end."""
+    data = {**login.data(), "account_ids": account_ids}
+    return emit(conn, tenant, EventType.BANK_LOGIN_ACCOUNTS_FETCHED, login.subjects(), data)
 
 
 def bank_login_synced(
@@ -216,3 +244,26 @@ def account_deleted(
 ) -> Event:
     data = {**login.data(), "account": account.data()}
     return emit(conn, tenant, EventType.ACCOUNT_DELETED, login.subjects(account.id), data)
+
+
+def account_synced(
+    conn: Connection, tenant: Tenant, login: LoginRef, account: AccountRef, new_transactions: int
+) -> Event:
+    """An enabled account's balance and transactions were imported (a sync, or its activation);
+    `new_transactions`: how many of them are new."""
+    data = {**login.data(), "account": account.data(), "new_transactions": new_transactions}
+    return emit(conn, tenant, EventType.ACCOUNT_SYNCED, login.subjects(account.id), data)
+
+
+def account_enabled(
+    conn: Connection, tenant: Tenant, login: LoginRef, account: AccountRef
+) -> Event:
+    data = {**login.data(), "account": account.data()}
+    return emit(conn, tenant, EventType.ACCOUNT_ENABLED, login.subjects(account.id), data)
+
+
+def account_disabled(
+    conn: Connection, tenant: Tenant, login: LoginRef, account: AccountRef
+) -> Event:
+    data = {**login.data(), "account": account.data()}
+    return emit(conn, tenant, EventType.ACCOUNT_DISABLED, login.subjects(account.id), data)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Connection
 
+from sandbox.domain import bank_logins
 from sandbox.domain.bank_choice import renewal_start
 from sandbox.domain.bank_logins import find_bank_login, list_bank_logins
 from sandbox.domain.connections import bank_of
@@ -19,7 +20,6 @@ from sandbox.domain.states import NEEDS_USER
 from sandbox.errors import NotFound
 from sandbox.scenario.model import Bank
 from sandbox.store import accounts as account_rows
-from sandbox.store import bank_logins as login_rows
 from sandbox.store.database import Database
 
 
@@ -78,8 +78,7 @@ def remove_bank_login(
     db: Database, session_id: str, bank_login_id: int, *, check: Check | None = None
 ) -> Flow:
     with at(db, session_id, Step.MANAGE, check=check) as (conn, flow):
-        _own_login(conn, flow, bank_login_id)
-        login_rows.delete_bank_login(conn, flow.tenant.id, bank_login_id)
+        bank_logins.remove(conn, flow.tenant, _own_login(conn, flow, bank_login_id))
         kept = tuple(i for i in flow.progress.bank_login_ids if i != bank_login_id)
         deleted = (*flow.progress.deleted_login_ids, bank_login_id)
         return advance(conn, flow, bank_login_ids=kept, deleted_login_ids=deleted)

@@ -9,7 +9,7 @@ through these alone: it never sees the database, the store or the scenario's mod
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sandbox.domain.services.accounts import Accounts, Transactions
 from sandbox.domain.services.bank_logins import BankLogins
@@ -24,6 +24,7 @@ from sandbox.domain.services.users import Users
 from sandbox.domain.services.webhook_endpoints import WebhookEndpoints
 from sandbox.domain.tenants import ensure_scenario_tenants
 from sandbox.scenario import Scenario, load_scenario
+from sandbox.secret_key import secret_key
 from sandbox.settings import Settings
 from sandbox.store.database import Database, open_database
 
@@ -68,7 +69,7 @@ class Platform:
         self.sca = ScaChallenges(db)
         self.events = Events(db)
         self.webhook_endpoints = WebhookEndpoints(db)
-        self.callers = Callers(db)
+        self.callers = Callers(db, self.settings.secret_key)
         self.imports = Imports(db)
 
     @classmethod
@@ -78,6 +79,8 @@ class Platform:
         scenario = scenario or load_scenario(
             settings.scenario, allow_link_local=settings.webhook_allow_link_local
         )
+        key = secret_key(settings.database_url, settings.secret_key)
+        settings = replace(settings, secret_key=key)
         db = open_database(settings.database_url, reset=settings.reset)
         platform = cls(settings=settings, db=db, scenario=scenario, scenario_name=scenario.name)
         ensure_scenario_tenants(db, scenario, scenario.name)

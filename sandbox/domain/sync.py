@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.engine import Connection
 
 from sandbox import bankdata
-from sandbox.domain import events
+from sandbox.domain import events, snapshots
 from sandbox.domain.events import AccountRef, LoginRef
 from sandbox.domain.fakebank import Moment, connected_accounts
 from sandbox.domain.tenants import Tenant
@@ -49,7 +49,9 @@ def import_from_bank(
     """Import accounts and transactions. `activate`: the bank account ids the user chose to
     share (new accounts outside it are added disabled); None activates every new account.
     `first_sync`: the login was made in this transaction, so it has no accounts yet.
-    Each account found or gone is announced (`account.discovered`, `account.deleted`)."""
+    Each account found or gone is announced (`account.discovered`, `account.deleted`), then
+    the list of accounts read (`bank_login.accounts_fetched`), then each enabled account's
+    import (`account.synced`); the caller announces the sync's end."""
     scenario, now = tenant.scenario, moment.now
     at_bank = {
         a.account_id: a for a in connected_accounts(scenario, persona, bank, account_type, moment)
@@ -60,6 +62,8 @@ def import_from_bank(
         stored = {r["bank_key"]: r for r in account_rows.accounts_of_login(conn, bank_login_id)}
     new_accounts = new_transactions = deleted = 0
     login = LoginRef(external_user_id, bank_login_id, bank.id)
+    shown: list[int] = []  # the ids of the accounts the bank shows
+    synced: list[tuple[AccountRef, int]] = []  # each enabled one, with its new transactions
     for account_id in present:
         truth = at_bank[account_id]
         row = stored.get(account_id)
@@ -87,29 +91,37 @@ def import_from_bank(
                 discovered_at=now,
                 **shared,
             )
+            shown.append(row_id)
             new_accounts += 1
             found = AccountRef(row_id, truth.type.value, truth.name, truth.currency, not enabled)
             events.account_discovered(conn, tenant, login, found)
             if enabled:
                 start = max(now.date() - timedelta(days=history_days), truth.opened)
-                new_transactions += _import_transactions(
+                count = _import_transactions(
                     conn, tenant, user_id, row_id, bank, persona, account_id, start, now.date(),
                     known=set(),
                 )  # fmt: skip
+                synced.append((found, count))
             continue
         row_id, enabled = row["id"], not row["disabled"]
+        shown.append(row_id)
         if row["deleted_at"] is not None:
             account_rows.update_account(conn, row_id, deleted_at=None)
         if not enabled:
             continue
-        new_transactions += import_account(
+        count = import_account(
             conn, tenant, user_id, row_id, bank, persona, account_id, history_days, now
         )
+        synced.append((AccountRef.from_row(row), count))
     for bank_key, row in stored.items():
         if bank_key not in present and row["deleted_at"] is None:
             account_rows.update_account(conn, row["id"], deleted_at=now)
             deleted += 1
             events.account_deleted(conn, tenant, login, AccountRef.from_row(row))
+    events.accounts_fetched(conn, tenant, login, sorted(shown))
+    for ref, count in synced:
+        new_transactions += count
+        events.account_synced(conn, tenant, login, ref, count)
     return SyncResult(new_accounts, new_transactions, deleted)
 
 
@@ -168,7 +180,7 @@ def _import_transactions(
     if known is None:
         known = transaction_rows.known_refs(conn, account_row_id, start, end)
     found = bankdata.transactions_minor(tenant.scenario, persona, bank, account_id, start, end)
-    return transaction_rows.insert_imported(
+    count = transaction_rows.insert_imported(
         conn,
         tenant_id=tenant.id,
         user_id=user_id,
@@ -176,3 +188,5 @@ def _import_transactions(
         imported_at=tenant.now(),
         rows=[t for t in found if t[0] not in known] if known else found,
     )
+    snapshots.imported(conn, account_row_id, count)
+    return count

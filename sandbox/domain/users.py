@@ -58,8 +58,12 @@ def create_numbered(db: Database, tenant: Tenant, temporary_for: timedelta | Non
         return insert_numbered(conn, tenant, temporary_for)
 
 
-def insert_numbered(conn: Connection, tenant: Tenant, temporary_for: timedelta | None) -> User:
-    """`create_numbered` in a transaction the caller holds (a session opened for a new user)."""
+def insert_numbered(
+    conn: Connection, tenant: Tenant, temporary_for: timedelta | None, *, announced: bool = True
+) -> User:
+    """`create_numbered` in a transaction the caller holds (a session opened for a new user);
+    `announced=False` leaves announcing a permanent user to the caller (`announce`), once what
+    must come with it is made (its token)."""
     now = tenant.now()
     rows.delete_gone_users(conn, tenant.id, now)
     expires_at = None if temporary_for is None else now + temporary_for
@@ -69,9 +73,15 @@ def insert_numbered(conn: Connection, tenant: Tenant, temporary_for: timedelta |
     number = str(row["id"])
     taken = rows.user_by_external_id(conn, tenant.id, number) is not None
     row = rows.update_user(conn, row["id"], external_id=f"user-{number}" if taken else number)
-    if expires_at is None:
-        events.user_created(conn, tenant, row["external_id"])
-    return User.from_row(row)
+    user = User.from_row(row)
+    if expires_at is None and announced:
+        announce(conn, tenant, user)
+    return user
+
+
+def announce(conn: Connection, tenant: Tenant, user: User) -> None:
+    """`user.created`, for a user kept for good."""
+    events.user_created(conn, tenant, user.external_id)
 
 
 def make_permanent(db: Database, tenant: Tenant, user: User) -> User:
@@ -79,15 +89,28 @@ def make_permanent(db: Database, tenant: Tenant, user: User) -> User:
     if user.expires_at is None:
         return user
     with db.begin() as conn:
-        row = rows.update_user(conn, user.id, expires_at=None)
-        events.user_created(conn, tenant, row["external_id"])
-    return User.from_row(row)
+        kept = keep(conn, user)
+        announce(conn, tenant, kept)
+    return kept
+
+
+def keep(conn: Connection, user: User) -> User:
+    """The user, kept for good (not announced here)."""
+    if user.expires_at is None:
+        return user
+    return User.from_row(rows.update_user(conn, user.id, expires_at=None))
+
+
+def remove(conn: Connection, tenant: Tenant, user: User) -> None:
+    """Delete the user with every bank login, account and transaction (cascade), announced
+    first, so the announcement still sees what it names."""
+    events.user_deleted(conn, tenant, user.external_id)
+    rows.delete_user(conn, tenant.id, user.id)
 
 
 def delete_user_by_id(db: Database, tenant: Tenant, user_id: int) -> None:
     with db.begin() as conn:
-        user = find_user_by_id(conn, tenant, user_id)
-        rows.delete_user(conn, tenant.id, user.id)
+        remove(conn, tenant, find_user_by_id(conn, tenant, user_id))
 
 
 def list_users(db: Database, tenant: Tenant, after_id: int, limit: int) -> list[User]:
@@ -98,5 +121,4 @@ def list_users(db: Database, tenant: Tenant, after_id: int, limit: int) -> list[
 def delete_user(db: Database, tenant: Tenant, external_id: str) -> None:
     """Deletes the user with every bank login, account and transaction (cascade)."""
     with db.begin() as conn:
-        user = find_user(conn, tenant, external_id)
-        rows.delete_user(conn, tenant.id, user.id)
+        remove(conn, tenant, find_user(conn, tenant, external_id))

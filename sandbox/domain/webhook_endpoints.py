@@ -32,6 +32,7 @@ from sandbox.subscriptions import (
     EVENT_TYPES,
     FORMATS,
     MAX_ENDPOINTS,
+    events_of,
     unknown_events,
 )
 
@@ -40,17 +41,43 @@ if TYPE_CHECKING:
     from sandbox.scenario.model import Tenant as TenantSpec
 
 
+@dataclass(frozen=True)
+class Signing:
+    """What one attempt of a delivery is signed with, read when the attempt is made: the
+    endpoint's secret and URL, the attempt's real time, and for a `keyed` format the event's
+    user's permanent token (`credentials.delivery_token`) and the tenant's newest webhook
+    signing key (`webhook_keys.py`), each None when there is none."""
+
+    secret: str
+    url: str
+    at: datetime  # real time, UTC
+    user_token: str | None = None
+    signing_key: str | None = None
+
+    @property
+    def timestamp(self) -> int:
+        """The attempt's time in Unix seconds."""
+        return int(self.at.timestamp())
+
+    def __repr__(self) -> str:
+        # Keep the secrets (and a URL's token) out of logs and tracebacks.
+        return f"Signing(at={self.at.isoformat()})"
+
+
 class Renderer(Protocol):
     """How one format writes and signs an event: implemented by the face that owns the format,
-    registered under the format's name by `sandbox/app.py`. Both calls depend on their
-    arguments alone, so every attempt of a delivery sends the same bytes."""
+    registered under the format's name by `sandbox/app.py`. `body` depends on the event alone,
+    so every attempt of a delivery sends the same bytes; a format whose body shows the data as
+    it was at the event also implements `snapshots.Snapshotter`, and its body is written then.
+    `keyed`: the worker reads the user's token and the tenant's signing key for `headers`."""
 
     content_type: str
+    keyed: bool
 
     def body(self, event: Event) -> bytes: ...
 
-    def headers(self, secret: str, event: Event, body: bytes, timestamp: int) -> dict[str, str]:
-        """The headers that sign `body`; `timestamp` is the attempt's real time, Unix seconds."""
+    def headers(self, signing: Signing, event: Event, body: bytes) -> dict[str, str]:
+        """The headers that sign or authenticate `body` at this attempt."""
         ...
 
 
@@ -144,6 +171,10 @@ def checked(
     names = None if events is None else tuple(dict.fromkeys(events))
     if names is not None and (unknown := unknown_events(list(names))):
         raise UnknownEvent(unknown[0], EVENT_TYPES, field="events")
+    # A format that has words for only some events (Powens') takes no other.
+    taken = events_of(format)
+    if names is not None and (wordless := [name for name in names if name not in taken]):
+        raise UnknownEvent(wordless[0], taken, field="events")
     return EndpointSpec(url, secret or secrets.token_hex(16), format, names)
 
 

@@ -13,10 +13,18 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from sandbox.clock import ClockOutOfRange, in_range, parse_duration
-from sandbox.subscriptions import DEFAULT_FORMAT, EVENT_TYPES, FORMATS, MAX_ENDPOINTS
+from sandbox.subscriptions import DEFAULT_FORMAT, EVENT_TYPES, FORMATS, MAX_ENDPOINTS, events_of
 from sandbox.urls import RedirectUri, WebhookUrl
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,62}$"
@@ -185,6 +193,19 @@ class WebhookEndpoint(Strict):
     secret: str = Field(min_length=8)
     format: Annotated[str, AfterValidator(_format_name)] = DEFAULT_FORMAT
     events: Annotated[list[EventName], Field(min_length=1)] | None = None
+
+    @field_validator("events")
+    @classmethod
+    def _format_has_words(cls, events: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        """A format that has words for only some events (Powens') takes no other."""
+        taken = events_of(info.data.get("format", DEFAULT_FORMAT))
+        for name in events or []:
+            if name not in taken:
+                raise ValueError(
+                    f"format {info.data['format']!r} has no event {name!r}; "
+                    f"it takes: {', '.join(taken)}"
+                )
+        return events
 
 
 class Branding(Strict):

@@ -34,12 +34,14 @@ def insert_credential(
     secret_hash: str,
     created_at: datetime,
     expires_at: datetime | None,
+    nonce: str | None = None,
 ) -> RowMapping:
     values = {
         "tenant_id": tenant_id,
         "user_id": user_id,
         "kind": kind,
         "secret_hash": secret_hash,
+        "nonce": nonce,
         "created_at": created_at,
         "expires_at": expires_at,
         "used_at": None,

@@ -316,6 +316,9 @@ credentials = sa.Table(
     sa.Column("kind", sa.String, nullable=False),
     # SHA-256 of the secret: the secret itself is shown once, when issued, and never stored.
     sa.Column("secret_hash", sa.String(64), nullable=False, unique=True),
+    # A permanent user token is rebuilt from this and the installation's secret key (not in
+    # the database) to authenticate a webhook about its user; None for every other credential.
+    sa.Column("nonce", sa.String, nullable=True),
     _at("created_at"),
     # The tenant's virtual time; None: it never expires.
     _at("expires_at", nullable=True),
@@ -416,6 +419,29 @@ webhook_outbox = sa.Table(
     sa.Column("account_id", Id, nullable=True),
     # JSON text as written, not a JSON column: its key order is the order a renderer writes.
     sa.Column("data", sa.Text, nullable=False),
+    # The bodies of the formats that write theirs when the event is emitted, from the data as
+    # it is then (`domain/snapshots.py`): JSON text of {format: body}; NULL when no such format
+    # took the event. And the nonce of the permanent token the event's user held then, which
+    # such a format may authenticate the delivery with.
+    sa.Column("snapshot", sa.Text, nullable=True),
+    sa.Column("user_token_nonce", sa.String, nullable=True),
+    sa.Index(None, "tenant_id", "id"),
+)
+
+# Keys a tenant made to have its webhooks signed with (Powens' `hmac_signature` auth
+# providers): the newest signs every delivery of a format that signs with one.
+WEBHOOK_KEY_TYPES = ("hmac_signature",)
+webhook_signing_keys = sa.Table(
+    "webhook_signing_keys",
+    metadata,
+    _id(),
+    _tenant_id(),
+    sa.Column("type", sa.String, nullable=False),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("secret", sa.String, nullable=False),
+    # Real time, like the endpoints'.
+    _at("created_at"),
+    _one_of("type", WEBHOOK_KEY_TYPES),
     sa.Index(None, "tenant_id", "id"),
 )
 

@@ -28,6 +28,7 @@ from sandbox.store.schema import (
     webhook_outbox,
 )
 from sandbox.store.types import UTCDateTime
+from sandbox.subscriptions import FORMAT_EVENTS
 
 # Built once: every change the domain announces runs the first two, and every attempt to
 # deliver records the attempt and settles the delivery. An update's SET clause is the keys it
@@ -45,6 +46,14 @@ def _fan_out() -> sa.Insert:
     # another only where LIKE reads `_` as any character.
     named = sa.literal('%"') + outbox.c.event_type + sa.literal('"%')
     takes = sa.or_(endpoints.c.events.is_(None), sa.cast(endpoints.c.events, sa.Text).like(named))
+    # A format with words for only some events takes no other (`subscriptions.FORMAT_EVENTS`).
+    has_words = [
+        sa.or_(
+            endpoints.c.format != sa.literal(format),
+            sa.or_(*(outbox.c.event_type == sa.literal(name) for name in names)),
+        )
+        for format, names in FORMAT_EVENTS.items()
+    ]
     fanned = sa.exists().where(webhook_deliveries.c.outbox_id == outbox.c.id)
     chosen = (
         sa.select(
@@ -60,6 +69,7 @@ def _fan_out() -> sa.Insert:
             outbox.c.tenant_id == sa.bindparam("tenant_id", type_=sa.String),
             outbox.c.id.between(sa.bindparam("first", type_=Id), sa.bindparam("last", type_=Id)),
             takes,
+            *has_words,
             ~fanned,
         )
         # Event by event, oldest endpoint first: the deliveries' ids (their listing order)
@@ -99,6 +109,13 @@ class EventRow:
     bank_login_id: int | None
     account_id: int | None
     data: str
+    # What was written when the event was emitted (`domain/snapshots.py`), if anything.
+    snapshot: str | None = None
+    user_token_nonce: str | None = None
+
+    def __repr__(self) -> str:
+        # Keep the nonce out of logs and tracebacks.
+        return f"EventRow(outbox_id={self.outbox_id}, event_id={self.event_id!r})"
 
 
 _EVENT_COLUMNS = (
@@ -111,6 +128,8 @@ _EVENT_COLUMNS = (
     webhook_outbox.c.bank_login_id,
     webhook_outbox.c.account_id,
     webhook_outbox.c.data,
+    webhook_outbox.c.snapshot,
+    webhook_outbox.c.user_token_nonce,
 )
 
 

@@ -6,7 +6,10 @@ each once, and writes back the outcome; every few seconds it also lets the domai
 consents that time has brought near or past their expiry (`domain/consents.py`). The body and
 its signature headers are rendered at each attempt by the renderer registered for the
 endpoint's format (`sandbox/app.py` hands the worker the faces' renderers; the worker imports
-no face), from the stored neutral event, so every attempt sends the same bytes. Any number of
+no face), from the stored neutral event, so every attempt sends the same bytes; a format that
+wrote its body when the event was emitted (`domain/snapshots.py`) has those stored bytes sent.
+For a `keyed` format the claim also reads what the headers need: the event's user's token,
+rebuilt with the installation's secret key, and the tenant's newest signing key. Any number of
 server processes may share one database:
 
 - a claim holds a row for twice the delivery timeout plus a second (`locked_until`): the
@@ -33,9 +36,10 @@ import orjson
 from sqlalchemy.engine import Connection
 
 from sandbox.clock import monotonic, system_now
-from sandbox.domain import consents
+from sandbox.domain import consents, credentials, webhook_keys
 from sandbox.domain.events import Event
-from sandbox.domain.webhook_endpoints import Renderers
+from sandbox.domain.snapshots import Snapshotter, bodies_of
+from sandbox.domain.webhook_endpoints import Renderers, Signing
 from sandbox.settings import Settings
 from sandbox.store import webhooks as rows
 from sandbox.store.database import Database
@@ -65,9 +69,12 @@ class WebhookWorker:
         self.timeout = settings.webhook_timeout_seconds
         self.poll = settings.webhook_poll_seconds
         self.allow_link_local = settings.webhook_allow_link_local
+        self.secret_key = settings.secret_key
         self._task: asyncio.Task[None] | None = None
         self._sender: Sender | None = None
         self._in_flight: set[int] = set()
+        # What a keyed format's claimed deliveries are signed with, read at the claim.
+        self._keys: dict[int, tuple[str | None, str | None]] = {}
         self._next_watch = 0.0
 
     async def start(self) -> None:
@@ -128,13 +135,29 @@ class WebhookWorker:
         lock_until = now + timedelta(seconds=2 * self.timeout + 1)
         with self.db.begin() as conn:
             claimed = rows.claim_due(conn, now, lock_until, BATCH)
+            for delivery in claimed:
+                if getattr(self.renderers.get(delivery.format), "keyed", False):
+                    self._keys[delivery.delivery_id] = self._signing_keys(conn, delivery)
         self._in_flight.update(delivery.delivery_id for delivery in claimed)
         return claimed
+
+    def _signing_keys(self, conn: Connection, delivery: Claimed) -> tuple[str | None, str | None]:
+        """The event's user's token (none without the installation's key to rebuild it) and
+        the tenant's newest signing key, for a delivery of a keyed format."""
+        event = delivery.event
+        token = None
+        if self.secret_key is not None:
+            token = credentials.delivery_token(
+                conn, event.tenant_id, event.user_id, event.user_token_nonce, self.secret_key
+            )
+        return token, webhook_keys.newest_secret(conn, event.tenant_id)
 
     def _release(self) -> None:
         if self._in_flight:
             with self.db.begin() as conn:
                 rows.release(conn, list(self._in_flight))
+            for delivery_id in self._in_flight:
+                self._keys.pop(delivery_id, None)
             self._in_flight.clear()
 
     async def _deliver(self, delivery: Claimed, attempted: list[tuple[Claimed, Outcome]]) -> None:
@@ -155,11 +178,17 @@ class WebhookWorker:
     def _rendered(self, delivery: Claimed) -> tuple[bytes, dict[str, str]]:
         """The body and headers of this attempt, from the renderer of the delivery's format."""
         renderer = self.renderers.get(delivery.format)
+        user_token, signing_key = self._keys.pop(delivery.delivery_id, (None, None))
         if renderer is None:
             raise LookupError("no renderer is registered for this format")
         event = Event.from_row(delivery.event)
-        body = renderer.body(event)
-        signed = renderer.headers(delivery.secret, event, body, int(system_now().timestamp()))
+        body = bodies_of(delivery.event.snapshot).get(delivery.format)
+        if body is None:
+            if isinstance(renderer, Snapshotter):
+                raise LookupError("its body was not written when the event was emitted")
+            body = renderer.body(event)
+        signing = Signing(delivery.secret, delivery.url, system_now(), user_token, signing_key)
+        signed = renderer.headers(signing, event, body)
         return body, {**signed, "Content-Type": renderer.content_type}
 
     def _settle(self, attempted: list[tuple[Claimed, Outcome]]) -> None:

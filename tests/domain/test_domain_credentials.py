@@ -9,10 +9,11 @@ import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sandbox.domain import credentials as credentials_
 from sandbox.domain import tenants, users
 from sandbox.domain.credentials import Kind, check_address
 from sandbox.domain.errors import BadCredentials, IpNotAllowed
-from sandbox.store.schema import credentials
+from sandbox.store.schema import credentials, webhook_outbox
 
 
 @pytest.fixture
@@ -124,3 +125,98 @@ def test_any_address_is_judged_without_error(address):
     from sandbox.domain.credentials import _allowed
 
     assert _allowed(("10.0.0.0/8", "fd00::/8"), str(address)) in (True, False)
+
+
+# --- Permanent user tokens a webhook is authenticated with -----------------------------------
+
+
+def delivery_token(platform, world, user_id: str | None, nonce: str | None) -> str | None:
+    with platform.db.connect() as conn:
+        return credentials_.delivery_token(
+            conn, world.tenant.id, user_id, nonce, platform.settings.secret_key
+        )
+
+
+def nonce_of(token: str) -> str:
+    return token.removeprefix("ut_").split(".")[0]
+
+
+def test_a_permanent_token_is_rebuilt_from_its_nonce_and_the_installations_key(
+    platform, world, user
+):
+    issued = platform.callers.issue(world.tenant, Kind.USER_TOKEN, user)
+    nonce, _, mac = issued.secret.removeprefix("ut_").partition(".")
+    with platform.db.connect() as conn:
+        (row,) = conn.execute(sa.select(credentials)).mappings().all()
+    assert row["nonce"] == nonce and mac
+    key = platform.settings.secret_key
+    assert key and key not in str(dict(row))
+    assert credentials_.permanent_token(key, nonce) == issued.secret
+    assert credentials_.permanent_token("another installation key", nonce) != issued.secret
+
+
+def test_only_a_permanent_user_token_has_a_nonce(platform, world, user):
+    platform.callers.issue(world.tenant, Kind.USER_TOKEN, user, ttl=timedelta(hours=1))
+    platform.callers.issue(world.tenant, Kind.AUTH_CODE, user)
+    platform.callers.issue(world.tenant, Kind.PROVIDER_SESSION, user)
+    with platform.db.connect() as conn:
+        assert set(conn.execute(sa.select(credentials.c.nonce)).scalars()) == {None}
+
+
+def test_a_webhook_carries_the_token_held_at_its_event_while_it_is_not_revoked(
+    platform, world, user
+):
+    held = platform.callers.issue(world.tenant, Kind.USER_TOKEN, user).secret
+    newer = platform.callers.issue(world.tenant, Kind.USER_TOKEN, user).secret
+    assert delivery_token(platform, world, "customer-42", nonce_of(held)) == held
+    platform.callers.revoke(Kind.USER_TOKEN, held)
+    assert delivery_token(platform, world, "customer-42", nonce_of(held)) == newer
+    assert delivery_token(platform, world, "customer-42", None) == newer
+    platform.callers.revoke(Kind.USER_TOKEN, newer)
+    assert delivery_token(platform, world, "customer-42", nonce_of(held)) is None
+
+
+def test_a_deleted_users_webhook_carries_the_token_it_held_at_the_event(platform, world, user):
+    held = platform.callers.issue(world.tenant, Kind.USER_TOKEN, user).secret
+    users.delete_user(world.db, world.tenant, "customer-42")
+    assert delivery_token(platform, world, "customer-42", nonce_of(held)) == held
+    assert delivery_token(platform, world, "customer-42", None) is None
+
+
+def test_a_user_without_a_permanent_token_gets_none(platform, world, user):
+    platform.callers.issue(world.tenant, Kind.USER_TOKEN, user, ttl=timedelta(hours=1))
+    assert delivery_token(platform, world, "customer-42", None) is None
+    assert delivery_token(platform, world, None, None) is None
+
+
+def test_a_token_rebuilt_under_another_key_is_never_sent(platform, world, user):
+    held = platform.callers.issue(world.tenant, Kind.USER_TOKEN, user).secret
+    with platform.db.connect() as conn:
+        rebuilt = credentials_.delivery_token(
+            conn, world.tenant.id, "customer-42", nonce_of(held), "a key it was not made with"
+        )
+    assert rebuilt is None
+
+
+def test_a_new_user_is_announced_with_its_token_already_there(platform, world):
+    user, issued = platform.callers.new_user(world.tenant)
+    with platform.db.connect() as conn:
+        (row,) = conn.execute(sa.select(credentials)).mappings().all()
+        (event,) = conn.execute(sa.select(webhook_outbox)).mappings().all()
+    assert event["event_type"] == "user.created" and event["user_id"] == user.external_id
+    assert row["user_id"] == user.id and row["nonce"] == nonce_of(issued.secret)
+    assert platform.callers.resolve(Kind.USER_TOKEN, issued.secret).user.id == user.id
+
+
+def test_a_temporary_user_is_announced_when_it_gets_a_permanent_token(platform, world):
+    user, temporary = platform.callers.new_user(world.tenant, temporary_for=timedelta(minutes=30))
+    assert temporary.expires_at is not None
+    with platform.db.connect() as conn:
+        assert conn.execute(sa.select(webhook_outbox)).first() is None
+    kept, issued = platform.callers.permanent_token(world.tenant, user)
+    assert kept.expires_at is None and issued.expires_at is None
+    _, again = platform.callers.permanent_token(world.tenant, kept)
+    with platform.db.connect() as conn:
+        announced = conn.execute(sa.select(webhook_outbox.c.event_type)).scalars().all()
+    assert announced == ["user.created"]
+    assert again.secret != issued.secret

@@ -5,11 +5,25 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.domain import connections, consents, deliveries, events, tenants, users
+from sandbox.domain import (
+    accounts,
+    bank_logins,
+    connections,
+    consents,
+    control,
+    deliveries,
+    events,
+    manage,
+    sessions,
+    tenants,
+    users,
+)
 from sandbox.domain.bank_logins import find_bank_login
 from sandbox.domain.fakebank import BankRefusal
 from sandbox.domain.states import LoginState
 from sandbox.errors import NotFound
+
+CALLBACK = "http://127.0.0.1:3000/callback"  # registered for the domain tests' tenant
 
 
 def outbox(world) -> list[dict]:
@@ -44,9 +58,12 @@ def test_a_connection_announces_the_user_its_accounts_and_the_sync(world):
         "user.created",
         "account.discovered",
         "account.discovered",
+        "bank_login.accounts_fetched",
+        "account.synced",
+        "account.synced",
         "bank_login.synced",
     ]
-    user, main, savings, synced = outbox(world)
+    user, main, savings, fetched, main_synced, savings_synced, synced = outbox(world)
     subject = {"user_id": "u1", "bank_login_id": login.id, "bank_id": "nordlicht-sparbank"}
     assert user["data"] == {"user_id": "u1"}
     assert synced["data"] == {
@@ -57,6 +74,17 @@ def test_a_connection_announces_the_user_its_accounts_and_the_sync(world):
         "deleted_accounts": 0,
     }
     assert main["data"]["account"]["type"] == "checking"
+    ids = [main["data"]["account"]["id"], savings["data"]["account"]["id"]]
+    assert fetched["data"] == {**subject, "account_ids": ids}
+    assert [main_synced["data"]["account"], savings_synced["data"]["account"]] == [
+        main["data"]["account"],
+        savings["data"]["account"],
+    ]
+    assert main_synced["data"]["new_transactions"] > 0
+    assert (
+        main_synced["data"]["new_transactions"] + savings_synced["data"]["new_transactions"]
+        == result.new_transactions
+    )
     assert savings["data"] == {
         **subject,
         "account": {
@@ -96,18 +124,27 @@ def test_a_refresh_announces_new_and_deleted_accounts_and_the_counts(world):
     _, found = connections.refresh(world.db, world.tenant, appears.id)
     _, gone = connections.refresh(world.db, world.tenant, closes.id)
     new = outbox(world)[before:]
+    # A refresh shares no new account: the one found comes in disabled and is not synced.
     assert [event["type"] for event in new] == [
         "account.discovered",
+        "bank_login.accounts_fetched",
+        "account.synced",
         "bank_login.synced",
         "account.deleted",
+        "bank_login.accounts_fetched",
+        "account.synced",
         "bank_login.synced",
     ]
     assert new[0]["data"]["account"]["type"] == "savings"
-    assert new[1]["data"]["new_accounts"] == 1
-    assert new[1]["data"]["new_transactions"] == found.new_transactions
-    assert new[2]["data"]["bank_login_id"] == closes.id
-    assert new[2]["data"]["account"]["type"] == "savings"
-    assert new[3]["data"]["deleted_accounts"] == 1 == gone.deleted_accounts
+    assert new[0]["data"]["account"]["disabled"] is True
+    assert len(new[1]["data"]["account_ids"]) == 2
+    assert new[3]["data"]["new_accounts"] == 1
+    assert new[3]["data"]["new_transactions"] == found.new_transactions
+    assert new[2]["data"]["new_transactions"] == found.new_transactions
+    assert new[4]["data"]["bank_login_id"] == closes.id
+    assert new[4]["data"]["account"]["type"] == "savings"
+    assert new[5]["data"]["account_ids"] == [new[6]["data"]["account"]["id"]]
+    assert new[7]["data"]["deleted_accounts"] == 1 == gone.deleted_accounts
 
 
 def test_a_refused_refresh_announces_the_failure_with_the_state(world):
@@ -199,3 +236,84 @@ def test_events_wait_for_delivery_only_where_a_webhook_is_set(world, platform):
     assert (delivery.event.id, delivery.status, delivery.attempts) == (event.id, "pending", ())
     assert delivery.next_attempt_at is not None
     assert delivery.event.created_at == hooked.now()  # its frozen virtual time
+
+
+def test_a_refused_sync_announces_its_failure_and_no_accounts(world):
+    login, _ = connected(world, "bank-down-on-sync-2")
+    before = len(outbox(world))
+    with pytest.raises(BankRefusal):
+        connections.refresh(world.db, world.tenant, login.id)
+    assert types(world)[before:] == ["bank_login.sync_failed"]
+
+
+def test_deleting_a_user_announces_it_first(world):
+    connected(world, user="u1")
+    users.delete_user(world.db, world.tenant, "u1")
+    deleted = outbox(world)[-1]
+    assert (deleted["type"], deleted["data"]) == ("user.deleted", {"user_id": "u1"})
+    with pytest.raises(NotFound):
+        users.get_user(world.db, world.tenant, "u1")
+
+
+def test_deleting_a_bank_login_announces_it_with_its_login_fields(world):
+    login, _ = connected(world)
+    bank_logins.delete_bank_login(world.db, world.tenant, login.id)
+    deleted = outbox(world)[-1]
+    assert deleted["type"] == "bank_login.deleted"
+    assert deleted["data"] == {
+        "user_id": "u1",
+        "bank_login_id": login.id,
+        "bank_id": "rheinwert-bank",
+    }
+    with pytest.raises(NotFound):
+        bank_logins.get_bank_login(world.db, world.tenant, login.id)
+
+
+def test_removing_a_bank_login_in_the_management_list_announces_it(world):
+    login, _ = connected(world)
+    listing = sessions.create_session(
+        world.db, world.tenant, kind="management", external_user_id="u1",
+        redirect_uri=CALLBACK, state=None, options={},
+    )  # fmt: skip
+    manage.remove_bank_login(world.db, listing.id, login.id)
+    assert outbox(world)[-1]["type"] == "bank_login.deleted"
+    assert outbox(world)[-1]["data"]["bank_login_id"] == login.id
+
+
+def test_sharing_an_account_announces_it_enabled_then_synced_and_unsharing_disabled(world):
+    login, _ = connected(world, "new-account-on-sync-2", bank="nordlicht-sparbank")
+    connections.refresh(world.db, world.tenant, login.id)
+    (savings,) = [
+        owned.account
+        for owned in accounts.list_accounts(world.db, world.tenant, bank_login_id=login.id)
+        if owned.account.disabled
+    ]
+    before = len(outbox(world))
+    accounts.activate_account(world.db, world.tenant, savings.id)
+    enabled, synced = outbox(world)[before:]
+    assert (enabled["type"], synced["type"]) == ("account.enabled", "account.synced")
+    assert enabled["data"]["account"]["id"] == savings.id
+    assert enabled["data"]["account"]["disabled"] is False
+    assert synced["data"]["new_transactions"] > 0
+    accounts.activate_account(world.db, world.tenant, savings.id)  # shared already: no news
+    assert len(outbox(world)) == before + 2
+    accounts.deactivate_account(world.db, world.tenant, savings.id)
+    disabled = outbox(world)[-1]
+    assert disabled["type"] == "account.disabled"
+    assert disabled["data"]["account"] == {**enabled["data"]["account"], "disabled": True}
+    accounts.deactivate_account(world.db, world.tenant, savings.id)  # not shared: no news
+    assert len(outbox(world)) == before + 3
+
+
+def test_an_account_shared_while_its_login_needs_the_user_is_announced_but_not_synced(world):
+    login, _ = connected(world, "new-account-on-sync-2", bank="nordlicht-sparbank")
+    connections.refresh(world.db, world.tenant, login.id)
+    (savings,) = [
+        owned.account
+        for owned in accounts.list_accounts(world.db, world.tenant, bank_login_id=login.id)
+        if owned.account.disabled
+    ]
+    control.expire_consent(world.db, world.tenant, login.id)
+    before = len(outbox(world))
+    accounts.activate_account(world.db, world.tenant, savings.id)
+    assert types(world)[before:] == ["account.enabled"]

@@ -10,7 +10,7 @@ from sandbox.domain import deliveries, events, tenants
 from sandbox.domain.errors import NotFound, TooManyEndpoints, UnknownEvent, UnknownFormat
 from sandbox.domain.platform import Platform
 from sandbox.scenario import load_scenario_text
-from sandbox.subscriptions import EVENT_TYPES
+from sandbox.subscriptions import EVENT_TYPES, events_of
 
 SCENARIO = """\
 extends: default
@@ -63,6 +63,8 @@ def test_an_event_is_delivered_to_each_endpoint_whose_filter_takes_it(platform):
     assert listed(platform, tenant) == [
         ("bank_login.synced", "http://127.0.0.1:9/all", "pending"),
         ("bank_login.synced", "http://127.0.0.1:9/syncs", "pending"),
+        ("account.synced", "http://127.0.0.1:9/all", "pending"),
+        ("bank_login.accounts_fetched", "http://127.0.0.1:9/all", "pending"),
         ("account.discovered", "http://127.0.0.1:9/all", "pending"),
         ("user.created", "http://127.0.0.1:9/all", "pending"),
     ]
@@ -113,9 +115,9 @@ def test_a_reset_keeps_the_declared_endpoints_and_drops_the_added_ones(platform)
 def test_an_endpoint_is_asked_for_with_known_names_only(platform):
     tenant = tenants.create_tenant(platform.db, scenario(), "hooked")
     with pytest.raises(UnknownFormat) as refused:
-        platform.webhook_endpoints.add(tenant, "http://x.example/h", format="powens")
+        platform.webhook_endpoints.add(tenant, "http://x.example/h", format="stripe")
     assert refused.value.details == [
-        {"field": "format", "message": "unknown format", "known": ["native"]}
+        {"field": "format", "message": "unknown format", "known": ["native", "powens"]}
     ]
     with pytest.raises(UnknownEvent) as refused_event:
         platform.webhook_endpoints.add(tenant, "http://x.example/h", events=["user.created", "x"])
@@ -147,3 +149,37 @@ def test_another_tenants_endpoint_cannot_be_deleted(platform):
     assert platform.webhook_endpoints.list(one) == [made]
     assert platform.webhook_endpoints.list(other) == []
     assert deliveries.page_of_deliveries(platform.db, other, None, 5).deliveries == []
+
+
+def test_a_format_with_words_for_some_events_is_asked_for_those_only(platform):
+    tenant = tenants.create_tenant(platform.db, scenario(), "hooked")
+    with pytest.raises(UnknownEvent) as refused:
+        platform.webhook_endpoints.add(
+            tenant, "http://x.example/h", format="powens", events=["consent.expiring"]
+        )
+    assert refused.value.details[0]["field"] == "events"
+    assert refused.value.details[0]["known"] == list(events_of("powens"))
+    assert "consent.expiring" not in events_of("powens")
+    made = platform.webhook_endpoints.add(
+        tenant, "http://x.example/h", format="powens", events=["bank_login.synced"]
+    )
+    assert made.events == ("bank_login.synced",)
+
+
+def test_an_endpoint_of_such_a_format_is_never_written_the_other_events(platform):
+    """A `powens` endpoint for every event takes only those Powens has a word for: a consent
+    notice or a vanished account goes to the native endpoint alone."""
+    tenant = hooked(platform)
+    powens = platform.webhook_endpoints.add(tenant, "http://127.0.0.1:9/powens", format="powens")
+    login, _ = platform.bank_logins.connect_directly(
+        tenant, external_user_id="u1", bank_id="rheinwert-bank", login="good"
+    )
+    platform.bank_logins.expire_consent(tenant, login.id)
+    by_type: dict[str, set[str | None]] = {}
+    for kind, url, _ in listed(platform, tenant):
+        by_type.setdefault(kind, set()).add(url)
+    assert by_type["consent.expired"] == {"http://127.0.0.1:9/all"}
+    for kind in events_of("powens"):
+        if kind in by_type:
+            assert powens.url in by_type[kind], kind
+    assert set(by_type) - set(events_of("powens")) == {"consent.expired"}

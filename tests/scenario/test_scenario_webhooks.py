@@ -73,7 +73,7 @@ def test_an_unknown_event_name_is_refused_at_its_line_naming_the_known_ones(tmp_
     assert len(found) == 1
     assert found[0].startswith(
         "hooks.yaml:14: tenants[0].webhooks[0].events[1]: unknown event 'connection.synced'; "
-        "known: user.created, bank_login.synced,"
+        "known: user.created, user.deleted, bank_login.synced,"
     )
 
 
@@ -90,7 +90,7 @@ def test_an_unknown_format_and_a_bad_url_are_refused_at_their_lines(tmp_path):
         """,
     )
     assert found == [
-        "hooks.yaml:12: tenants[0].webhooks[0].format: unknown format 'stripe'; known: native",
+        "hooks.yaml:12: tenants[0].webhooks[0].format: unknown format 'stripe'; known: native, powens",
         "hooks.yaml:13: tenants[0].webhooks[1].url: give an http:// or https:// URL "
         "(got 'ftp://127.0.0.1/b')",
         "hooks.yaml:14: tenants[0].webhooks[1].secret: String should have at least 8 characters "

@@ -214,6 +214,13 @@ def populate(make_tenant: Callable[..., TenantRow]) -> Callable[[Connection, str
         )
         row(s.webhook_attempts, delivery_id=delivery, at=T0, status_code=200, duration_ms=12)
         row(
+            s.webhook_signing_keys,
+            type="hmac_signature",
+            name="populated",
+            secret="populated-signing-key",
+            created_at=T0,
+        )
+        row(
             s.journal,
             at=T0,
             method="GET",

@@ -162,6 +162,7 @@ def test_deleting_a_user_deletes_their_logins_accounts_and_transactions(
         "webhook_outbox": 1,
         "webhook_deliveries": 1,
         "webhook_attempts": 1,
+        "webhook_signing_keys": 1,
         "journal": 1,
     }
 

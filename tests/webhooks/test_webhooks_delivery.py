@@ -46,9 +46,15 @@ def wait_until_settled(client, tenant, timeout: float = 10) -> dict[str, dict]:
 
 def test_a_connection_is_announced_with_signed_webhooks(client, tenant, receiver):
     login = connect(client, tenant)
-    got = {r.type: r for r in receiver.wait_for(count=3)}
+    got = {r.type: r for r in receiver.wait_for(count=5)}
     # Sent side by side: they may arrive in any order (`created_at` gives theirs).
-    assert sorted(got) == ["account.discovered", "bank_login.synced", "user.created"]
+    assert sorted(got) == [
+        "account.discovered",
+        "account.synced",
+        "bank_login.accounts_fetched",
+        "bank_login.synced",
+        "user.created",
+    ]
     synced = got["bank_login.synced"]
     for request in got.values():
         request.verify(tenant["webhook_secret"])
@@ -71,7 +77,7 @@ def test_a_connection_is_announced_with_signed_webhooks(client, tenant, receiver
     assert account["type"] == "checking" and account["disabled"] is False
     listed = wait_until_settled(client, tenant)
     assert {d["status"] for d in listed.values()} == {"delivered"}
-    assert [len(d["attempts"]) for d in listed.values()] == [1, 1, 1]
+    assert [len(d["attempts"]) for d in listed.values()] == [1] * 5
 
 
 def test_a_wrong_secret_or_a_changed_body_does_not_verify(client, tenant, receiver):
@@ -167,6 +173,8 @@ def test_a_tenant_without_a_webhook_url_records_events_as_skipped(client, receiv
     listed = deliveries(client, tenant)
     assert sorted(d["type"] for d in listed.values()) == [
         "account.discovered",
+        "account.synced",
+        "bank_login.accounts_fetched",
         "bank_login.synced",
         "user.created",
     ]
@@ -218,9 +226,9 @@ def test_each_attempt_is_logged_without_the_url_or_the_secret(client, tenant, re
     # every line captured is checked for the URL and the secret.
     lines = tenant_lines(caplog.records, tenant)
     outcomes = [line["outcome"] for line in lines]
-    # One line per attempt: the failed first try and three deliveries (a busy machine may add a
+    # One line per attempt: the failed first try and five deliveries (a busy machine may add a
     # retry after a slow answer timed out, never a delivery).
-    assert outcomes.count("delivered") == 3 and outcomes.count("retry") >= 1
+    assert outcomes.count("delivered") == 5 and outcomes.count("retry") >= 1
     assert set(outcomes) == {"delivered", "retry"}
     assert logged_attempts(lines) == recorded
     assert receiver.url not in caplog.text and tenant["webhook_secret"] not in caplog.text

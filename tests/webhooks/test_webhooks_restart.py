@@ -70,7 +70,8 @@ def test_a_restart_before_delivery_loses_nothing(tmp_path):
         server = serve(database)
         try:
             tenant, event_ids = make_events(server, receiver)
-            assert len(event_ids) == 4  # user, account, synced, fired
+            # user, account found, accounts fetched, account synced, login synced, fired
+            assert len(event_ids) == 6
             wait_for_attempts(server, tenant, at_least=2)
         finally:
             server.stop()

@@ -27,8 +27,10 @@ FACE_KEYS = {POWENS: powens_keys}
 class Callers:
     LIMIT = 1024
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, secret_key: str | None = None) -> None:
+        """`secret_key`: the installation's, which permanent user tokens derive from."""
         self._db = db
+        self._key = secret_key
         self._known: dict[tuple[str, str, str], tuple[Hashable, Tenant]] = {}
 
     def resolve(
@@ -64,7 +66,18 @@ class Callers:
         self, tenant: Tenant, kind: Kind, user: User | None = None, ttl: timedelta | None = None
     ) -> Issued:
         """A new user token, single-use code or provider session; its secret is shown once."""
-        return credentials.issue(self._db, tenant, kind, user, ttl)
+        return credentials.issue(self._db, tenant, kind, user, ttl, self._key)
+
+    def new_user(
+        self, tenant: Tenant, *, temporary_for: timedelta | None = None
+    ) -> tuple[User, Issued]:
+        """A new user known by its number, with its first user token (expiring with a
+        temporary user), made together: a permanent user is announced with its token there."""
+        return credentials.new_user_with_token(self._db, tenant, self._key, temporary_for)
+
+    def permanent_token(self, tenant: Tenant, user: User) -> tuple[User, Issued]:
+        """A new permanent token for the user, kept for good (and announced) if temporary."""
+        return credentials.permanent_token_for(self._db, tenant, self._key, user)
 
     def revoke(self, kind: Kind, secret: str) -> bool:
         """Forget an issued credential (a user token logged out); False when there was none."""

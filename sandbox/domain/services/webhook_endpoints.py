@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sandbox.domain import webhook_endpoints
+from sandbox.domain import webhook_endpoints, webhook_keys
 from sandbox.domain.tenants import Tenant
 from sandbox.domain.webhook_endpoints import Endpoint
+from sandbox.domain.webhook_keys import SigningKey
 from sandbox.store.database import Database
 
 
@@ -43,3 +44,18 @@ class WebhookEndpoints:
         left out), for these tenants or every tenant."""
         ids = None if tenants is None else [tenant.id for tenant in tenants]
         return webhook_endpoints.oldest_urls(self._db, ids)
+
+    # --- Keys the tenant has its webhooks signed with (webhook_keys.py) ---------------------
+
+    def signing_keys(self, tenant: Tenant) -> list[SigningKey]:
+        """Oldest first; the newest signs the deliveries of a keyed format."""
+        return webhook_keys.list_keys(self._db, tenant.id)
+
+    def add_signing_key(self, tenant: Tenant, type: str, name: str) -> SigningKey:
+        """A new key, its secret generated; InvalidInput for an unknown type or a bad name,
+        Conflict when the tenant has as many as it may."""
+        return webhook_keys.add_key(self._db, tenant.id, type, name)
+
+    def delete_signing_key(self, tenant: Tenant, key_id: int) -> None:
+        """NotFound unless the tenant has it."""
+        webhook_keys.delete_key(self._db, tenant.id, key_id)

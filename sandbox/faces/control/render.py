@@ -79,7 +79,7 @@ def endpoint_json(endpoint: Endpoint) -> dict:
 def payload_json(delivery: Delivery, renderers: Renderers) -> Any:
     """The body as the delivery's format renders it: parsed when it is JSON, else its text."""
     renderer = renderers[delivery.format]
-    body = renderer.body(delivery.event)
+    body = delivery.body if delivery.body is not None else renderer.body(delivery.event)
     if renderer.content_type.split(";")[0].strip() in JSON_TYPES:
         return orjson.loads(body)
     return body.decode()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import orjson
 
 from sandbox.domain.events import Event
+from sandbox.domain.webhook_endpoints import Signing
 from sandbox.webhooks.signing import sign
 
 
@@ -22,6 +23,7 @@ class NativeWebhooks:
     """The `Renderer` (`sandbox/domain/webhook_endpoints.py`) of the native format."""
 
     content_type = "application/json"
+    keyed = False
 
     def body(self, event: Event) -> bytes:
         return orjson.dumps(
@@ -34,8 +36,8 @@ class NativeWebhooks:
             }
         )
 
-    def headers(self, secret: str, event: Event, body: bytes, timestamp: int) -> dict[str, str]:
-        return sign(secret, event.id, event.type.value, body, timestamp)
+    def headers(self, signing: Signing, event: Event, body: bytes) -> dict[str, str]:
+        return sign(signing.secret, event.id, event.type.value, body, signing.timestamp)
 
 
 RENDERER = NativeWebhooks()

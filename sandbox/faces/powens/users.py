@@ -33,12 +33,10 @@ async def init(request: Request) -> Response:
     platform = platform_of(request)
     if tenant is None:
         tenant = tenant_of(request)
-        user = platform.users.create(tenant, temporary_for=TEMPORARY)
-        issued = platform.callers.issue(tenant, Kind.USER_TOKEN, user, TEMPORARY)
+        user, issued = platform.callers.new_user(tenant, temporary_for=TEMPORARY)
         kind, expires_in = "temporary", int(TEMPORARY.total_seconds())
     else:
-        user = platform.users.create(tenant)
-        issued = platform.callers.issue(tenant, Kind.USER_TOKEN, user)
+        user, issued = platform.callers.new_user(tenant)
         kind, expires_in = "permanent", None
     return PowensJSON(
         {"auth_token": issued.secret, "type": kind, "id_user": user.id, "expires_in": expires_in}
@@ -81,8 +79,8 @@ async def exchange(request: Request) -> Response:
         raise InvalidValue("code", "unknown, expired or already used") from None
     if caller.tenant.id != tenant.id or caller.user is None:
         raise InvalidValue("code", "unknown, expired or already used")
-    user = platform.users.make_permanent(tenant, caller.user)
-    return _token(platform.callers.issue(tenant, Kind.USER_TOKEN, user).secret)
+    _, issued = platform.callers.permanent_token(tenant, caller.user)
+    return _token(issued.secret)
 
 
 async def renew(request: Request) -> Response:
@@ -97,10 +95,11 @@ async def renew(request: Request) -> Response:
     platform = platform_of(request)
     user_id = given.number("id_user")
     if user_id is None:
-        user = platform.users.create(tenant)
+        user, issued = platform.callers.new_user(tenant)
     else:
-        user = platform.users.make_permanent(tenant, platform.users.by_id(tenant, user_id))
-    issued = platform.callers.issue(tenant, Kind.USER_TOKEN, user)
+        user, issued = platform.callers.permanent_token(
+            tenant, platform.users.by_id(tenant, user_id)
+        )
     if given.boolean("revoke_previous", default=False):
         platform.callers.revoke_others(user, Kind.USER_TOKEN, keep=issued.secret)
     return _token(issued.secret)

@@ -103,12 +103,12 @@ def test_an_unknown_tenant_has_no_endpoints(client):
 
 def test_an_unknown_format_is_a_422_naming_it_and_the_known_ones(client):
     tenant = new_tenant(client)
-    refused = add(client, tenant, format="powens")
+    refused = add(client, tenant, format="stripe")
     assert refused.status_code == 422
     error = refused.json()["error"]
     assert error["code"] == "unknown_format"
     assert error["details"] == [
-        {"field": "format", "message": "unknown format", "known": ["native"]}
+        {"field": "format", "message": "unknown format", "known": ["native", "powens"]}
     ]
     assert endpoints(client, tenant) == []
 
@@ -173,6 +173,8 @@ def test_each_event_is_listed_once_per_endpoint_that_takes_it(client):
     assert listed == [
         ("bank_login.synced", every["id"]),
         ("bank_login.synced", syncs.json()["id"]),
+        ("account.synced", every["id"]),
+        ("bank_login.accounts_fetched", every["id"]),
         ("account.discovered", every["id"]),
         ("user.created", every["id"]),
     ]

@@ -51,7 +51,13 @@ def event_ids(deliveries: list[dict]) -> list[str]:
 
 def test_deliveries_are_listed_newest_first_with_their_payload(client, tenant, login):
     found = listed(client, tenant)
-    assert [d["type"] for d in found] == ["bank_login.synced", "account.discovered", "user.created"]
+    assert [d["type"] for d in found] == [
+        "bank_login.synced",
+        "account.synced",
+        "bank_login.accounts_fetched",
+        "account.discovered",
+        "user.created",
+    ]
     synced = found[0]
     assert set(synced) == {
         "event_id",
@@ -83,18 +89,18 @@ def test_the_listing_pages_with_next_cursor_to_the_last_event(client, tenant, lo
     for _ in range(4):
         assert fire(client, tenant, event="user.created", user_id="alice").status_code == 202
     everything = event_ids(listed(client, tenant, "?limit=500"))
-    assert len(everything) == 7
-    first = page(client, tenant, limit=3)
-    assert event_ids(first["deliveries"]) == everything[:3] and first["next_cursor"]
-    second = page(client, tenant, limit=3, cursor=first["next_cursor"])
-    assert event_ids(second["deliveries"]) == everything[3:6] and second["next_cursor"]
-    last = page(client, tenant, limit=3, cursor=second["next_cursor"])
-    assert event_ids(last["deliveries"]) == everything[6:]
+    assert len(everything) == 9
+    first = page(client, tenant, limit=4)
+    assert event_ids(first["deliveries"]) == everything[:4] and first["next_cursor"]
+    second = page(client, tenant, limit=4, cursor=first["next_cursor"])
+    assert event_ids(second["deliveries"]) == everything[4:8] and second["next_cursor"]
+    last = page(client, tenant, limit=4, cursor=second["next_cursor"])
+    assert event_ids(last["deliveries"]) == everything[8:]
     assert last["next_cursor"] is None
 
 
 def test_a_page_holding_the_oldest_event_has_no_next_cursor(client, tenant, login):
-    assert page(client, tenant, limit=3)["next_cursor"] is None
+    assert page(client, tenant, limit=5)["next_cursor"] is None
     assert page(client, tenant)["next_cursor"] is None
 
 
@@ -165,7 +171,7 @@ def test_listing_an_unknown_tenant_is_404(client):
     assert fire(client, "nobody", event="user.created", user_id="u").status_code == 404
 
 
-@pytest.mark.parametrize("event", [e for e in EVENT_TYPES if e != "user.created"])
+@pytest.mark.parametrize("event", [e for e in EVENT_TYPES if not e.startswith("user.")])
 def test_any_bank_login_event_can_be_fired(client, tenant, login, event):
     fired = fire(client, tenant, event=event, bank_login_id=login["id"])
     assert fired.status_code == 202, fired.text
@@ -196,18 +202,22 @@ def test_fired_events_look_like_real_ones(client, tenant, login):
     )
 
 
-def test_user_created_is_fired_for_a_user_or_a_bank_logins_user(client, tenant, login):
-    by_user = fire(client, tenant, event="user.created", user_id="alice")
-    by_login = fire(client, tenant, event="user.created", bank_login_id=login["id"])
+@pytest.mark.parametrize("event", ["user.created", "user.deleted"])
+def test_a_user_event_is_fired_for_a_user_or_a_bank_logins_user(client, tenant, login, event):
+    by_user = fire(client, tenant, event=event, user_id="alice")
+    by_login = fire(client, tenant, event=event, bank_login_id=login["id"])
     assert by_user.status_code == by_login.status_code == 202
     assert (
         by_user.json()["payload"]["data"]
         == by_login.json()["payload"]["data"]
         == {"user_id": "alice"}
     )
-    assert fire(client, tenant, event="user.created", user_id="nobody").status_code == 404
-    neither = fire(client, tenant, event="user.created")
+    assert fire(client, tenant, event=event, user_id="nobody").status_code == 404
+    neither = fire(client, tenant, event=event)
     assert neither.status_code == 422
+    assert f"`{event}` is about a user" in neither.json()["error"]["message"]
+    # A fired deletion deletes nothing: the user's bank login still syncs.
+    assert client.post(f"/_sandbox/tenants/{tenant}/bank-logins/{login['id']}/sync").is_success
 
 
 def test_firing_needs_an_existing_bank_login(client, tenant, login):

@@ -12,6 +12,7 @@ import orjson
 import pytest
 
 from sandbox.domain.events import Event, EventType, Subjects
+from sandbox.domain.webhook_endpoints import Signing
 from sandbox.faces.native.webhooks import RENDERER
 from sandbox.testing.receiver import WebhookReceiver
 from sandbox.webhooks.signing import verify
@@ -40,6 +41,7 @@ BODY = (
     b'"state":"connected","new_accounts":1,"new_transactions":83,"deleted_accounts":0}}'
 )
 SECRET = "whsec-native-format"
+AT = datetime.fromtimestamp(1767000000.25, UTC)  # the attempt's time: 1767000000 in seconds
 
 
 @pytest.fixture
@@ -59,13 +61,14 @@ def test_the_body_is_the_documented_envelope_byte_for_byte():
 
 def test_the_headers_name_the_event_and_sign_timestamp_dot_body():
     digest = hmac.new(SECRET.encode(), b"1767000000." + BODY, hashlib.sha256).hexdigest()
-    assert RENDERER.headers(SECRET, EVENT, BODY, 1767000000) == {
+    signing = Signing(SECRET, "http://127.0.0.1:3000/webhooks", AT, user_token="ut_not.sent")
+    assert RENDERER.headers(signing, EVENT, BODY) == {
         "X-Sandbox-Event-Id": "evt_6f1c0d2a9b3e4f5a6b7c8d9e",
         "X-Sandbox-Event-Type": "bank_login.synced",
         "X-Sandbox-Timestamp": "1767000000",
         "X-Sandbox-Signature": f"v1={digest}",
     }
-    verify(SECRET, RENDERER.headers(SECRET, EVENT, BODY, 1767000000), BODY, now=1767000100)
+    verify(SECRET, RENDERER.headers(signing, EVENT, BODY), BODY, now=1767000100)
 
 
 def test_a_received_webhook_is_what_the_control_api_lists(client, receiver_tenant):
@@ -73,7 +76,9 @@ def test_a_received_webhook_is_what_the_control_api_lists(client, receiver_tenan
     body = {"user_id": "u1", "bank_id": "rheinwert-bank", "login": "good"}
     made = client.post(f"/_sandbox/tenants/{tenant}/bank-logins", json=body)
     assert made.status_code == 201, made.text
-    got = {r.event_id: r for r in receiver.wait_for(count=3)}
+    # user.created, account.discovered, bank_login.accounts_fetched, account.synced,
+    # bank_login.synced: a connection to a bank of one account.
+    got = {r.event_id: r for r in receiver.wait_for(count=5)}
     listed = client.get(f"/_sandbox/tenants/{tenant}/webhooks").json()["deliveries"]
     assert sorted(got) == sorted(d["event_id"] for d in listed)
     for delivery in listed:
