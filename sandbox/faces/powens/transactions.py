@@ -11,7 +11,8 @@ documented 409 `noAccount` (the spec says 400)."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from calendar import monthrange
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -150,10 +151,7 @@ def calendar_bound(given: inputs.Fields, name: str, *, end: bool) -> date | None
             return date(int(raw), 12, 31) if end else date(int(raw), 1, 1)
         if found := _MONTH.fullmatch(raw):
             year, month = int(found[1]), int(found[2])
-            first = date(year, month, 1)
-            if not end:
-                return first
-            return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+            return date(year, month, monthrange(year, month)[1] if end else 1)
         if _DAY.fullmatch(raw):
             return date.fromisoformat(raw)
         if _DATETIME.fullmatch(raw):

@@ -233,6 +233,8 @@ def test_min_and_max_dates_take_a_day_a_month_a_year_or_a_date_time(carded):
         t for t in every if t["date"].startswith("2026")
     ]
     assert listing(powens, me, max_date="2025") == [t for t in every if t["date"] < "2026"]
+    assert listing(powens, me, min_date="0001-01", max_date="9999-12") == every
+    assert listing(powens, me, max_date="2025-02") == []
     body = ok(powens.get("/users/me/transactions", me, min_date="2025-12", max_date="2025-12"))
     assert (body["result_min_date"], body["result_max_date"]) == (
         december[-1]["date"], december[0]["date"]
@@ -463,3 +465,26 @@ def test_no_query_is_a_server_error(carded, query):
             assert answer.json()
         else:
             assert_error(answer, answer.status_code, answer.json()["code"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    body=st.dictionaries(
+        st.sampled_from(["wording", "application_date", "comment", "active", "id_category", "x"]),
+        st.none()
+        | st.booleans()
+        | st.integers(-3, 3)
+        | st.text(max_size=20)
+        | VALUES
+        | st.lists(st.integers(), max_size=2)
+        | st.floats(allow_nan=True),
+        max_size=4,
+    )
+)
+def test_no_transaction_update_is_a_server_error(carded, body):
+    powens, me, _ = carded
+    one = listing(powens, me, limit=1)[0]
+    answer = powens.post(f"/users/me/transactions/{one['id']}", me, json=body)
+    assert answer.status_code in (200, 400), answer.text
+    if answer.status_code == 400:
+        assert_error(answer, 400, "invalidValue")
