@@ -6,7 +6,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount
 
 from sandbox.domain.platform import Platform
-from sandbox.faces.powens import connections, connectors, users, webauth
+from sandbox.faces.powens import accounts, connections, connectors, transactions, users, webauth
 from sandbox.faces.powens.errors import EXCEPTION_HANDLERS
 from sandbox.faces.powens.webview import webview_routes
 from sandbox.faces.routing import resource
@@ -40,6 +40,8 @@ API: list[BaseRoute] = [
     *connectors.ROUTES,
     resource("/webauth-url", get=webauth.webauth_url),
     resource("/webauth", get=webauth.webauth),
+    *accounts.ROUTES,
+    *transactions.ROUTES,
 ]
 
 
