@@ -24,6 +24,7 @@ from starlette.responses import Response
 from sandbox.domain.records import Account, Transaction
 from sandbox.domain.tenants import Tenant
 from sandbox.domain.transactions import MAX_AMOUNT, TransactionSearch, TransactionSlice
+from sandbox.faces.kept import cached, not_kept
 from sandbox.faces.paths import path_id
 from sandbox.faces.powens import inputs, types
 from sandbox.faces.powens.accounts import held_json, money
@@ -258,11 +259,15 @@ def _search(request: Request, user_id: int, given: inputs.Fields) -> Transaction
 # --- handlers -------------------------------------------------------------------------------
 
 
+@cached
 async def list_transactions(request: Request) -> Response:
     """`GET /users/{user_id}/transactions`, and the same of one account
     (`/accounts/{account_id}/transactions`) or one connection
-    (`/connections/{connection_id}/transactions`)."""
+    (`/connections/{connection_id}/transactions`). Kept while the data holds, unless the token
+    expires on the clock or the dates fell back to the tenant's today."""
     caller = access(request)
+    if caller.expires_at is not None:
+        not_kept(request)
     user = caller.user_named(request)
     given = inputs.query(request)
     limit = _integer(given, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
@@ -273,6 +278,8 @@ async def list_transactions(request: Request) -> Response:
     found = platform.transactions.slice(caller.tenant, search, offset, limit)
     if not found.any_enabled:
         raise NoAccount("the user has no enabled account: enable one (`disabled: false`) first")
+    if found.first_date is None:  # the envelope's dates fall back to the tenant's today
+        not_kept(request)
     rendered = [transaction_json(t, found.accounts[t.account_id]) for t in found.transactions]
     if "account" in expand:
         accounts = _accounts_json(request, caller.tenant, user.id)
