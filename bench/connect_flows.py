@@ -155,8 +155,9 @@ class Client:
         form: dict | None = None,
         body: dict | None = None,
         auth: bool = False,
+        headers: dict[str, str] | None = None,
     ) -> Reply:
-        headers = AUTH.copy() if auth else {}
+        headers = {**(AUTH if auth else {}), **(headers or {})}
         data = None
         if form is not None:
             data = urlencode(form, doseq=True).encode()

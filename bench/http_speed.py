@@ -12,7 +12,9 @@ Targets:
       p99 <= 3 x B0's p99; the same server with logging off (SANDBOX_LOG_LEVEL=warning) runs
       too, for comparison only;
   T2  the same with 1,000,000 transactions across 100 tenants, logging off: >= 0.45 x B0
-      requests/s.
+      requests/s;
+  P1  (issue 16) `GET /powens/demo/2.0/users/me/transactions?limit=50` on T1's database and
+      server, with the seeded user's Powens token (made through `/auth/renew`): >= 0.5 x B0.
 
 Seeded databases are cached under `.sandbox/bench/`, keyed by SEED_VERSION and the schema
 version; each run works on a fresh copy so nothing the server writes leaks into the next run.
@@ -44,6 +46,8 @@ CACHE = ROOT / ".sandbox" / "bench"
 SEED_VERSION = 1
 API_KEY = "demo-api-key-0001"
 PATH = "/api/v1/transactions?limit=50"
+POWENS_PATH = "/powens/demo/2.0/users/me/transactions?limit=50"
+POWENS_CLIENT = {"client_id": "10000001", "client_secret": "demo-powens-secret"}
 CONNECTIONS = 32
 
 BARE = """
@@ -237,14 +241,33 @@ def ensure_tools() -> None:
 
 
 class Server(PinnedServer):
-    """A server that also answers PATH with 50 transactions; `body_bytes` is that body's size."""
+    """A server that also answers `path` with 50 transactions; `body_bytes` is that body's
+    size. A Powens target's token is the seeded user's, made through `/auth/renew`."""
 
-    def __init__(self, name: str, command: list[str], port: int, env: dict[str, str]) -> None:
+    def __init__(
+        self,
+        name: str,
+        command: list[str],
+        port: int,
+        env: dict[str, str],
+        path: str = PATH,
+        powens: bool = False,
+    ) -> None:
         super().__init__(name, command, port, env)
-        reply = httpx.get(f"http://127.0.0.1:{port}{PATH}", headers=AUTH, timeout=10)
+        self.path, self.authorization = path, AUTH["Authorization"]
+        if powens:
+            renewed = httpx.post(
+                f"http://127.0.0.1:{port}/powens/demo/2.0/auth/renew",
+                json={**POWENS_CLIENT, "id_user": 1},
+                timeout=10,
+            )
+            self.authorization = f"Bearer {renewed.json()['access_token']}"
+            # The seeded account is enabled: Powens lists it.
+        headers = {"Authorization": self.authorization}
+        reply = httpx.get(f"http://127.0.0.1:{port}{path}", headers=headers, timeout=10)
         if reply.status_code != 200 or len(reply.json()["transactions"]) != 50:
             self.stop()
-            raise RuntimeError(f"{name}: {PATH} gave {reply.status_code}: {reply.text[:300]}")
+            raise RuntimeError(f"{name}: {path} gave {reply.status_code}: {reply.text[:300]}")
         self.body_bytes = len(reply.content)
 
 
@@ -283,8 +306,8 @@ def parse_wrk(output: str) -> tuple[float, float, float, int]:
 def wrk(server: Server, seconds: int) -> Sample:
     command = [
         "taskset", "-c", LOAD_CORE, "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s",
-        "--latency", "-H", f"Authorization: Bearer {API_KEY}",
-        f"http://127.0.0.1:{server.port}{PATH}",
+        "--latency", "-H", f"Authorization: {server.authorization}",
+        f"http://127.0.0.1:{server.port}{server.path}",
     ]  # fmt: skip
     before = server.cpu_seconds()
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -310,12 +333,16 @@ class Target:
     number: int | None  # the issue's target this run measures; None: shown for comparison only
     min_ratio: float = 0.0
     max_p99_ratio: float | None = None
+    path: str = PATH
+    powens: bool = False  # called with a Powens user token, made when the server is up
 
 
 TARGETS = [
     Target("T1 10k tx, logging on", 1, 10_000, LOGGING_ON, 1, 0.5, 3.0),
     Target("T1 10k tx, logging off", 1, 10_000, LOGGING_OFF, None),
     Target("T2 1M tx, 100 tenants", 100, 10_000, LOGGING_OFF, 2, 0.45),
+    # Issue 16: the Powens face's listing, as target 1 (the server as `make run` starts it).
+    Target("P1 Powens 10k tx, logging on", 1, 10_000, LOGGING_ON, 16, 0.5, None, POWENS_PATH, True),
 ]
 
 
@@ -346,7 +373,9 @@ def main() -> None:
                 port = free_port()
                 serve = [python, "-m", "sandbox", "serve", "--port", str(port), "--database"]
                 command = [*serve, f"sqlite:///{copy}"]
-                servers.append(Server(target.label, command, port, target.env))
+                servers.append(
+                    Server(target.label, command, port, target.env, target.path, target.powens)
+                )
             for server in servers:
                 wrk(server, args.warmup)
             samples: dict[str, list[Sample]] = {s.name: [] for s in servers}
@@ -402,9 +431,12 @@ def report(
         ratio = rps / med(b0, "rps")
         verdicts = [f"req/s {ratio:.2f} x B0 (target >= {target.min_ratio})"]
         met = ratio >= target.min_ratio
-        what = f"GET {PATH.split('/v1')[1]}, {target.label[3:]}"
+        what = f"GET {target.path.split('/v1')[-1]}, {target.label[3:]}"
+        if target.powens:
+            what = f"GET {target.path.split('/2.0')[-1]}, {target.label[3:]}"
         measured = f"{ratio:.2f} x B0 ({rps:,.0f}/s)"
-        record(f"T{number} req/s", number, what, measured, f">= {target.min_ratio} x B0", met)
+        key = f"{target.label.split()[0]} req/s"
+        record(key, number, what, measured, f">= {target.min_ratio} x B0", met)
         if target.max_p99_ratio is not None:
             p99 = med(server.name, "p99") / med(b0, "p99")
             verdicts.append(f"p99 {p99:.2f} x B0 (target <= {target.max_p99_ratio})")

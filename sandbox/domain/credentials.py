@@ -62,6 +62,8 @@ _PREFIX = {Kind.USER_TOKEN: "ut_", Kind.AUTH_CODE: "ac_", Kind.PROVIDER_SESSION:
 class Caller:
     tenant: Tenant
     user: User | None = None
+    # When the credential stops being valid, on the tenant's clock; None: it does not expire.
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -216,7 +218,7 @@ def resolve_issued(
             user = None if found is None else User.from_row(found)
             if user is None or user.gone_at(now):
                 raise refused
-    return Caller(tenant, user)
+    return Caller(tenant, user, row["expires_at"])
 
 
 def revoke(db: Database, kind: Kind, secret: str) -> bool:

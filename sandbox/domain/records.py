@@ -12,6 +12,9 @@ from sandbox.domain.progress import Progress
 from sandbox.domain.states import LoginState, ScaStatus
 from sandbox.money import from_minor
 
+# The annotation that keeps when the user stopped sharing an account.
+DISABLED_AT = "disabled_at"
+
 
 @cache
 def _field_names(kind: type) -> tuple[str, ...]:
@@ -158,10 +161,20 @@ class Account(FromRow):
     discovered_at: datetime
     activated_at: datetime | None
     last_update: datetime | None
+    # What the user set on it (`ACCOUNT_NOTES` in domain/accounts.py), None when nothing.
+    annotations: dict[str, Any] | None = None
 
     @property
     def balance(self) -> Decimal | None:
         return None if self.balance_minor is None else from_minor(self.balance_minor, self.currency)
+
+    @property
+    def disabled_since(self) -> datetime | None:
+        """When the user stopped sharing it; an account never shared was so since it was found."""
+        if not self.disabled:
+            return None
+        stopped = (self.annotations or {}).get(DISABLED_AT)
+        return datetime.fromisoformat(stopped) if stopped else self.discovered_at
 
 
 @dataclass(frozen=True)
@@ -182,6 +195,8 @@ class Transaction(FromRow):
     status: str
     balance_after_minor: int | None
     imported_at: datetime
+    # What the user set on it (`TRANSACTION_NOTES` in domain/transactions.py), None when nothing.
+    annotations: dict[str, Any] | None = None
 
     @property
     def amount(self) -> Decimal:

@@ -66,9 +66,13 @@ class ReadCache:
 
 
 def _key(scope: Scope) -> Hashable:
-    """Same path, query and credentials: the same answer, while the data stays the same."""
-    credentials = tuple(value for name, value in scope["headers"] if name == b"authorization")
-    return (scope["path"], scope["query_string"], credentials)
+    """Same path, query, host and credentials: the same answer, while the data stays the same
+    (the host too, as an answer may hold absolute links on the address it was asked at)."""
+    picked = tuple(value for name, value in scope["headers"] if name in _KEY_HEADERS)
+    return (scope["path"], scope["query_string"], picked)
+
+
+_KEY_HEADERS = (b"authorization", b"host")
 
 
 class ServeKept:
@@ -96,6 +100,12 @@ class ServeKept:
                 return
             scope[_PENDING] = (self.cache, key, version)
         await self.app(scope, receive, send)
+
+
+def not_kept(request: Request) -> None:
+    """This answer is not kept: a `cached` handler found that it depends on more than the stored
+    data and the request (a credential that expires on the clock, the tenant's today)."""
+    request.scope.pop(_PENDING, None)
 
 
 def cached(handler: Handler) -> Handler:

@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect, RowMapping
 
+from sandbox.store.prepared import Prepared
 from sandbox.store.schema import accounts, transactions
 
 # What a bank import gives for each transaction, in this order (a fake bank's transaction
@@ -142,6 +143,8 @@ def delete_account_transactions(conn: Connection, account_id: int) -> None:
 
 @dataclass(frozen=True)
 class TransactionFilter:
+    """What a listing reads; every field left None (or empty) does not filter."""
+
     user_id: int | None = None
     account_ids: tuple[int, ...] | None = None
     booked_from: date | None = None
@@ -149,6 +152,97 @@ class TransactionFilter:
     min_amount_minor: int | None = None
     max_amount_minor: int | None = None
     text: str | None = None
+    # The date the user files a transaction under (`annotations.application_date`), else its
+    # booking date.
+    applied_from: date | None = None
+    applied_to: date | None = None
+    imported_after: datetime | None = None
+    income: bool | None = None  # True: credits only, False: debits only
+    amounts_minor: tuple[int, ...] | None = None  # any of these amounts
+    wording: str | None = None  # in the bank's text, the counterparty or the user's wording
+    # Any of: `search_text` in the wording or category, the amount, the booking date.
+    search_text: str | None = None
+    search_amounts_minor: tuple[int, ...] = ()
+    search_date: date | None = None
+    nothing: bool = False  # a filter no transaction can pass
+
+
+def _like(column: sa.ColumnElement, text: str) -> sa.ColumnElement[bool]:
+    """`text` anywhere in the column, without case; the LIKE wildcards in it are literal."""
+    literal = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return sa.func.lower(sa.func.coalesce(column, "")).like(f"%{literal}%", escape="\\")
+
+
+def _note(name: str) -> sa.ColumnElement[str]:
+    """A text the user set on the transaction, from its annotations (NULL when not set)."""
+    return transactions.c.annotations[name].as_string()
+
+
+def _wording_matches(text: str) -> sa.ColumnElement[bool]:
+    c = transactions.c
+    return sa.or_(
+        _like(c.description, text), _like(c.counterparty_name, text), _like(_note("wording"), text)
+    )
+
+
+def _filtered(query: sa.Select, tenant_id: str, where: TransactionFilter) -> sa.Select:
+    c = transactions.c
+    query = query.where(c.tenant_id == tenant_id)
+    if where.nothing:
+        return query.where(sa.false())
+    if where.user_id is not None:
+        query = query.where(c.user_id == where.user_id)
+    if where.account_ids is not None:
+        query = query.where(c.account_id.in_(where.account_ids))
+    if where.booked_from is not None:
+        query = query.where(c.booked_on >= where.booked_from)
+    if where.booked_to is not None:
+        query = query.where(c.booked_on <= where.booked_to)
+    if where.applied_from is not None or where.applied_to is not None:
+        query = query.where(_applied_between(where.applied_from, where.applied_to))
+    if where.min_amount_minor is not None:
+        query = query.where(c.amount_minor >= where.min_amount_minor)
+    if where.max_amount_minor is not None:
+        query = query.where(c.amount_minor <= where.max_amount_minor)
+    if where.amounts_minor is not None:
+        query = query.where(c.amount_minor.in_(where.amounts_minor))
+    if where.income is not None:
+        query = query.where(c.amount_minor > 0 if where.income else c.amount_minor < 0)
+    if where.imported_after is not None:
+        query = query.where(c.imported_at > where.imported_after)
+    if where.text:
+        query = query.where(
+            sa.or_(_like(c.description, where.text), _like(c.counterparty_name, where.text))
+        )
+    if where.wording:
+        query = query.where(_wording_matches(where.wording))
+    if where.search_text:
+        anywhere = [_wording_matches(where.search_text), _like(c.category, where.search_text)]
+        if where.search_amounts_minor:
+            anywhere.append(c.amount_minor.in_(where.search_amounts_minor))
+        if where.search_date is not None:
+            anywhere.append(c.booked_on == where.search_date)
+        query = query.where(sa.or_(*anywhere))
+    return query
+
+
+def _applied_between(start: date | None, end: date | None) -> sa.ColumnElement[bool]:
+    """The user's application date when set (ISO text in the annotations, which compares as
+    dates do), else the booking date: written as two branches rather than a COALESCE, which
+    PostgreSQL refuses across text and date."""
+    c = transactions.c
+    applied = _note("application_date")
+    booked, noted = [applied.is_(None)], [applied.is_not(None)]
+    if start is not None:
+        booked.append(c.booked_on >= start)
+        noted.append(applied >= start.isoformat())
+    if end is not None:
+        booked.append(c.booked_on <= end)
+        noted.append(applied <= end.isoformat())
+    return sa.or_(sa.and_(*booked), sa.and_(*noted))
+
+
+_NEWEST = (transactions.c.booked_on.desc(), transactions.c.id.desc())
 
 
 def page_of_transactions(
@@ -161,39 +255,113 @@ def page_of_transactions(
     """Newest first (booking date, then id); `after` is the (booked_on, id) of the last row of
     the previous page, so pages stay stable while new rows arrive."""
     c = transactions.c
-    query = sa.select(transactions).where(c.tenant_id == tenant_id)
-    if where.user_id is not None:
-        query = query.where(c.user_id == where.user_id)
-    if where.account_ids is not None:
-        query = query.where(c.account_id.in_(where.account_ids))
-    if where.booked_from is not None:
-        query = query.where(c.booked_on >= where.booked_from)
-    if where.booked_to is not None:
-        query = query.where(c.booked_on <= where.booked_to)
-    if where.min_amount_minor is not None:
-        query = query.where(c.amount_minor >= where.min_amount_minor)
-    if where.max_amount_minor is not None:
-        query = query.where(c.amount_minor <= where.max_amount_minor)
-    if where.text:
-        literal = where.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{literal}%"
-        query = query.where(
-            sa.or_(
-                sa.func.lower(c.description).like(pattern, escape="\\"),
-                sa.func.lower(sa.func.coalesce(c.counterparty_name, "")).like(pattern, escape="\\"),
-            )
-        )
+    query = _filtered(sa.select(transactions), tenant_id, where)
     if after is not None:
         booked, last_id = after
         query = query.where(
             sa.or_(c.booked_on < booked, sa.and_(c.booked_on == booked, c.id < last_id))
         )
-    newest = (c.booked_on.desc(), c.id.desc())
-    query = query.order_by(*newest).limit(limit)
+    query = query.order_by(*_NEWEST).limit(limit)
     if where.user_id is None:
         # A tenant-wide page sorts the tenant's entries of the per-user index. Sorting only
         # the ids, then reading the page's rows, reads 10,000 index entries in about 3 ms
         # where sorting whole rows read the 10,000 rows too, in about 13 ms.
         ids = query.with_only_columns(c.id)
-        query = sa.select(transactions).where(c.id.in_(ids)).order_by(*newest)
+        query = sa.select(transactions).where(c.id.in_(ids)).order_by(*_NEWEST)
     return conn.execute(query).mappings().all()
+
+
+def slice_of_transactions(
+    conn: Connection, tenant_id: str, where: TransactionFilter, offset: int, limit: int
+) -> list[RowMapping]:
+    """Newest first (booking date, then id), `limit` rows after the first `offset`: one
+    query on the user's newest-first index (`where.user_id` is set by every caller). The
+    plain listings (a user's, one account's) run a statement compiled once."""
+    plain = _plain_scope(where)
+    if plain is not None:
+        statement, values = plain
+        return (
+            _SLICES[statement]
+            .run(conn, {"tenant_id": tenant_id, "limit": limit, "offset": offset, **values})
+            .mappings()
+        )
+    query = _filtered(sa.select(transactions), tenant_id, where)
+    return conn.execute(query.order_by(*_NEWEST).limit(limit).offset(offset)).mappings().all()
+
+
+def booking_span(
+    conn: Connection, tenant_id: str, user_id: int, account_ids: tuple[int, ...] | None
+) -> tuple[date | None, date | None]:
+    """The first and last booking dates of a user's transactions (of some accounts), each
+    read off one end of the newest-first index."""
+    plain = _plain_scope(TransactionFilter(user_id=user_id, account_ids=account_ids))
+    if plain is not None:
+        statement, values = plain
+        found = _SPANS[statement].run(conn, {"tenant_id": tenant_id, **values}).one()
+        return found[0], found[1]
+    c = transactions.c
+    scope = [c.tenant_id == tenant_id, c.user_id == user_id, c.account_id.in_(account_ids)]
+    first, last = conn.execute(_span(scope)).one()
+    return first, last
+
+
+def _span(scope: list[sa.ColumnElement[bool]]) -> sa.Select:
+    c = transactions.c
+    first = sa.select(c.booked_on).where(*scope).order_by(c.booked_on).limit(1)
+    last = sa.select(c.booked_on).where(*scope).order_by(c.booked_on.desc()).limit(1)
+    return sa.select(first.scalar_subquery().label("first"), last.scalar_subquery().label("last"))
+
+
+def _plain_scope(where: TransactionFilter) -> tuple[str, dict[str, int]] | None:
+    """A listing of a user, or of one of their accounts, with no other filter: the name of
+    its compiled statement and the values it takes; None for any other listing."""
+    if where.user_id is None:
+        return None
+    if where != TransactionFilter(user_id=where.user_id, account_ids=where.account_ids):
+        return None
+    if where.account_ids is None:
+        return "user", {"user_id": where.user_id}
+    if len(where.account_ids) == 1:
+        return "account", {"user_id": where.user_id, "account_id": where.account_ids[0]}
+    return None
+
+
+_PLAIN = {
+    "user": (
+        transactions.c.tenant_id == sa.bindparam("tenant_id"),
+        transactions.c.user_id == sa.bindparam("user_id"),
+    ),
+    "account": (
+        transactions.c.tenant_id == sa.bindparam("tenant_id"),
+        transactions.c.user_id == sa.bindparam("user_id"),
+        transactions.c.account_id == sa.bindparam("account_id"),
+    ),
+}
+_SLICES = {
+    name: Prepared(
+        sa.select(transactions)
+        .where(*scope)
+        .order_by(*_NEWEST)
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+        .offset(sa.bindparam("offset", type_=sa.Integer))
+    )
+    for name, scope in _PLAIN.items()
+}
+_SPANS = {name: Prepared(_span(list(scope))) for name, scope in _PLAIN.items()}
+
+
+_BY_ID = Prepared(
+    sa.select(transactions).where(
+        transactions.c.tenant_id == sa.bindparam("tenant_id"),
+        transactions.c.id == sa.bindparam("row_id"),
+    )
+)
+_UPDATE = Prepared(sa.update(transactions).where(transactions.c.id == sa.bindparam("row_id")))
+
+
+def transaction_by_id(conn: Connection, tenant_id: str, transaction_id: int) -> RowMapping | None:
+    return _BY_ID.run(conn, {"tenant_id": tenant_id, "row_id": transaction_id}).mapping_or_none()
+
+
+def update_transaction(conn: Connection, transaction_id: int, **values: Any) -> None:
+    _UPDATE.run(conn, {"row_id": transaction_id, **values})

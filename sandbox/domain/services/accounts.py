@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sandbox.domain import accounts, transactions
-from sandbox.domain.accounts import OwnedAccount
+from sandbox.domain.accounts import HeldAccount, OwnedAccount
+from sandbox.domain.records import Account, Transaction
 from sandbox.domain.tenants import Tenant
-from sandbox.domain.transactions import Position, TransactionPage, TransactionQuery
+from sandbox.domain.transactions import (
+    Position,
+    TransactionPage,
+    TransactionQuery,
+    TransactionSearch,
+    TransactionSlice,
+)
 from sandbox.store.database import Database
 
 
@@ -40,6 +50,52 @@ class Accounts:
         """The user stops sharing the account: its balance and transactions are deleted."""
         return accounts.deactivate_account(self._db, tenant, account_id)
 
+    def of_user(
+        self,
+        tenant: Tenant,
+        user_id: int,
+        *,
+        bank_login_id: int | None = None,
+        include_disabled: bool = False,
+        include_deleted: bool = False,
+    ) -> list[HeldAccount]:
+        """A user's accounts (by the platform's user id), of one of their bank logins when
+        named; disabled and deleted ones only when asked for."""
+        return accounts.accounts_of_user(
+            self._db,
+            tenant,
+            user_id,
+            bank_login_id=bank_login_id,
+            include_disabled=include_disabled,
+            include_deleted=include_deleted,
+        )
+
+    def held(
+        self,
+        tenant: Tenant,
+        user_id: int,
+        account_id: int,
+        *,
+        include_disabled: bool = False,
+        include_deleted: bool = False,
+    ) -> HeldAccount:
+        """One of the user's accounts; a 404 for another user's, or a disabled or deleted
+        one not asked for."""
+        return accounts.account_of_user(
+            self._db,
+            tenant,
+            user_id,
+            account_id,
+            include_disabled=include_disabled,
+            include_deleted=include_deleted,
+        )
+
+    def annotate(
+        self, tenant: Tenant, user_id: int, account_id: int, changes: Mapping[str, Any]
+    ) -> Account:
+        """Set the user's own name, display, bookmark or usage of one of their accounts."""
+        return accounts.annotate_account(self._db, tenant, user_id, account_id, changes)
+
 
 class Transactions:
     def __init__(self, db: Database) -> None:
@@ -51,3 +107,22 @@ class Transactions:
         """Up to `limit` transactions, newest first, after the position a previous page
         ended at; the face encodes positions as its own cursors."""
         return transactions.page_of_transactions(self._db, tenant, query, after, limit)
+
+    def slice(
+        self, tenant: Tenant, search: TransactionSearch, offset: int, limit: int
+    ) -> TransactionSlice:
+        """Up to `limit` of a user's transactions after the first `offset`, newest first, with
+        the accounts of the listing's scope and its first and last dates."""
+        return transactions.slice_of_transactions(self._db, tenant, search, offset, limit)
+
+    def of_user(
+        self, tenant: Tenant, user_id: int, transaction_id: int
+    ) -> tuple[Transaction, Account]:
+        """One of the user's transactions with its account; a 404 for another user's."""
+        return transactions.transaction_of_user(self._db, tenant, user_id, transaction_id)
+
+    def annotate(
+        self, tenant: Tenant, user_id: int, transaction_id: int, changes: Mapping[str, object]
+    ) -> tuple[Transaction, Account]:
+        """Set the user's own wording, application date, comment or `active` flag."""
+        return transactions.annotate_transaction(self._db, tenant, user_id, transaction_id, changes)

@@ -6,6 +6,7 @@ backend."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from starlette.requests import Request
 
@@ -66,6 +67,8 @@ class Access:
     tenant: Tenant
     user: User | None
     token: str
+    # A temporary user's token expires on the tenant's clock; None: a permanent one.
+    expires_at: datetime | None = None
 
     def user_named(self, request: Request, name: str = "user_id") -> User:
         """The user the path names: `me` is the token's own; a number must be the token's
@@ -101,7 +104,7 @@ def access(request: Request) -> Access:
         return Access(tenant, None, token)
     if caller.tenant.id != tenant.id or caller.user is None:
         raise BadCredentials("the token is not valid on this domain")
-    return Access(tenant, caller.user, token)
+    return Access(tenant, caller.user, token, caller.expires_at)
 
 
 def client(request: Request, given: Fields, *, required: bool = True) -> Tenant | None:

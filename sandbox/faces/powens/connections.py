@@ -18,6 +18,7 @@ from sandbox.domain.records import BankLogin, LoginSource, User
 from sandbox.domain.states import LoginState, ScaStatus
 from sandbox.faces.paths import path_id
 from sandbox.faces.powens import inputs
+from sandbox.faces.powens.accounts import held_json
 from sandbox.faces.powens.caller import Access, access, platform_of
 from sandbox.faces.powens.connectors import Catalogue, connector_json
 from sandbox.faces.powens.errors import InvalidValue, MissingParameter, PowensJSON
@@ -182,6 +183,24 @@ def _answer(
     return PowensJSON(_rendered(request, caller, [standing], expand)[0])
 
 
+def _accounts(request: Request, caller: Access, login: BankLogin) -> dict[str, Any]:
+    """`accounts` (the enabled ones) and `all_accounts` (disabled and vanished ones too)."""
+    held = platform_of(request).accounts.of_user(
+        caller.tenant,
+        login.user_id,
+        bank_login_id=login.id,
+        include_disabled=True,
+        include_deleted=True,
+    )
+    every = [held_json(request, caller.tenant, each) for each in held]
+    shown = [
+        body
+        for body, each in zip(every, held, strict=True)
+        if not each.account.disabled and each.account.deleted_at is None
+    ]
+    return {"accounts": shown, "all_accounts": every}
+
+
 def _rendered(
     request: Request, caller: Access, standings: list[Standing], expand: frozenset[str]
 ) -> list[dict[str, Any]]:
@@ -193,6 +212,8 @@ def _rendered(
         if "connector" in expand:
             bank = catalogue.bank(str(body["id_connector"]))
             body["connector"] = connector_json(catalogue, bank, set())
+        if expand & {"accounts", "all_accounts"}:
+            body.update(_accounts(request, caller, standing.login))
         bodies.append(body)
     return bodies
 

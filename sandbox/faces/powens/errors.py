@@ -59,7 +59,8 @@ class NoAccount(PowensFaceError):
 TABLE: list[tuple[type[Exception], int, str]] = [
     (MissingParameter, 400, "missingParameter"),
     (InvalidValue, 400, "invalidValue"),
-    (NoAccount, 400, "noAccount"),
+    # Powens' documentation answers 409 (its spec says 400): the documented one is emitted.
+    (NoAccount, 409, "noAccount"),
     # The one refusal a call answers with: a wrong password when a connection is made. Every
     # later refusal is the connection's state, as Powens shows it.
     (BankRefusal, 400, "wrongpass"),

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount
+from starlette.types import ASGIApp
 
 from sandbox.domain.platform import Platform
-from sandbox.faces.powens import connections, connectors, users, webauth, webhook_auth
+from sandbox.faces.kept import ReadCache, ServeKept
+from sandbox.faces.powens import (
+    accounts,
+    connections,
+    connectors,
+    transactions,
+    users,
+    webauth,
+    webhook_auth,
+)
 from sandbox.faces.powens.errors import EXCEPTION_HANDLERS
 from sandbox.faces.powens.webview import webview_routes
 from sandbox.faces.routing import resource
@@ -40,15 +50,21 @@ API: list[BaseRoute] = [
     *connectors.ROUTES,
     resource("/webauth-url", get=webauth.webauth_url),
     resource("/webauth", get=webauth.webauth),
+    *accounts.ROUTES,
+    *transactions.ROUTES,
     *webhook_auth.ROUTES,
 ]
 
 
-def powens_app(platform: Platform) -> Starlette:
+def powens_app(platform: Platform) -> ASGIApp:
+    """The face's app, behind the read cache (`faces/kept.py`) when it is on."""
     app = Starlette(
         # The webview's pages first: its legacy URLs lie under a domain's API.
         routes=[*webview_routes(platform), Mount("/{domain}/2.0", routes=API)],
         exception_handlers=EXCEPTION_HANDLERS,
     )
     app.state.platform = platform
-    return app
+    cache_bytes = platform.settings.read_cache_mb * 1024 * 1024
+    if not cache_bytes:
+        return app
+    return ServeKept(app, ReadCache(platform.data_version, cache_bytes))

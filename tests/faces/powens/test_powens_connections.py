@@ -349,3 +349,17 @@ def test_expand_connector_embeds_the_connector(client):
     error_of(
         user.call("GET", "/users/me/connections", params={"expand": "nope"}), 400, "invalidValue"
     )
+
+
+def test_expand_accounts_lists_the_enabled_and_all_accounts(client):
+    user = Integration(client)
+    made = user.connect_embedded()
+    path = f"/users/me/connections/{made['id']}"
+    both = user.call("GET", path, params={"expand": "accounts,all_accounts"}).json()
+    assert both["accounts"] == [] and len(both["all_accounts"]) == 1  # arrived disabled
+    [account] = both["all_accounts"]
+    assert account["id_connection"] == made["id"] and account["disabled"] is not None
+    enabled = user.call("POST", f"/users/me/accounts/{account['id']}?all", json={"disabled": False})
+    assert enabled.status_code == 200, enabled.text
+    after = user.call("GET", path, params={"expand": "accounts"}).json()
+    assert [a["id"] for a in after["accounts"]] == [account["id"]]
