@@ -259,6 +259,14 @@ def _check_login_of_user(conn: Connection, tenant: Tenant, user_id: int, login_i
         raise NotFound(f"no bank login {login_id}", details={"bank_login_id": login_id})
 
 
+def held(
+    conn: Connection, tenant: Tenant, user_id: int, found: Sequence[Account]
+) -> list[HeldAccount]:
+    """The user's accounts `found`, each with its bank and source, in the caller's transaction
+    (a webhook body written when its event is emitted)."""
+    return _held(conn, tenant, user_id, found)
+
+
 def _held(
     conn: Connection, tenant: Tenant, user_id: int, found: Sequence[Account]
 ) -> list[HeldAccount]:

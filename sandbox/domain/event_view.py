@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from sqlalchemy.engine import Connection
 
+from sandbox.domain.accounts import HeldAccount, held
 from sandbox.domain.api_connect import Standing, standing_as_stored
 from sandbox.domain.bank_logins import preferred_source
 from sandbox.domain.banks import Bank, Source
@@ -43,20 +44,27 @@ class View:
         except NotFound:
             return None
 
-    def accounts(self, bank_login_id: int) -> list[Account]:
-        """The login's accounts the bank still shows (disabled ones too), oldest first."""
-        return [
+    def accounts(self, bank_login_id: int) -> list[HeldAccount]:
+        """The login's accounts the bank still shows (disabled ones too), oldest first, each
+        with its bank and the source it was read through."""
+        found = [
             Account.from_row(row)
             for row in account_rows.list_accounts(
                 self._conn, self.tenant.id, bank_login_id=bank_login_id
             )
         ]
+        if not found:
+            return []
+        return held(self._conn, self.tenant, found[0].user_id, found)
 
-    def account(self, account_id: int | None) -> Account | None:
+    def account(self, account_id: int | None) -> HeldAccount | None:
         if account_id is None:
             return None
-        found = account_rows.account_by_id(self._conn, self.tenant.id, account_id)
-        return None if found is None else Account.from_row(found)
+        row = account_rows.account_by_id(self._conn, self.tenant.id, account_id)
+        if row is None:
+            return None
+        account = Account.from_row(row)
+        return held(self._conn, self.tenant, account.user_id, [account])[0]
 
     def new_transactions(self, account_id: int) -> list[Transaction]:
         """The account's transactions imported so far in this transaction, oldest first."""

@@ -47,8 +47,8 @@ class Recorder:
         }
         if standing is not None:
             shown["new"] = {
-                str(account.id): len(view.new_transactions(account.id))
-                for account in view.accounts(standing.login.id)
+                str(held.account.id): len(view.new_transactions(held.account.id))
+                for held in view.accounts(standing.login.id)
             }
         return orjson.dumps(shown)
 

@@ -32,13 +32,15 @@ from urllib.parse import urlsplit
 
 import orjson
 
+from sandbox.domain.accounts import HeldAccount
 from sandbox.domain.event_view import View
 from sandbox.domain.events import Event, EventType
-from sandbox.domain.records import Account, Transaction
 from sandbox.domain.webhook_endpoints import Signing
+from sandbox.faces.powens.accounts import account_json
 from sandbox.faces.powens.connections import connection_json
 from sandbox.faces.powens.connectors import Catalogue, connector_json
-from sandbox.faces.powens.render import day, stamp, user_json
+from sandbox.faces.powens.render import user_json
+from sandbox.faces.powens.transactions import transaction_json
 from sandbox.webhooks.signing import EVENT_ID, EVENT_TYPE
 
 # The neutral events in Powens' words.
@@ -110,28 +112,29 @@ def _payload(event: Event, view: View) -> dict[str, Any]:
         return _connection_event(event, view, with_transactions=False)
     if kind is EventType.BANK_LOGIN_DELETED:
         return _connection(event.subjects.bank_login_id, view, frozenset())
-    account = view.account(event.subjects.account_id)
-    if account is None:
+    held = view.account(event.subjects.account_id)
+    if held is None:
         raise Gone(f"no account {event.subjects.account_id}")
-    body = _account(account, view)
+    body = _account(held, view)
     if kind is EventType.ACCOUNT_SYNCED:
-        body["transactions"] = _transactions(account, view)
+        body["transactions"] = _transactions(held, view)
         body["investments"] = []
     return body
 
 
 def _connection_event(event: Event, view: View, *, with_transactions: bool) -> dict[str, Any]:
-    """`{user, connection}`: the connection with its connector, sources and accounts, each
-    account with the transactions this sync brought when `with_transactions`."""
+    """`{user, connection}`: the connection with its connector, sources and the accounts the
+    bank shows (disabled ones too, so a client can enable them), each with the transactions
+    this sync brought when `with_transactions`."""
     user = view.user(event.subjects.user_id)
     if user is None:
         raise Gone(f"no user {event.subjects.user_id!r}")
     connection = _connection(event.subjects.bank_login_id, view, frozenset({"sources"}))
     accounts = []
-    for account in view.accounts(connection["id"]):
-        body = _account(account, view)
+    for held in view.accounts(connection["id"]):
+        body = _account(held, view)
         if with_transactions:
-            body["transactions"] = _transactions(account, view)
+            body["transactions"] = _transactions(held, view)
             body["investments"] = []
         accounts.append(body)
     connection["accounts"] = accounts
@@ -152,40 +155,16 @@ def _connection(bank_login_id: int | None, view: View, expand: frozenset[str]) -
     return body
 
 
-def _account(account: Account, view: View) -> dict[str, Any]:
-    # Until the accounts renderer lands (accounts.py): the required fields of BankAccount.
-    return {
-        "id": account.id,
-        "id_connection": account.bank_login_id,
-        "id_user": account.user_id,
-        "id_source": None,
-        "name": account.name,
-        "original_name": account.name,
-        "type": account.type,
-        "id_type": 1,
-        "usage": "PRIV",
-        "display": True,
-        "bookmarked": False,
-        "disabled": stamp(account.discovered_at) if account.disabled else None,
-    }
+def _account(held: HeldAccount, view: View) -> dict[str, Any]:
+    bank = next((bank for bank in view.banks() if bank.id == held.bank_id), None)
+    bic = None if bank is None else bank.bic
+    return account_json(held.account, id_source=held.source_id, bic=bic)
 
 
-def _transactions(account: Account, view: View) -> list[dict[str, Any]]:
-    return [_transaction(t) for t in view.new_transactions(account.id)]
-
-
-def _transaction(transaction: Transaction) -> dict[str, Any]:
-    # Until the transactions renderer lands (transactions.py).
-    return {
-        "id": transaction.id,
-        "id_account": transaction.account_id,
-        "date": day(transaction.booked_on),
-        "rdate": day(transaction.booked_on),
-        "type": "unknown",
-        "date_scraped": stamp(transaction.imported_at),
-        "coming": False,
-        "active": True,
-    }
+def _transactions(held: HeldAccount, view: View) -> list[dict[str, Any]]:
+    """The transactions the account got in the change the event announces, oldest first."""
+    account = held.account
+    return [transaction_json(found, account) for found in view.new_transactions(account.id)]
 
 
 RENDERER = PowensWebhooks()
