@@ -14,7 +14,7 @@ The event names are `sandbox/subscriptions.py`'s, shared with the scenario schem
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -81,13 +81,13 @@ def emit(
     transaction commits. `data` must be JSON-ready (datetimes as ISO strings). Where the
     tenant has endpoints of a format that writes its body from the platform as it is now
     (`snapshots.py`), that body is written now too."""
-    event = Event(new_event_id(), EventType(event_type), tenant.now(), tenant.id, subjects, data)
+    event_id, kind, created_at = new_event_id(), EventType(event_type), tenant.now()
     number = rows.insert_event(
         conn,
         tenant_id=tenant.id,
-        event_id=event.id,
-        event_type=event.type.value,
-        created_at=event.created_at,
+        event_id=event_id,
+        event_type=kind.value,
+        created_at=created_at,
         user_id=subjects.user_id,
         bank_login_id=subjects.bank_login_id,
         account_id=subjects.account_id,
@@ -95,7 +95,7 @@ def emit(
         # Delivery runs on real time: the first attempt is due at once, when it commits.
         next_attempt_at=None,
     )
-    event = replace(event, number=number)
+    event = Event(event_id, kind, created_at, tenant.id, subjects, data, number)
     snapshots.take(conn, tenant, event)
     return event
 

@@ -77,9 +77,16 @@ def endpoint_json(endpoint: Endpoint) -> dict:
 
 
 def payload_json(delivery: Delivery, renderers: Renderers) -> Any:
-    """The body as the delivery's format renders it: parsed when it is JSON, else its text."""
+    """The body as the delivery's format renders it: parsed when it is JSON, else its text;
+    None for a format that writes its bodies when the event is emitted and could not write
+    this one (its deliveries fail, saying so)."""
     renderer = renderers[delivery.format]
-    body = delivery.body if delivery.body is not None else renderer.body(delivery.event)
+    body = delivery.body
+    if body is None:
+        try:
+            body = renderer.body(delivery.event)
+        except LookupError:
+            return None
     if renderer.content_type.split(";")[0].strip() in JSON_TYPES:
         return orjson.loads(body)
     return body.decode()

@@ -71,6 +71,8 @@ class PowensWebhooks:
     keyed = True  # signed with the tenant's key, or carrying the user's token
 
     def body(self, event: Event) -> bytes:
+        # Never called for an event whose body was written (`snapshot`); one that could not be
+        # written has none to send.
         raise LookupError("a Powens body is written when its event is emitted (`snapshot`)")
 
     def snapshot(self, event: Event, view: View) -> bytes:

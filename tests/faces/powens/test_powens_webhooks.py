@@ -17,7 +17,9 @@ from datetime import UTC, datetime
 import orjson
 import pytest
 
+from sandbox.clock import monotonic
 from sandbox.faces.powens.ids import NAMESPACE
+from sandbox.faces.powens.webhooks import PowensWebhooks
 from sandbox.settings import Settings
 from sandbox.testing.receiver import Received, WebhookReceiver
 
@@ -443,3 +445,23 @@ def test_a_users_token_or_none_may_not_manage_providers(domain, client):
     theirs = f"{other.base}/webhooks/auth/{made.json()['id']}"
     assert client.get(theirs, headers=other.config).status_code == 404
     assert client.delete(theirs, headers=other.config).status_code == 404
+
+
+def test_a_body_that_could_not_be_written_fails_its_delivery_saying_why(
+    domain, client, monkeypatch
+):
+    def cannot(self, event, view):
+        raise LookupError("nothing to write")
+
+    monkeypatch.setattr(PowensWebhooks, "snapshot", cannot)
+    domain.user()
+    deadline = monotonic() + 10
+    while (listed := domain.listed())[0]["status"] == "pending":
+        assert monotonic() < deadline
+    (delivery,) = listed
+    assert delivery["status"] == "failed" and delivery["payload"] is None
+    (attempt,) = delivery["attempts"]
+    assert attempt["error"] == (
+        "cannot render 'powens': LookupError: its body was not written when the event was emitted"
+    )
+    assert domain.receiver.received == []
