@@ -122,3 +122,21 @@ def test_a_tenant_declares_at_most_ten_endpoints(tmp_path):
     [found] = problems(tmp_path, tail)
     assert found.startswith("hooks.yaml:4: tenants[0]: a tenant has at most 10 webhook endpoints")
     assert load(tmp_path, "webhooks:\n" + many).tenants[-1].webhooks[9].url == "http://x.example/9"
+
+
+def test_a_powens_endpoint_takes_only_the_events_powens_has_a_word_for(tmp_path):
+    tail = """\
+        webhooks:
+          - url: http://127.0.0.1:3000/powens
+            secret: whsec-powens
+            format: powens
+            events: [bank_login.synced, consent.expiring]
+        """
+    [found] = problems(tmp_path, tail)
+    assert found.startswith(
+        "hooks.yaml:13: tenants[0].webhooks[0].events: format 'powens' has no event "
+        "'consent.expiring'; it takes: user.created, user.deleted, bank_login.synced,"
+    ), found
+    loaded = load(tmp_path, tail.replace(", consent.expiring", ""))
+    (hook,) = loaded.tenants[-1].webhooks
+    assert (hook.format, hook.events) == ("powens", ["bank_login.synced"])
