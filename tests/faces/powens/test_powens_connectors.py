@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -346,3 +347,12 @@ def test_source_times_follow_powens_pattern(client):
     ]:
         for source in connector["sources"]:
             assert source["disabled"] is None or re.match(STAMP, source["disabled"])
+
+
+def test_the_readme_lists_each_default_connector_by_its_uuid(client):
+    """The README's connector table is the default scenario's, uuid for uuid."""
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    listed = client.get("/powens/demo/2.0/connectors?expand=sources").json()["connectors"]
+    for connector in listed:
+        row = f"| {connector['id']} | `{connector['uuid']}` | {connector['name']} ("
+        assert row in readme, row

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import copy
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -990,7 +991,9 @@ def test_any_httpx_client_can_be_wrapped_sync_or_async(contract):
             with pytest.raises(ContractViolation, match=r"at \$: 'signin' is a required property"):
                 await client.get("http://127.0.0.1:8000/powens/demo/2.0/users/43")
 
-    asyncio.run(call_async())
+    # In a thread of its own: a browser test's event loop may be running on this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, call_async()).result()
     assert contract.validated == {("getUser", 200): 2}
 
 

@@ -477,7 +477,7 @@ def test_no_query_is_a_server_error(carded, query):
         | st.text(max_size=20)
         | VALUES
         | st.lists(st.integers(), max_size=2)
-        | st.floats(allow_nan=True),
+        | st.floats(allow_nan=False, allow_infinity=False),
         max_size=4,
     )
 )
@@ -488,3 +488,12 @@ def test_no_transaction_update_is_a_server_error(carded, body):
     assert answer.status_code in (200, 400), answer.text
     if answer.status_code == 400:
         assert_error(answer, 400, "invalidValue")
+
+
+@pytest.mark.parametrize("raw", [b'{"wording": NaN}', b'{"comment": Infinity}', b"[1, 2]", b"{"])
+def test_a_body_that_is_not_a_json_object_is_invalid(carded, raw):
+    powens, me, _ = carded
+    one = listing(powens, me, limit=1)[0]
+    headers = {**me, "content-type": "application/json"}
+    answer = powens.post(f"/users/me/transactions/{one['id']}", headers, content=raw)
+    assert_error(answer, 400, "invalidValue")
