@@ -39,5 +39,6 @@ bench: $(STAMP)
 	$(BIN)/python bench/bankdata_speed.py
 	$(BIN)/python bench/http_speed.py
 	$(BIN)/python bench/connect_flows.py
+	$(BIN)/python bench/powens_connect.py
 	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/summary.py

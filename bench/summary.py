@@ -1,5 +1,6 @@
-"""The last step of `make bench`: every target of issue 5 the benchmarks measured, as one
-table, and whether all of them are met (exit status 1 when one is missed or missing)."""
+"""The last step of `make bench`: every target the benchmarks measured (issue 5's six, and
+issue 16's for the Powens face), as one table, and whether all of them are met (exit status 1
+when one is missed or one of issue 5's is missing)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def main() -> int:
     cpu = next((line.split(":", 1)[1].strip() for line in info if "model name" in line), "?")
     machine = f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
     print()
-    print(f"issue 5 targets, {date.today()}, {machine}")
+    print(f"targets (1-6: issue 5; 16: issue 16, the Powens face), {date.today()}, {machine}")
     print(f"machine speed now: a {LOOP_STEPS:,}-step Python loop takes {pace():.3f} s on core 0")
     print(f"{'#':<3}{'what':<49}{'measured':<24}{'goal':<16}verdict")
     rows = sorted(results.values(), key=lambda row: row["target"])
