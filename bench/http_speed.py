@@ -261,8 +261,12 @@ class Server(PinnedServer):
                 json={**POWENS_CLIENT, "id_user": 1},
                 timeout=10,
             )
+            if renewed.status_code != 200:
+                self.stop()
+                raise RuntimeError(
+                    f"{name}: /auth/renew gave {renewed.status_code}: {renewed.text}"
+                )
             self.authorization = f"Bearer {renewed.json()['access_token']}"
-            # The seeded account is enabled: Powens lists it.
         headers = {"Authorization": self.authorization}
         reply = httpx.get(f"http://127.0.0.1:{port}{path}", headers=headers, timeout=10)
         if reply.status_code != 200 or len(reply.json()["transactions"]) != 50:

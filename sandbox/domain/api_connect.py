@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Connection
 
 from sandbox.domain import connections, imports, sca
-from sandbox.domain.bank_choice import approach as bank_approach
 from sandbox.domain.bank_logins import (
     check_not_connected,
     expired_state,
@@ -148,10 +147,8 @@ def _approach(bank: Bank, account_type: str | None, source: SourceKind | None) -
                 details={"source": source.value},
             )
         chosen = named[0]
-    if chosen.auth is AuthMechanism.WEBAUTH:
+    if chosen.auth is AuthMechanism.WEBAUTH:  # the user logs in on the bank's own page
         return ScaApproach.REDIRECT
-    if source is None:
-        return bank_approach(bank, account_type)
     return chosen.sca_for(None if account_type is None else AccountType(account_type))
 
 
@@ -348,10 +345,7 @@ def sync(
         bank = connections.bank_of(tenant, login.bank_id)
         sca_needed = login.state in (LoginState.SCA_REQUIRED, LoginState.WEBAUTH_REQUIRED)
         if renew or (start_sca and sca_needed):
-            approach = bank_approach(bank, login.account_type)
-            if preferred_source(bank).auth is AuthMechanism.WEBAUTH:
-                approach = ScaApproach.REDIRECT
-            _start(conn, tenant, login, bank, approach, "renew")
+            _start(conn, tenant, login, bank, _approach(bank, login.account_type, None), "renew")
             return settle(conn, tenant, bank_login_id)
     try:
         if user_present:
@@ -401,8 +395,7 @@ def relogin(db: Database, tenant: Tenant, bank_login_id: int, password: str) -> 
         except BankRefusal as refusal:
             if refusal.state is LoginState.WRONG_CREDENTIALS:
                 raise
-        approach = bank_approach(bank, login.account_type)
-        _start(conn, tenant, login, bank, approach, "renew")
+        _start(conn, tenant, login, bank, _approach(bank, login.account_type, None), "renew")
         return settle(conn, tenant, bank_login_id)
 
 
