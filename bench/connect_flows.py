@@ -21,7 +21,7 @@ answer at any step stops the benchmark with what was seen.
 Rheinwert Bank is the default scenario's bank with embedded SCA, but its customers hold one
 account each, so the server serves `bench/connect_flows.yaml`: the default scenario plus one
 Rheinwert customer with three current accounts. The `demo` tenant's webhook points at a small
-receiver on the client's core that answers 204 and counts: every flow's 5 events must arrive,
+receiver on the client's core that answers 204 and counts: every flow's 9 events must arrive,
 each once (the default URL, port 3000, refuses them and the server would retry each 8 times).
 
 The server (`bank-sandbox serve`, SQLite in a fresh temporary file) is pinned to core 0, this
@@ -74,8 +74,9 @@ CALLBACK = "http://127.0.0.1:3000/callback"
 BANK_ID = "rheinwert-bank"
 LOGIN, PASSWORD, OTP = "sophie.wagner", "pass", "123456"
 ACCOUNTS = 3
-# The webhooks of one flow: user.created, account.discovered for each account, bank_login.synced.
-EVENTS = 2 + ACCOUNTS
+# The webhooks of one flow: user.created, account.discovered for each account,
+# bank_login.accounts_fetched, account.synced for each account, bank_login.synced.
+EVENTS = 3 + 2 * ACCOUNTS
 TARGET = 100.0  # complete flows per second
 CONCURRENCY = 8
 

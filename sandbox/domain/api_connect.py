@@ -61,6 +61,7 @@ class PendingSca:
     challenge: Challenge
     methods: tuple[str, ...]
     attempts_left: int
+    labels: tuple[str, ...] = ()  # how the bank names each of `methods` to its customer
 
     @property
     def approach(self) -> ScaApproach:
@@ -208,9 +209,10 @@ def settle(conn: Connection, tenant: Tenant, bank_login_id: int) -> Standing:
 
 
 def _pending(tenant: Tenant, challenge: Challenge) -> PendingSca:
-    persona = sca.persona_of(tenant, challenge)
-    methods = tuple(m.method.value for m in sca.typed_methods(persona))
-    return PendingSca(challenge, methods, sca.attempts_left(challenge))
+    typed = sca.typed_methods(sca.persona_of(tenant, challenge))
+    methods = tuple(m.method.value for m in typed)
+    labels = tuple(m.label or m.method.value for m in typed)
+    return PendingSca(challenge, methods, sca.attempts_left(challenge), labels)
 
 
 def standing_as_stored(conn: Connection, tenant: Tenant, bank_login_id: int) -> Standing:

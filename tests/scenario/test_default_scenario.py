@@ -67,6 +67,9 @@ def test_the_demo_tenant_matches_the_readme(default_scenario):
     readme = (ROOT / "README.md").read_text()
     for value in (demo.client_id, demo.client_secret, demo.api_key, *demo.redirect_uris):
         assert f"`{value}`" in readme
+    keys = demo.powens
+    for value in (keys.client_id, keys.client_secret, keys.config_token):
+        assert f"`{value}`" in readme
 
 
 def test_every_persona_is_documented_in_the_scenario_readme(default_scenario):

@@ -76,9 +76,8 @@ def _fields(standing: Standing, bank: Bank) -> list[dict[str, Any]] | None:
     base = {"required": True, "regex": None, "auth_mechanisms": ["credentials"]}
     if pending is not None and pending.approach is ScaApproach.EMBEDDED:
         if pending.status is ScaStatus.STARTED:
-            values = [
-                {"value": m, "label": m.upper() if m == "sms" else m} for m in pending.methods
-            ]
+            pairs = zip(pending.methods, pending.labels, strict=True)
+            values = [{"value": method, "label": label} for method, label in pairs]
             return [
                 {"name": "method", "type": "list", "label": "SCA method", "values": values, **base}
             ]

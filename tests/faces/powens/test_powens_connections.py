@@ -363,3 +363,27 @@ def test_expand_accounts_lists_the_enabled_and_all_accounts(client):
     assert enabled.status_code == 200, enabled.text
     after = user.call("GET", path, params={"expand": "accounts"}).json()
     assert [a["id"] for a in after["accounts"]] == [account["id"]]
+
+
+def test_a_persona_with_several_ways_to_get_a_code_chooses_one_first(client):
+    user = Integration(client)
+    connection = user.create(EMBEDDED, login="mia.schulz").json()
+    assert connection["state"] == "additionalInformationNeeded"
+    [field] = connection["fields"]
+    assert (field["name"], field["type"]) == ("method", "list")
+    assert field["values"] == [
+        {"value": "app", "label": "Rheinwert TAN-App"},
+        {"value": "sms", "label": "SMS an +49 1** *** **81"},
+    ]
+    path = f"/users/me/connections/{connection['id']}"
+    chosen = user.call("POST", path, json={"method": "sms"}).json()
+    assert [f["name"] for f in chosen["fields"]] == ["otp"]
+    assert user.call("POST", path, json={"otp": "123456"}).json()["state"] is None
+    # The method and the code may come together too.
+    other = Integration(client)
+    second = other.create(EMBEDDED, login="mia.schulz").json()
+    both = {"method": "app", "otp": "123456"}
+    assert (
+        other.call("POST", f"/users/me/connections/{second['id']}", json=both).json()["state"]
+        is None
+    )
