@@ -7,6 +7,7 @@ sandbox state is disposable and a silently misread table is worse than starting 
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -177,6 +178,7 @@ class Database:
             self.engine.dispose()
             raise
         self._versions = self._data_versions()
+        self._seen: Hashable | None = None  # the stamp read in this turn of the event loop
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
@@ -191,12 +193,16 @@ class Database:
                             action(conn)
             finally:
                 conn.info.pop(_BEFORE_COMMIT, None)
+                self._seen = None  # this process may have written: read the version again
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
         """A connection for reads (a consistent snapshot); call `commit()` to keep writes."""
-        with self._lock, self._connection(write=False) as conn:
-            yield conn
+        try:
+            with self._lock, self._connection(write=False) as conn:
+                yield conn
+        finally:
+            self._seen = None  # a caller may have committed through it
 
     @contextmanager
     def _connection(self, *, write: bool) -> Iterator[Connection]:
@@ -244,8 +250,26 @@ class Database:
 
     def data_version(self) -> Hashable:
         """A stamp that differs once any write has been committed since it was read, here or
-        by another process; read it before the data it vouches for (`sandbox.store.versions`)."""
-        return self._versions.read()
+        by another process; read it before the data it vouches for (`sandbox.store.versions`).
+
+        Read once per turn of the event loop: the kept reads answered in one turn share one
+        read of the stamp (a busy server answers many in a turn), a write of this process
+        makes the next call read it again, and another process's write is seen from the next
+        turn on. Off the event loop (a worker thread) it is read every time."""
+        seen = self._seen
+        if seen is not None:
+            return seen
+        version = self._versions.read()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return version
+        self._seen = version
+        loop.call_soon(self._forget_version)
+        return version
+
+    def _forget_version(self) -> None:
+        self._seen = None
 
     def close(self) -> None:
         """Close every pooled connection (a :memory: database is gone after this)."""

@@ -255,3 +255,43 @@ def test_a_read_after_a_write_does_not_hold_the_write_lock(
         assert _tenant_ids(db) == ["first", "second"]
     finally:
         db.close()
+
+
+def test_the_data_version_is_read_once_a_turn_of_the_event_loop(tmp_path: Path) -> None:
+    """Kept reads answered in one turn share one read of the stamp; this process's own write
+    is seen at once, another process's from the next turn on."""
+    import asyncio
+    import subprocess
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    url = f"sqlite:///{tmp_path / 'turns.db'}"
+    database = open_database(url)
+    other = (
+        "import sqlalchemy as sa, sys\n"
+        "engine = sa.create_engine(sys.argv[1])\n"
+        "with engine.begin() as conn:\n"
+        "    conn.execute(sa.text(\"INSERT INTO meta (key, value) VALUES ('x', '1')\"))\n"
+    )
+
+    async def turns() -> None:
+        first = database.data_version()
+        subprocess.run([sys.executable, "-c", other, url], check=True)
+        assert database.data_version() == first  # the same turn: read once
+        await asyncio.sleep(0)
+        second = database.data_version()
+        assert second != first  # the next turn sees the other process's write
+        with database.begin() as conn:
+            conn.execute(sa.insert(s.meta).values(key="y", value="2"))
+        assert database.data_version() != second  # our own write: at once
+
+    try:
+        # In a thread of its own: a browser test's event loop may be running on this one.
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, turns()).result()
+        # Off the event loop it is read every time.
+        before = database.data_version()
+        subprocess.run([sys.executable, "-c", other.replace("'x'", "'z'"), url], check=True)
+        assert database.data_version() != before
+    finally:
+        database.close()
