@@ -9,7 +9,7 @@ never send one at once, and write back each attempt's outcome.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -297,46 +297,64 @@ def release(conn: Connection, delivery_ids: Iterable[int]) -> None:
         )
 
 
-def record_attempt(
-    conn: Connection,
-    claimed: Claimed,
-    *,
-    at: datetime,
-    status_code: int | None,
-    error: str | None,
-    duration_ms: int,
-) -> None:
-    _INSERT_ATTEMPT.run(
+@dataclass(frozen=True)
+class Settled:
+    """One attempt's consequence, to write with the others of its pass (`settle_all`)."""
+
+    claimed: Claimed
+    status: str
+    attempts: int
+    changes: dict[str, Any]  # next_attempt_at or delivered_at, when the status has one
+    at: datetime
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+
+def settle_all(conn: Connection, outcomes: Sequence[Settled]) -> list[Settled]:
+    """Write a pass's outcomes with a few statements, not two for each: the deliveries'
+    new status grouped by the columns it sets, then the attempts of those still there. The
+    outcomes written are returned; one whose delivery is gone (its tenant deleted or reset, or
+    its endpoint deleted, meanwhile) is left out."""
+    groups: dict[frozenset[str], list[dict[str, Any]]] = {}
+    for outcome in outcomes:
+        values = {
+            "delivery_key": outcome.claimed.delivery_id,
+            "event_key": outcome.claimed.event.event_id,
+            "status": outcome.status,
+            "attempts": outcome.attempts,
+            "locked_until": None,
+            **outcome.changes,
+        }
+        groups.setdefault(frozenset(values), []).append(values)
+    for many in groups.values():
+        _SETTLE.run_many(conn, many)
+    ids = [outcome.claimed.delivery_id for outcome in outcomes]
+    still = {tuple(row) for row in conn.execute(_STILL_THERE, {"ids": ids})} if ids else set()
+    written = [o for o in outcomes if (o.claimed.delivery_id, o.claimed.event.event_id) in still]
+    _INSERT_ATTEMPT.run_many(
         conn,
-        {
-            "tenant_id": claimed.event.tenant_id,
-            "delivery_id": claimed.delivery_id,
-            "at": at,
-            "status_code": status_code,
-            "error": error,
-            "duration_ms": duration_ms,
-        },
+        [
+            {
+                "tenant_id": o.claimed.event.tenant_id,
+                "delivery_id": o.claimed.delivery_id,
+                "at": o.at,
+                "status_code": o.status_code,
+                "error": o.error,
+                "duration_ms": o.duration_ms,
+            }
+            for o in written
+        ],
     )
+    return written
 
 
-def settle(
-    conn: Connection,
-    claimed: Claimed,
-    *,
-    status: str,
-    attempts: int,
-    next_attempt_at: datetime | None = None,
-    delivered_at: datetime | None = None,
-) -> bool:
-    """Write an attempt's consequence: delivered, failed for good, or due again. False when the
-    delivery is gone (its tenant was deleted or reset, or its endpoint deleted, meanwhile)."""
-    values: dict[str, object] = {"status": status, "attempts": attempts, "locked_until": None}
-    if next_attempt_at is not None:
-        values["next_attempt_at"] = next_attempt_at
-    if delivered_at is not None:
-        values["delivered_at"] = delivered_at
-    keys = {"delivery_key": claimed.delivery_id, "event_key": claimed.event.event_id}
-    return _SETTLE.run(conn, {**keys, **values}).rowcount == 1
+# Which deliveries are still those of their events (an id may be used again after a reset).
+_STILL_THERE = (
+    sa.select(webhook_deliveries.c.id, webhook_outbox.c.event_id)
+    .join(webhook_outbox, webhook_outbox.c.id == webhook_deliveries.c.outbox_id)
+    .where(webhook_deliveries.c.id.in_(sa.bindparam("ids", expanding=True)))
+)
 
 
 def list_events(

@@ -43,7 +43,7 @@ from sandbox.domain.webhook_endpoints import Renderers, Signing
 from sandbox.settings import Settings
 from sandbox.store import webhooks as rows
 from sandbox.store.database import Database
-from sandbox.store.webhooks import Claimed
+from sandbox.store.webhooks import Claimed, Settled
 from sandbox.webhooks.delivery import MAX_ERROR_LENGTH, Outcome, Sender, attempt
 
 log = logging.getLogger("sandbox.webhooks")
@@ -196,20 +196,16 @@ class WebhookWorker:
         if not attempted:
             return
         now = system_now()
+        outcomes = [self._consequence(claimed, outcome, now) for claimed, outcome in attempted]
         with self.db.begin() as conn:
-            lines = [
-                self._write_outcome(conn, claimed, outcome, now) for claimed, outcome in attempted
-            ]
+            written = rows.settle_all(conn, outcomes)
         for claimed, _ in attempted:
             self._in_flight.discard(claimed.delivery_id)
-        for line in lines:
-            if line is not None:
-                self._log(line)
+        for settled in written:
+            self._log(_line(settled))
 
-    def _write_outcome(
-        self, conn: Connection, delivery: Claimed, outcome: Outcome, now: datetime
-    ) -> dict[str, Any] | None:
-        """Store one attempt's consequence; the log line to write about it, if any."""
+    def _consequence(self, delivery: Claimed, outcome: Outcome, now: datetime) -> Settled:
+        """What one attempt leaves: delivered, failed for good, or due again after a gap."""
         attempts = delivery.attempts + 1
         if outcome.delivered:
             status, changes = "delivered", {"delivered_at": now}
@@ -217,27 +213,16 @@ class WebhookWorker:
             status, changes = "failed", {}
         else:
             status, changes = "pending", {"next_attempt_at": now + retry_gap(attempts, self.base)}
-        if not rows.settle(conn, delivery, status=status, attempts=attempts, **changes):
-            return None  # the tenant was reset or deleted, or the endpoint deleted, meanwhile
-        rows.record_attempt(
-            conn,
+        return Settled(
             delivery,
+            status,
+            attempts,
+            changes,
             at=now,
             status_code=outcome.status_code,
             error=outcome.error,
             duration_ms=outcome.duration_ms,
         )
-        return {
-            "webhook": delivery.event.event_id,
-            "type": delivery.event.event_type,
-            "tenant_id": delivery.event.tenant_id,
-            "endpoint_id": delivery.endpoint_id,
-            "attempt": attempts,
-            "status_code": outcome.status_code,
-            "error": outcome.error,
-            "ms": outcome.duration_ms,
-            "outcome": "retry" if status == "pending" else status,
-        }
 
     async def _db(self, function: Callable[..., T], *args: Any) -> T:
         """Run a database call in a thread and let it finish even when the worker is being
@@ -258,3 +243,19 @@ class WebhookWorker:
                     {"at": system_now().isoformat(timespec="milliseconds"), **line}
                 ).decode()
             )
+
+
+def _line(settled: Settled) -> dict[str, Any]:
+    """The log line of one written attempt."""
+    delivery = settled.claimed
+    return {
+        "webhook": delivery.event.event_id,
+        "type": delivery.event.event_type,
+        "tenant_id": delivery.event.tenant_id,
+        "endpoint_id": delivery.endpoint_id,
+        "attempt": settled.attempts,
+        "status_code": settled.status_code,
+        "error": settled.error,
+        "ms": settled.duration_ms,
+        "outcome": "retry" if settled.status == "pending" else settled.status,
+    }

@@ -128,6 +128,45 @@ def test_an_event_goes_to_exactly_the_endpoints_whose_filter_takes_it(
     assert sent_to == takes
 
 
+def outcome(
+    claimed: webhooks.Claimed, status: str, status_code: int | None = 200, **changes
+) -> webhooks.Settled:
+    """A first attempt's consequence, 3 ms long."""
+    return webhooks.Settled(claimed, status, 1, changes, T0, status_code, None, 3)
+
+
+def test_outcomes_of_several_kinds_are_written_together(
+    database: Database, make_tenant: Callable[..., TenantRow]
+) -> None:
+    with database.begin() as conn:
+        insert_tenant(conn, make_tenant("t1"))
+        for n in range(3):  # one event, three endpoints: three deliveries due together
+            add_endpoint(conn, "t1", url=f"http://x/{n}")
+        add_events(conn, "t1", 1)
+        first, second, third = webhooks.claim_due(conn, T0, T0 + LOCK, 10)
+        written = webhooks.settle_all(
+            conn,
+            [
+                outcome(first, "delivered", delivered_at=T0),
+                outcome(second, "pending", next_attempt_at=T0 + LOCK, status_code=503),
+                outcome(third, "failed", status_code=None),
+            ],
+        )
+        assert len(written) == 3
+        rows = {row["id"]: row for row in deliveries(conn, "t1")}
+        assert [rows[c.delivery_id]["status"] for c in (first, second, third)] == [
+            "delivered",
+            "pending",
+            "failed",
+        ]
+        attempts = webhooks.attempts_of(conn, list(rows))
+        assert sorted(a["status_code"] or 0 for each in attempts.values() for a in each) == [
+            0,
+            200,
+            503,
+        ]
+
+
 def test_an_outcome_is_written_only_to_the_delivery_claimed(
     database: Database, make_tenant: Callable[..., TenantRow]
 ) -> None:
@@ -138,9 +177,10 @@ def test_an_outcome_is_written_only_to_the_delivery_claimed(
         (claimed,) = webhooks.claim_due(conn, T0, T0 + LOCK, 10)
         wipe_tenant_data(conn, "t1")  # a reset while the delivery was in flight
         add_events(conn, "t1", 1, prefix="new")  # may reuse the row ids
-        assert webhooks.settle(conn, claimed, status="delivered", attempts=1) is False
+        assert webhooks.settle_all(conn, [outcome(claimed, "delivered", delivered_at=T0)]) == []
         (kept,) = deliveries(conn, "t1")
         assert (kept["status"], kept["attempts"]) == ("pending", 0)
+        assert not any(webhooks.attempts_of(conn, [kept["id"]]).values())
 
 
 def test_a_settled_delivery_keeps_its_attempts(
@@ -151,8 +191,8 @@ def test_a_settled_delivery_keeps_its_attempts(
         add_endpoint(conn, "t1")
         add_events(conn, "t1", 1)
         (claimed,) = webhooks.claim_due(conn, T0, T0 + LOCK, 10)
-        assert webhooks.settle(conn, claimed, status="pending", attempts=1, next_attempt_at=T0)
-        webhooks.record_attempt(conn, claimed, at=T0, status_code=500, error=None, duration_ms=3)
+        settled = outcome(claimed, "pending", next_attempt_at=T0, status_code=500)
+        assert webhooks.settle_all(conn, [settled]) == [settled]
         (row,) = deliveries(conn, "t1")
         assert (row["status"], row["attempts"], row["locked_until"]) == ("pending", 1, None)
         attempts = webhooks.attempts_of(conn, [row["id"]])[row["id"]]
@@ -169,7 +209,7 @@ def test_deleting_an_endpoint_drops_what_is_pending_and_keeps_what_was_sent(
         kept = add_endpoint(conn, "t1", url="http://y/h")
         add_events(conn, "t1", 2)
         (sent, *_) = webhooks.claim_due(conn, T0, T0 + LOCK, 1)
-        assert webhooks.settle(conn, sent, status="delivered", attempts=1, delivered_at=T0)
+        assert webhooks.settle_all(conn, [outcome(sent, "delivered", delivered_at=T0)])
         assert webhook_endpoints.delete_endpoint(conn, "t2", endpoint) is False  # not t2's
         assert webhook_endpoints.delete_endpoint(conn, "t1", endpoint) is True
         assert webhook_endpoints.delete_endpoint(conn, "t1", endpoint) is False
