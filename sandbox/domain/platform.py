@@ -90,5 +90,10 @@ class Platform:
         """Changes with every committed write, in any process: what kept answers check."""
         return self.db.data_version()
 
+    def data_version_this_turn(self) -> Hashable:
+        """The data version as the read cache reads it: once per turn of the event loop, and
+        again after a write of this process (`Database.data_version_this_turn`)."""
+        return self.db.data_version_this_turn()
+
     def close(self) -> None:
         self.db.close()

@@ -250,12 +250,15 @@ class Database:
 
     def data_version(self) -> Hashable:
         """A stamp that differs once any write has been committed since it was read, here or
-        by another process; read it before the data it vouches for (`sandbox.store.versions`).
+        by another process; read it before the data it vouches for (`sandbox.store.versions`)."""
+        return self._versions.read()
 
-        Read once per turn of the event loop: the kept reads answered in one turn share one
-        read of the stamp (a busy server answers many in a turn), a write of this process
-        makes the next call read it again, and another process's write is seen from the next
-        turn on. Off the event loop (a worker thread) it is read every time."""
+    def data_version_this_turn(self) -> Hashable:
+        """The data version, read once per turn of the event loop, for the read cache: the
+        kept reads answered in one turn share one read of the stamp (a busy server answers
+        many in a turn), a write of this process makes the next call read it again, and
+        another process's write is seen from the next turn on. Off the event loop (a worker
+        thread) it is read every time."""
         seen = self._seen
         if seen is not None:
             return seen

@@ -67,4 +67,4 @@ def powens_app(platform: Platform) -> ASGIApp:
     cache_bytes = platform.settings.read_cache_mb * 1024 * 1024
     if not cache_bytes:
         return app
-    return ServeKept(app, ReadCache(platform.data_version, cache_bytes))
+    return ServeKept(app, ReadCache(platform.data_version_this_turn, cache_bytes))
