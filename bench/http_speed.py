@@ -437,7 +437,7 @@ def report(
         met = ratio >= target.min_ratio
         what = f"GET {target.path.split('/v1')[-1]}, {target.label[3:]}"
         if target.powens:
-            what = f"GET {target.path.split('/2.0')[-1]}, {target.label[3:]}"
+            what = "Powens GET /users/me/transactions?limit=50, 10k tx"
         measured = f"{ratio:.2f} x B0 ({rps:,.0f}/s)"
         key = f"{target.label.split()[0]} req/s"
         record(key, number, what, measured, f">= {target.min_ratio} x B0", met)

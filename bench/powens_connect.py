@@ -149,7 +149,7 @@ def report(rounds: list[Round], args) -> None:
     )
     print(f"{'connections/s':>14}{'server CPU ms each':>20}{'requests each':>15}")
     print(f"{rate:>14.1f}{cpu:>20.2f}{med(lambda r: r.requests / r.flows):>15.1f}")
-    what = "Powens API connections (embedded: create, OTP, enable, list)"
+    what = "Powens API connects (create, OTP, enable, list)"
     record("powens connect", 16, what, f"{rate:.1f}/s ({cpu:.1f} ms CPU)", "measured", True)
 
 
