@@ -238,7 +238,8 @@ def sync_login(
     now = moment.now
     if history_days is None:
         history_days = login.consent.history_days if login.consent else bank.history_days
-    choice = sources.choose(bank, persona, moment)
+    switched_off = frozenset(s.kind for s in login.sources if s.disabled_at is not None)
+    choice = sources.choose(bank, persona, moment, switched_off)
     sources.record(conn, login.id, choice, now)
     if choice.used is None:
         raise choice.refusal()

@@ -42,9 +42,15 @@ class SourceChoice:
         )
 
 
-def choose(bank: Bank, persona: Persona, moment: Moment) -> SourceChoice:
+def choose(
+    bank: Bank, persona: Persona, moment: Moment, switched_off: frozenset[str] = frozenset()
+) -> SourceChoice:
+    """The first of the bank's sources, in priority order, that answers now; `switched_off`:
+    the kinds the client turned off for this login (Powens' connection sources), never tried."""
     down = []
     for source in sources_in_order(bank):
+        if source.kind.value in switched_off:
+            continue
         unreachable, until = source_outage(persona, bank, source, moment)
         if not unreachable:
             return SourceChoice(source, tuple(down))

@@ -213,3 +213,20 @@ def test_a_source_is_switched_off_and_on(world):
     assert off.sources[0].disabled_at == world.tenant.now()
     on = api_connect.set_source_disabled(world.db, world.tenant, made.login.id, source.id, False)
     assert on.sources[0].disabled_at is None
+
+
+def test_a_source_switched_off_is_not_used_by_syncs(world):
+    made = start(world, bank_id="nordlicht-sparbank")
+    decide(world, made.pending.challenge.id)
+    connected = api_connect.resume(world.db, world.tenant, made.login.id).login
+    api, web = connected.sources
+    assert (api.kind, api.state, web.kind, web.state) == ("api", "ok", "web", None)
+    api_connect.set_source_disabled(world.db, world.tenant, made.login.id, api.id, True)
+    world.advance(hours=1)
+    synced = api_connect.sync(world.db, world.tenant, made.login.id, user_present=True).login
+    assert synced.state is LoginState.CONNECTED
+    assert synced.sources[1].state == "ok" and synced.sources[1].last_update == world.tenant.now()
+    api_connect.set_source_disabled(world.db, world.tenant, made.login.id, web.id, True)
+    refused = api_connect.sync(world.db, world.tenant, made.login.id, user_present=True).login
+    assert refused.state is LoginState.BANK_UNAVAILABLE
+    assert refused.state_detail == "sources_down"

@@ -129,10 +129,10 @@ def test_decoupled_resume_as_a_string_true_as_the_spec_writes_it(client):
     assert answer.json()["error_message"] == "The SCA was rejected in the bank's app."
 
 
-def test_a_resume_without_background_waits_for_the_approval(live_server):
+def test_a_resume_without_background_waits_for_the_approval(live_server, validated):
     tenant = httpx.post(f"{live_server.url}/_sandbox/tenants", json={}).json()
     keys = tenant["powens"]
-    with httpx.Client(base_url=live_server.url, timeout=30) as http:
+    with validated(httpx.Client(base_url=live_server.url, timeout=30)) as http:
         user = Integration(http, base=f"/powens/{keys['domain']}/2.0", keys=keys)
         connection = user.create(DECOUPLED).json()
         challenges = http.get(f"/_sandbox/tenants/{tenant['tenant_id']}/sca-challenges").json()

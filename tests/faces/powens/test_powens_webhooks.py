@@ -16,10 +16,14 @@ from datetime import UTC, datetime
 
 import orjson
 import pytest
+from starlette.testclient import TestClient
 
+from sandbox.app import create_app
 from sandbox.clock import monotonic
+from sandbox.domain.platform import Platform
 from sandbox.faces.powens.ids import NAMESPACE
 from sandbox.faces.powens.webhooks import PowensWebhooks
+from sandbox.scenario import load_scenario_text
 from sandbox.settings import Settings
 from sandbox.testing.receiver import Received, WebhookReceiver
 
@@ -465,3 +469,28 @@ def test_a_body_that_could_not_be_written_fails_its_delivery_saying_why(
         "cannot render 'powens': LookupError: its body was not written when the event was emitted"
     )
     assert domain.receiver.received == []
+
+
+def test_a_powens_endpoint_declared_in_the_scenario_gets_powens_bodies(settings, receiver):
+    """A scenario's tenant declares `webhooks: [{…, format: powens}]`: the server starts with it."""
+    scenario = load_scenario_text(
+        "extends: default\nname: declared\ntenants:\n"
+        "  - id: declared\n    name: Declared\n    client_id: declared\n"
+        "    client_secret: declared-secret\n    api_key: declared-api-key\n"
+        f"    webhooks: [{{url: '{receiver.url}', secret: declared-hook, format: powens}}]\n"
+    )
+    platform = Platform.open(settings, scenario)
+    try:
+        with TestClient(create_app(platform)) as client:
+            endpoints = client.get("/_sandbox/tenants/declared/webhook-endpoints").json()
+            assert [e["format"] for e in endpoints["endpoints"]] == ["powens"]
+            keys = client.get("/_sandbox/tenants/declared").json()["powens"]
+            body = {"client_id": keys["client_id"], "client_secret": keys["client_secret"]}
+            user = client.post("/powens/declared/2.0/auth/init", json=body).json()
+            [created] = receiver.wait_for(count=1)
+    finally:
+        platform.close()
+    assert POWENS[created.type] == "USER_CREATED"
+    assert created.event["id"] == user["id_user"]
+    assert isinstance(created.event["id_webhook_data"], int)
+    assert created.headers["authorization"] == f"Bearer {user['auth_token']}"
