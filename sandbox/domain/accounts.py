@@ -70,18 +70,26 @@ def list_accounts(
             user_id = find_user(conn, tenant, external_user_id).id
         if bank_login_id is not None:
             find_bank_login(conn, tenant, bank_login_id)
-        found = [
-            Account.from_row(row)
-            for row in rows.list_accounts(
-                conn,
-                tenant.id,
-                user_id=user_id,
-                bank_login_id=bank_login_id,
-                include_deleted=include_deleted,
-            )
-        ]
+        found = _stored(conn, tenant, user_id, bank_login_id, include_deleted)
         holders = external_ids(conn, tenant, {account.user_id for account in found})
     return [OwnedAccount(account, holders[account.user_id]) for account in found]
+
+
+def _stored(
+    conn: Connection,
+    tenant: Tenant,
+    user_id: int | None,
+    bank_login_id: int | None,
+    include_deleted: bool,
+) -> list[Account]:
+    rows_ = rows.list_accounts(
+        conn,
+        tenant.id,
+        user_id=user_id,
+        bank_login_id=bank_login_id,
+        include_deleted=include_deleted,
+    )
+    return [Account.from_row(row) for row in rows_]
 
 
 def find_account(conn: Connection, tenant: Tenant, account_id: int) -> Account:
@@ -192,16 +200,10 @@ def accounts_of_user(
         if bank_login_id is not None:
             _check_login_of_user(conn, tenant, user_id, bank_login_id)
         found = [
-            Account.from_row(row)
-            for row in rows.list_accounts(
-                conn,
-                tenant.id,
-                user_id=user_id,
-                bank_login_id=bank_login_id,
-                include_deleted=include_deleted,
-            )
+            account
+            for account in _stored(conn, tenant, user_id, bank_login_id, include_deleted)
+            if include_disabled or not account.disabled
         ]
-        found = [account for account in found if include_disabled or not account.disabled]
         return _held(conn, tenant, user_id, found)
 
 

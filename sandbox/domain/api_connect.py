@@ -83,6 +83,11 @@ class Standing:
     login: BankLogin
     pending: PendingSca | None = None
 
+    @property
+    def up_to_date(self) -> bool:
+        """Nothing for the user to do: no SCA in progress, and the login connected."""
+        return self.pending is None and self.login.state is LoginState.CONNECTED
+
 
 def connect(
     db: Database,
@@ -109,27 +114,16 @@ def connect(
                 raise
             persona = found
         check_not_connected(conn, tenant, user.id, bank, persona.login, account_type)
-        bank_login_id = rows.insert_bank_login(
+        bank_login_id = connections.insert_login(
             conn,
-            tenant_id=tenant.id,
-            user_id=user.id,
-            bank_id=bank.id,
+            tenant,
+            user=user,
+            bank=bank,
             persona_login=persona.login,
             account_type=account_type,
-            state=WAITING[approach].value,
-            state_detail=None,
-            state_until=None,
-            sync_count=0,
-            last_sync_at=None,
-            last_attempt_at=now,
-            created_at=now,
-            updated_at=now,
-        )
-        rows.insert_sources(
-            conn,
-            tenant.id,
-            bank_login_id,
-            [(s.kind.value, s.priority, None, None) for s in bank.sources],
+            state=WAITING[approach],
+            sync_count=0,  # no sync until its SCA is passed
+            tried={},
         )
         _start(
             conn, tenant, find_bank_login(conn, tenant, bank_login_id), bank, approach, "connect"

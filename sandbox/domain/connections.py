@@ -7,7 +7,8 @@ only along its lifecycle's table (`lifecycle.py`).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.engine import Connection
 
@@ -63,28 +64,19 @@ def establish(
     choice = sources.choose(bank, persona, Moment(1, now))
     refusal = choice.refusal() if choice.used is None else None
     state = NEW if refusal is None else apply(NEW, Event.REFUSED, refusal.state)
-    bank_login_id = rows.insert_bank_login(
+    bank_login_id = insert_login(
         conn,
-        tenant_id=tenant.id,
-        user_id=user.id,
-        bank_id=bank.id,
+        tenant,
+        user=user,
+        bank=bank,
         persona_login=persona.login,
         account_type=account_type,
-        state=state.value,
+        state=state,
+        sync_count=1,
+        tried=sources.outcomes(choice, now),
         state_detail=refusal.detail if refusal else None,
         state_until=refusal.until if refusal else None,
-        sync_count=1,
         last_sync_at=None if refusal else now,
-        last_attempt_at=now,
-        created_at=now,
-        updated_at=now,
-    )
-    tried = sources.outcomes(choice, now)
-    rows.insert_sources(
-        conn,
-        tenant.id,
-        bank_login_id,
-        [(s.kind.value, s.priority, *tried.get(s.kind.value, (None, None))) for s in bank.sources],
     )
     _grant_consent(conn, tenant, bank, bank_login_id)
     ref = LoginRef(user.external_id, bank_login_id, bank.id)
@@ -120,6 +112,45 @@ def establish(
         kind=ImportKind.CONNECT, result=result,
     )  # fmt: skip
     return bank_login_id, result
+
+
+def insert_login(
+    conn: Connection,
+    tenant: Tenant,
+    *,
+    user: User,
+    bank: Bank,
+    persona_login: str,
+    account_type: str | None,
+    state: LoginState,
+    sync_count: int,
+    tried: dict[str, tuple[str, datetime | None]],
+    **more: Any,
+) -> int:
+    """A new bank login with a row for each of the bank's sources (`tried`: the outcome of
+    those a first sync tried, by kind); `more`: its other columns (state detail, last sync)."""
+    now = tenant.now()
+    bank_login_id = rows.insert_bank_login(
+        conn,
+        tenant_id=tenant.id,
+        user_id=user.id,
+        bank_id=bank.id,
+        persona_login=persona_login,
+        account_type=account_type,
+        state=state.value,
+        sync_count=sync_count,
+        last_attempt_at=now,
+        created_at=now,
+        updated_at=now,
+        **{"state_detail": None, "state_until": None, "last_sync_at": None, **more},
+    )
+    rows.insert_sources(
+        conn,
+        tenant.id,
+        bank_login_id,
+        [(s.kind.value, s.priority, *tried.get(s.kind.value, (None, None))) for s in bank.sources],
+    )
+    return bank_login_id
 
 
 def _announce_sync(conn: Connection, tenant: Tenant, login: LoginRef, result: SyncResult) -> None:

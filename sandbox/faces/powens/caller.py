@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 
 from sandbox.domain.credentials import Caller, Kind
 from sandbox.domain.errors import BadCredentials, NotFound
-from sandbox.domain.face_keys import POWENS
+from sandbox.domain.face_keys import POWENS, same
 from sandbox.domain.platform import Platform
 from sandbox.domain.records import User
 from sandbox.domain.tenants import Tenant
@@ -22,6 +23,8 @@ from sandbox.faces.powens.inputs import Fields
 
 HOSTS = (".biapi.pro",)
 MAX_DOMAIN = 253
+MAX_URL = 2048
+MAX_STATE = 512  # a client's `state`, carried back on a callback
 
 
 def platform_of(request: Request) -> Platform:
@@ -121,3 +124,34 @@ def client(request: Request, given: Fields, *, required: bool = True) -> Tenant 
     return platform.callers.face_client(
         tenant, POWENS, client_id, secret, address_of(request)
     ).tenant
+
+
+def user_of_code(platform: Platform, tenant: Tenant, code: str, name: str = "code") -> User:
+    """The user a temporary code (from `GET /auth/token/code`) was made for, spending it: a
+    code is good once. `name` is the parameter that carried it, for the error."""
+    try:
+        caller = platform.callers.resolve(Kind.AUTH_CODE, code)
+    except BadCredentials:
+        raise InvalidValue(name, "unknown, expired or already used") from None
+    if caller.tenant.id != tenant.id or caller.user is None:
+        raise InvalidValue(name, "unknown, expired or already used")
+    return caller.user
+
+
+def check_client_id(platform: Platform, tenant: Tenant, client_id: str) -> None:
+    """InvalidValue unless this is the domain's Powens client id."""
+    if not same(client_id, platform.callers.face_keys(tenant, POWENS).client_id):
+        raise InvalidValue("client_id", f"not the client id of domain {tenant.id}")
+
+
+def redirect_uri_of(platform: Platform, tenant: Tenant, given: Fields) -> str:
+    """`redirect_uri`: given, a URL without a query (Powens' rule), registered for the domain."""
+    redirect_uri = given.text("redirect_uri", required=True, max_length=MAX_URL) or ""
+    try:
+        has_query = bool(urlsplit(redirect_uri).query)
+    except ValueError:
+        raise InvalidValue("redirect_uri", "not a URL") from None
+    if has_query:
+        raise InvalidValue("redirect_uri", "Powens refuses a redirect URI with a query string")
+    platform.flows.check_redirect_uri(tenant, redirect_uri)
+    return redirect_uri

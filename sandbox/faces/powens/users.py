@@ -9,9 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from sandbox.domain.credentials import Kind
-from sandbox.domain.errors import BadCredentials
 from sandbox.faces.powens import inputs
-from sandbox.faces.powens.caller import access, bearer, client, platform_of, tenant_of
+from sandbox.faces.powens.caller import access, bearer, client, platform_of, tenant_of, user_of_code
 from sandbox.faces.powens.errors import InvalidValue, PowensJSON
 from sandbox.faces.powens.render import user_json
 
@@ -73,13 +72,8 @@ async def exchange(request: Request) -> Response:
     if grant not in (None, "authorization_code"):
         raise InvalidValue("grant_type", "authorization_code")
     platform = platform_of(request)
-    try:
-        caller = platform.callers.resolve(Kind.AUTH_CODE, code_ or "")
-    except BadCredentials:
-        raise InvalidValue("code", "unknown, expired or already used") from None
-    if caller.tenant.id != tenant.id or caller.user is None:
-        raise InvalidValue("code", "unknown, expired or already used")
-    _, issued = platform.callers.permanent_token(tenant, caller.user)
+    user = user_of_code(platform, tenant, code_ or "")
+    _, issued = platform.callers.permanent_token(tenant, user)
     return _token(issued.secret)
 
 

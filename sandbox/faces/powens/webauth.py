@@ -6,25 +6,30 @@ connector or renewing the connection, and comes back to the client's `redirect_u
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from sandbox.domain.credentials import Kind
-from sandbox.domain.errors import BadCredentials, Conflict, NotFound
-from sandbox.domain.face_keys import POWENS, same
+from sandbox.domain.errors import Conflict, NotFound
 from sandbox.domain.records import ConnectSession, User
 from sandbox.domain.tenants import Tenant
 from sandbox.faces.powens import callback, ids
-from sandbox.faces.powens.caller import access, platform_of, tenant_of
+from sandbox.faces.powens.caller import (
+    MAX_STATE,
+    access,
+    check_client_id,
+    platform_of,
+    redirect_uri_of,
+    tenant_of,
+    user_of_code,
+)
 from sandbox.faces.powens.errors import InvalidValue, MissingParameter, PowensJSON
 from sandbox.faces.powens.inputs import Fields, query
 from sandbox.faces.powens.users import CODE_TTL
 from sandbox.faces.web.views import connect_url
 
-MAX_URL = 2048
-MAX_STATE = 512
 # What `/webauth-url` passes on to `/webauth`, as the client gave it.
 PASSED_ON = (
     "redirect_uri",
@@ -35,26 +40,6 @@ PASSED_ON = (
     "source",
     "website",
 )
-
-
-def _client(request: Request, tenant: Tenant, given: Fields) -> None:
-    client_id = given.text("client_id", required=True, max_length=64) or ""
-    keys = platform_of(request).callers.face_keys(tenant, POWENS)
-    if not same(client_id, keys.client_id):
-        raise InvalidValue("client_id", f"not the client id of domain {tenant.id}")
-
-
-def _redirect_uri(request: Request, tenant: Tenant, given: Fields) -> str:
-    """Registered for the domain, and without a query (Powens' rule)."""
-    redirect_uri = given.text("redirect_uri", required=True, max_length=MAX_URL) or ""
-    try:
-        has_query = bool(urlsplit(redirect_uri).query)
-    except ValueError:
-        raise InvalidValue("redirect_uri", "not a URL") from None
-    if has_query:
-        raise InvalidValue("redirect_uri", "Powens refuses a redirect URI with a query string")
-    platform_of(request).flows.check_redirect_uri(tenant, redirect_uri)
-    return redirect_uri
 
 
 def _target(request: Request, tenant: Tenant, user: User, given: Fields) -> tuple[str, int | str]:
@@ -81,14 +66,13 @@ async def webauth_url(request: Request) -> Response:
     if caller.user is None:
         raise InvalidValue("Authorization", "a webauth URL is made for a user's token")
     given = query(request)
-    _client(request, caller.tenant, given)
-    _redirect_uri(request, caller.tenant, given)
-    kind, target = _target(request, caller.tenant, caller.user, given)
     platform = platform_of(request)
-    if kind == "connection":
-        standing = platform.bank_logins.standing(caller.tenant, int(target))
-        if standing.pending is None and standing.login.state.value == "connected":
-            raise ConnectionUpToDate(int(target))
+    check_client_id(platform, caller.tenant, given.text("client_id", required=True) or "")
+    redirect_uri_of(platform, caller.tenant, given)
+    kind, target = _target(request, caller.tenant, caller.user, given)
+    standing = platform.bank_logins.standing
+    if kind == "connection" and standing(caller.tenant, int(target)).up_to_date:
+        raise ConnectionUpToDate(int(target))
     code = platform.callers.issue(caller.tenant, Kind.AUTH_CODE, caller.user, CODE_TTL).secret
     params = {"client_id": given.text("client_id"), "token": code}
     params |= {name: given.text(name) for name in PASSED_ON if given.text(name) is not None}
@@ -111,19 +95,14 @@ async def webauth(request: Request) -> Response:
     connector of several account types asks which one first, unless `website` names it."""
     tenant = tenant_of(request)
     given = query(request)
-    _client(request, tenant, given)
-    redirect_uri = _redirect_uri(request, tenant, given)
+    platform = platform_of(request)
+    check_client_id(platform, tenant, given.text("client_id", required=True) or "")
+    redirect_uri = redirect_uri_of(platform, tenant, given)
     code = given.text("token") or given.text("code")
     if code is None:
         raise MissingParameter("token")
-    platform = platform_of(request)
-    try:
-        caller = platform.callers.resolve(Kind.AUTH_CODE, code)
-    except BadCredentials:
-        raise InvalidValue("token", "unknown, expired or already used") from None
-    if caller.tenant.id != tenant.id or caller.user is None:
-        raise InvalidValue("token", "unknown, expired or already used")
-    kind, target = _target(request, tenant, caller.user, given)
+    user = user_of_code(platform, tenant, code, "token")
+    kind, target = _target(request, tenant, user, given)
     state = given.text("state", max_length=MAX_STATE)
     session: ConnectSession
     if kind == "connection":
@@ -146,7 +125,7 @@ async def webauth(request: Request) -> Response:
         session = platform.flows.open_connect(
             tenant,
             face=callback.WEBAUTH_FACE,
-            external_user_id=caller.user.external_id,
+            external_user_id=user.external_id,
             redirect_uri=redirect_uri,
             state=state,
             options=options,

@@ -16,35 +16,34 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from sandbox.domain.banks import Bank
-from sandbox.domain.credentials import Kind
-from sandbox.domain.errors import BadCredentials, NotFound
-from sandbox.domain.face_keys import POWENS, same
+from sandbox.domain.errors import NotFound
+from sandbox.domain.face_keys import POWENS
 from sandbox.domain.platform import Platform
 from sandbox.domain.records import ConnectSession, User
 from sandbox.domain.tenants import Tenant
 from sandbox.faces.powens import callback, ids
-from sandbox.faces.powens.caller import tenant_id_of_domain
+from sandbox.faces.powens.caller import (
+    MAX_STATE,
+    MAX_URL,
+    check_client_id,
+    redirect_uri_of,
+    tenant_id_of_domain,
+    user_of_code,
+)
 from sandbox.faces.powens.errors import InvalidValue
 from sandbox.faces.powens.inputs import Fields, query
 from sandbox.faces.routing import resource
-from sandbox.faces.web.errors import EXCEPTION_HANDLERS
-from sandbox.faces.web.headers import SecurityHeaders
-from sandbox.faces.web.routes import PageMount
+from sandbox.faces.web.routes import PageMount, pages_app
 from sandbox.faces.web.views import connect_url, see_other
 
 FLOWS = ("connect", "reconnect", "manage")
 LANGUAGES = ("en", "fr", "de", "nl", "pt", "it", "es")
-MAX_URL = 2048
-MAX_STATE = 512
 MAX_LIST = 100  # connectors or account types named in one URL
 SANDBOX_BASE = re.compile(r"/powens/([^/?#]+)/2\.0(?:[/?#]|$)")  # a URL of a domain's API here
 
@@ -91,15 +90,7 @@ class Opening:
     def user(self, *, required: bool) -> User | None:
         """The user of the `code` (from `GET /auth/token/code`; a code is good once)."""
         code = self.given.text("code", required=required)
-        if code is None:
-            return None
-        try:
-            caller = self.platform.callers.resolve(Kind.AUTH_CODE, code)
-        except BadCredentials:
-            raise InvalidValue("code", "unknown, expired or already used") from None
-        if caller.tenant.id != self.tenant.id or caller.user is None:
-            raise InvalidValue("code", "unknown, expired or already used")
-        return caller.user
+        return None if code is None else user_of_code(self.platform, self.tenant, code)
 
     def check_owner(self, user: User, connection_id: int | None) -> None:
         """NotFound unless the connection is the user's (another user's is as good as none)."""
@@ -139,15 +130,7 @@ def _opening(request: Request, lang: str | None) -> Opening:
     given = query(request)
     tenant = _tenant(request, platform, given)
     request.state.tenant = tenant  # an error page from here on wears its colours
-    redirect_uri = given.text("redirect_uri", required=True, max_length=MAX_URL)
-    assert redirect_uri is not None
-    try:
-        parts = urlsplit(redirect_uri)
-    except ValueError:
-        raise InvalidValue("redirect_uri", "not a URL") from None
-    if parts.query:
-        raise InvalidValue("redirect_uri", "Powens refuses a redirect URI with a query string")
-    platform.flows.check_redirect_uri(tenant, redirect_uri)
+    redirect_uri = redirect_uri_of(platform, tenant, given)
     state = given.text("state", max_length=MAX_STATE)
     return Opening(request, platform, tenant, given, redirect_uri, state, lang)
 
@@ -166,8 +149,7 @@ def _tenant(request: Request, platform: Platform, given: Fields) -> Tenant:
             "Neither the domain nor the client_id names a Powens domain of this sandbox.",
             details={"domain": (domain or "")[:64]},
         )
-    if not same(client_id, platform.callers.face_keys(tenant, POWENS).client_id):
-        raise InvalidValue("client_id", f"not the client id of domain {tenant.id}")
+    check_client_id(platform, tenant, client_id)
     return tenant
 
 
@@ -329,20 +311,10 @@ LEGACY = [
 ]
 
 
-def _pages(platform: Platform, routes: list[BaseRoute]) -> Starlette:
-    app = Starlette(
-        routes=routes,
-        exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[Middleware(SecurityHeaders)],
-    )
-    app.state.platform = platform
-    return app
-
-
 def webview_routes(platform: Platform) -> list[BaseRoute]:
     """`/webview/…` (webview.powens.com) and `/{domain}/2.0/auth/webview/…` (the legacy URL),
     mounted in the Powens face's app ahead of its API."""
     return [
-        PageMount("/webview", app=_pages(platform, list(PAGES))),
-        PageMount("/{domain}/2.0/auth/webview", app=_pages(platform, list(LEGACY))),
+        PageMount("/webview", app=pages_app(platform, list(PAGES))),
+        PageMount("/{domain}/2.0/auth/webview", app=pages_app(platform, list(LEGACY))),
     ]

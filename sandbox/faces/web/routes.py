@@ -65,7 +65,8 @@ class PageMount(Mount):
         self.path_regex = re.compile(self.path_regex.pattern, re.DOTALL)
 
 
-def _pages(platform: Platform, routes: list[BaseRoute]) -> Starlette:
+def pages_app(platform: Platform, routes: list[BaseRoute]) -> Starlette:
+    """An app of HTML pages: the hosted pages' error handlers and security headers."""
     app = Starlette(
         routes=routes,
         exception_handlers=EXCEPTION_HANDLERS,
@@ -76,9 +77,9 @@ def _pages(platform: Platform, routes: list[BaseRoute]) -> Starlette:
 
 
 def web_routes(platform: Platform) -> list[BaseRoute]:
-    static = _pages(platform, [Mount("/", app=StaticFiles(directory=STATIC_DIR))])
+    static = pages_app(platform, [Mount("/", app=StaticFiles(directory=STATIC_DIR))])
     return [
-        PageMount("/connect", app=_pages(platform, CONNECT_ROUTES)),
-        PageMount("/bank", app=_pages(platform, BANK_ROUTES)),
+        PageMount("/connect", app=pages_app(platform, CONNECT_ROUTES)),
+        PageMount("/bank", app=pages_app(platform, BANK_ROUTES)),
         PageMount(STATIC_URL, app=static, name="static"),
     ]
