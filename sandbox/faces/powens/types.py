@@ -70,6 +70,23 @@ POWENS_ACCOUNT_TYPE: dict[str, PowensAccountType] = {
 }
 UNKNOWN_TYPE = ACCOUNT_TYPE_BY_NAME["unknown"]
 
+# Powens' account types (bank-accounts.yml `BankAccountTypeName`, and the French savings books
+# integrators meet in Powens' sandbox) → the scenario's, for `account_types`.
+INVESTMENTS = "market pea pee per perco perp lifeinsurance capitalisation madelin article83 rsp"
+ACCOUNT_TYPE_OF_POWENS: dict[str, str | None] = {
+    "checking": "checking",
+    "joint": "checking",
+    "savings": "savings",
+    "livret_a": "savings",
+    "ldds": "savings",
+    "csl": "savings",
+    "card": "credit_card",
+    "loan": "loan",
+    "deposit": "deposit",
+    **dict.fromkeys([*INVESTMENTS.split(), "crowdlending", "real_estate"], "investment"),
+    "unknown": None,
+}
+
 
 def account_type(platform_type: str) -> PowensAccountType:
     return POWENS_ACCOUNT_TYPE.get(platform_type, UNKNOWN_TYPE)

@@ -38,6 +38,7 @@ from sandbox.faces.powens.caller import (
 )
 from sandbox.faces.powens.errors import InvalidValue
 from sandbox.faces.powens.inputs import Fields, query
+from sandbox.faces.powens.types import ACCOUNT_TYPE_OF_POWENS
 from sandbox.faces.routing import resource
 from sandbox.faces.web.routes import PageMount, pages_app
 from sandbox.faces.web.views import connect_url, see_other
@@ -47,22 +48,6 @@ LANGUAGES = ("en", "fr", "de", "nl", "pt", "it", "es")
 MAX_LIST = 100  # connectors or account types named in one URL
 SANDBOX_BASE = re.compile(r"/powens/([^/?#]+)/2\.0(?:[/?#]|$)")  # a URL of a domain's API here
 
-# Powens' account types (bank-accounts.yml `BankAccountTypeName`, and the French savings books
-# integrators meet in Powens' sandbox) → the scenario's, for `account_types`.
-INVESTMENTS = "market pea pee per perco perp lifeinsurance capitalisation madelin article83 rsp"
-ACCOUNT_TYPES: dict[str, str | None] = {
-    "checking": "checking",
-    "joint": "checking",
-    "savings": "savings",
-    "livret_a": "savings",
-    "ldds": "savings",
-    "csl": "savings",
-    "card": "credit_card",
-    "loan": "loan",
-    "deposit": "deposit",
-    **dict.fromkeys([*INVESTMENTS.split(), "crowdlending", "real_estate"], "investment"),
-    "unknown": None,
-}
 # Powens' connector capabilities (connectors.yml `ConnectorCapability`).
 CAPABILITIES = {"bank", "bankwealth", "transfer", "document", "profile", "contact"}
 # The connector fields a URL may fill in (`{connector_uuid}.{field}`): only the login is shown
@@ -273,9 +258,9 @@ def _capabilities(opening: Opening) -> None:
 def _account_types(opening: Opening) -> list[str]:
     found: list[str] = []
     for name in opening.listed("account_types"):
-        if name not in ACCOUNT_TYPES:
+        if name not in ACCOUNT_TYPE_OF_POWENS:
             raise InvalidValue("account_types", f"unknown account type {name[:32]!r}")
-        ours = ACCOUNT_TYPES[name]
+        ours = ACCOUNT_TYPE_OF_POWENS[name]
         if ours is not None and ours not in found:
             found.append(ours)
     if opening.listed("account_types") and not found:
