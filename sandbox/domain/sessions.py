@@ -55,7 +55,7 @@ def create_session(
     face: str | None = None,
 ) -> ConnectSession:
     """A connect session creates the user when new, or, when it names none
-    (`external_user_id=None`), a new numbered user (`users.create_numbered`) made with it and
+    (`external_user_id=None`), a new numbered user (`users.insert_numbered`) made with it and
     only if it can be opened; a management session needs one."""
     check_redirect_uri(tenant, redirect_uri)
     progress = _start(tenant, kind, options, face)

@@ -50,18 +50,12 @@ def find_user_by_id(conn: Connection, tenant: Tenant, user_id: int) -> User:
     return User.from_row(found)
 
 
-def create_numbered(db: Database, tenant: Tenant, temporary_for: timedelta | None) -> User:
-    """A new user known by its number (its external id is the number as text, so the native
-    API names it so). A temporary one is gone after `temporary_for` of the tenant's time, and
-    announced only once it is made permanent: it may never be kept."""
-    with db.begin() as conn:
-        return insert_numbered(conn, tenant, temporary_for)
-
-
 def insert_numbered(
     conn: Connection, tenant: Tenant, temporary_for: timedelta | None, *, announced: bool = True
 ) -> User:
-    """`create_numbered` in a transaction the caller holds (a session opened for a new user);
+    """A new user known by its number (its external id is the number as text, so the native
+    API names it so), in the caller's transaction. A temporary one is gone after
+    `temporary_for` of the tenant's time, and announced only once it is kept: it may never be.
     `announced=False` leaves announcing a permanent user to the caller (`announce`), once what
     must come with it is made (its token)."""
     now = tenant.now()
@@ -82,16 +76,6 @@ def insert_numbered(
 def announce(conn: Connection, tenant: Tenant, user: User) -> None:
     """`user.created`, for a user kept for good."""
     events.user_created(conn, tenant, user.external_id)
-
-
-def make_permanent(db: Database, tenant: Tenant, user: User) -> User:
-    """Keep a temporary user for good (and announce it); a permanent one is left as it is."""
-    if user.expires_at is None:
-        return user
-    with db.begin() as conn:
-        kept = keep(conn, user)
-        announce(conn, tenant, kept)
-    return kept
 
 
 def keep(conn: Connection, user: User) -> User:

@@ -14,7 +14,8 @@ from sandbox.store import accounts as account_rows
 
 
 def new_user(world):
-    return users.create_numbered(world.db, world.tenant, None)
+    with world.db.begin() as conn:
+        return users.insert_numbered(conn, world.tenant, None)
 
 
 def start(world, bank_id="rheinwert-bank", login="good", password="pass", user=None):

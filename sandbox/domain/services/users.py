@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sandbox.domain import accounts, users
 from sandbox.domain.records import User
 from sandbox.domain.tenants import Tenant
@@ -27,13 +25,6 @@ class Users:
 
     def delete(self, tenant: Tenant, external_id: str) -> None:
         users.delete_user(self._db, tenant, external_id)
-
-    def create(self, tenant: Tenant, *, temporary_for: timedelta | None = None) -> User:
-        """A new user known by its number; a temporary one is gone after `temporary_for`."""
-        return users.create_numbered(self._db, tenant, temporary_for)
-
-    def make_permanent(self, tenant: Tenant, user: User) -> User:
-        return users.make_permanent(self._db, tenant, user)
 
     def delete_by_id(self, tenant: Tenant, user_id: int) -> None:
         """Deletes the user with everything it owns (cascade)."""
