@@ -216,7 +216,7 @@ def standing_as_stored(conn: Connection, tenant: Tenant, bank_login_id: int) -> 
     row = challenge_rows.open_challenge_of_login(conn, tenant.id, bank_login_id)
     if row is None:
         return Standing(login)
-    challenge = Challenge.from_row({**row, "status": ScaStatus(row["status"])})
+    challenge = sca.challenge_from_row(row)
     if challenge.status in FINAL_SCA:
         return Standing(login)
     return Standing(login, _pending(tenant, challenge))

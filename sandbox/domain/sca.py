@@ -77,7 +77,7 @@ def start_challenge(
         created_at=now,
         expires_at=now + ttl,
     )
-    return _as_of_now(conn, tenant, _challenge(row))
+    return _as_of_now(conn, tenant, challenge_from_row(row))
 
 
 def persona_of(tenant: Tenant, challenge: Challenge) -> Persona:
@@ -109,10 +109,10 @@ def read_challenge(conn: Connection, tenant: Tenant, challenge_id: int) -> Chall
     row = rows.challenge_by_id(conn, tenant.id, challenge_id)
     if row is None:
         raise NotFound(f"no SCA challenge {challenge_id}", details={"challenge_id": challenge_id})
-    return _as_of_now(conn, tenant, _challenge(row))
+    return _as_of_now(conn, tenant, challenge_from_row(row))
 
 
-def _challenge(row: RowMapping) -> Challenge:
+def challenge_from_row(row: RowMapping) -> Challenge:
     return Challenge.from_row({**row, "status": ScaStatus(row["status"])})
 
 
@@ -208,7 +208,7 @@ def list_challenges(
     stored = _OPEN if status in (ScaStatus.STARTED, ScaStatus.PENDING) else None
     listed = []
     for row in rows.challenges_of_tenant(conn, tenant.id, stored, MAX_LISTED):
-        challenge = _as_of_now(conn, tenant, _challenge(row))
+        challenge = _as_of_now(conn, tenant, challenge_from_row(row))
         if status is None or challenge.status is status:
             listed.append(ListedChallenge(challenge, row["external_user_id"]))
     return listed
