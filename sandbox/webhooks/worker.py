@@ -125,9 +125,9 @@ class WebhookWorker:
         return len(claimed)
 
     def _senders(self) -> Sender:
-        """The threads that post, started for the first delivery."""
+        """The connections to post on, opened at the first delivery."""
         if self._sender is None:
-            self._sender = Sender(threads=BATCH, allow_link_local=self.allow_link_local)
+            self._sender = Sender(allow_link_local=self.allow_link_local)
         return self._sender
 
     def _claim(self) -> list[Claimed]:

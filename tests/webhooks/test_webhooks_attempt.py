@@ -25,6 +25,7 @@ class Answer:
     close: bool = False  # close the connection after answering, without saying so
     hang: bool = False  # never answer
     trickle: bool = False  # start answering, then send one byte of a header every 0.1 s
+    raw: bytes | None = None  # send these bytes as they are, then close the connection
 
 
 @dataclass
@@ -52,6 +53,11 @@ class Receiver:
                 self.requests += 1
                 if answer.hang:
                     await asyncio.sleep(3600)
+                if answer.raw is not None:
+                    writer.write(answer.raw)
+                    await writer.drain()
+                    writer.close()
+                    return
                 if answer.trickle:
                     writer.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
                     while True:
@@ -81,16 +87,14 @@ def deliver(url: str, sender: Sender, timeout: float = 5) -> Coroutine[Any, Any,
 def run(
     answers: list[Answer],
     steps: Callable[[Receiver, Sender], Coroutine[Any, Any, list[Outcome]]] | None = None,
-    threads: int = 1,
 ) -> tuple[list[Outcome], Receiver]:
-    """Deliver once per answer (or run `steps`) against a receiver giving those answers. One
-    sender thread by default: each thread keeps connections of its own."""
+    """Deliver once per answer (or run `steps`) against a receiver giving those answers."""
 
     async def main() -> tuple[list[Outcome], Receiver]:
         receiver = Receiver(answers)
         server = await asyncio.start_server(receiver.serve, "127.0.0.1", 0)
         receiver.url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/hook?to=me"
-        sender = Sender(threads=threads)
+        sender = Sender()
         try:
             async with server:
                 if steps is not None:
@@ -137,6 +141,19 @@ def test_a_redirect_is_not_followed():
     assert receiver.requests == 1
 
 
+def test_an_answer_that_ends_with_its_connection_is_read_and_the_next_opens_another():
+    until_closed = Answer(raw=b"HTTP/1.0 202 Accepted\r\nContent-Type: text/plain\r\n\r\nqueued")
+    outcomes, receiver = run([until_closed, Answer()])
+    assert [(o.status_code, o.delivered) for o in outcomes] == [(202, True), (200, True)]
+    assert receiver.connections == 2
+
+
+def test_an_answer_that_is_not_http_is_a_failed_attempt_saying_so():
+    [outcome], _ = run([Answer(raw=b"SSH-2.0-OpenSSH_9.6\r\n")])
+    assert outcome.status_code is None and not outcome.permanent
+    assert outcome.error.startswith("BadAnswer: the answer is not HTTP/1.1")
+
+
 def test_an_error_status_is_a_failed_attempt_with_its_code():
     [outcome], _ = run([Answer("503 Service Unavailable", body=b"busy")])
     assert (outcome.status_code, outcome.error, outcome.delivered) == (503, None, False)
@@ -148,6 +165,8 @@ def test_an_error_status_is_a_failed_attempt_with_its_code():
         ("ftp://127.0.0.1/hook", "only http:// and https:// webhook URLs are delivered to"),
         ("http:///hook", "InvalidURL: the URL has no host"),
         ("http://127.0.0.1:port/hook", "InvalidURL: Port could not be cast to integer value"),
+        ("http://127.0.0.1/a hook", "InvalidURL: the URL's path has a space or a control"),
+        ("http://127.0.0.1/hook\r\nX-Injected: 1", "InvalidURL: the URL's path has a space"),
     ],
 )
 def test_a_url_that_cannot_be_posted_to_fails_for_good(url, why):
@@ -176,10 +195,10 @@ def test_closing_the_sender_cuts_off_a_receiver_that_never_answers():
     assert receiver.requests == 1
 
 
-def test_an_attempt_past_its_deadline_frees_its_thread_for_the_next():
+def test_an_attempt_past_its_deadline_is_cut_off_and_the_next_goes_out_at_once():
     """The receiver keeps the first answer coming a byte at a time, so no socket timeout ever
-    fires: only the attempt's own deadline ends it, and the sender's one thread is free for
-    the next delivery at once."""
+    fires: only the attempt's own deadline ends it, its connection is cut off, and the next
+    delivery goes out at once on a new one."""
 
     async def steps(receiver: Receiver, sender: Sender) -> list[Outcome]:
         slow = await deliver(receiver.url, sender, timeout=0.5)
