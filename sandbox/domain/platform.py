@@ -20,6 +20,7 @@ from sandbox.domain.services.flows import BankSite, ConnectFlows
 from sandbox.domain.services.imports import Imports
 from sandbox.domain.services.sca import ScaChallenges
 from sandbox.domain.services.tenants import Clocks, Tenants
+from sandbox.domain.services.uploads import Uploads
 from sandbox.domain.services.users import Users
 from sandbox.domain.services.webhook_endpoints import WebhookEndpoints
 from sandbox.domain.tenants import ensure_scenario_tenants
@@ -49,6 +50,7 @@ class Platform:
     webhook_endpoints: WebhookEndpoints = field(init=False)
     callers: Callers = field(init=False)
     imports: Imports = field(init=False)
+    uploads: Uploads = field(init=False)
 
     def __post_init__(self) -> None:
         db = self.db
@@ -71,6 +73,7 @@ class Platform:
         self.webhook_endpoints = WebhookEndpoints(db)
         self.callers = Callers(db, self.settings.secret_key)
         self.imports = Imports(db)
+        self.uploads = Uploads(db)
 
     @classmethod
     def open(cls, settings: Settings, scenario: Scenario | None = None) -> Platform:
