@@ -143,10 +143,15 @@ class _Reader:
             self.bank = Bank(name=name or None, bic=bics[0] if bics else None)
         columns: tuple[Run, ...] | None = None
         key: _Key | None = None
-        for line in lines[title + 1 :]:
+        body = lines[title + 1 :]
+        if body and len(body[-1].runs) == 1 and FOOTER.fullmatch(body[-1].runs[0].text):
+            body = body[:-1]
+        for line in body:
             texts = [run.text for run in line.runs]
-            heading = HEADING.fullmatch(texts[0]) if len(texts) == 1 else None
-            if (len(texts) == 1 and FOOTER.fullmatch(texts[0])) or texts == [layout.NO_ENTRIES]:
+            # In a table, a heading stands where the dates do: a description can read the same.
+            aside = columns is None or abs(line.runs[0].x0 - columns[0].x0) <= COLUMN_SLACK
+            heading = HEADING.fullmatch(texts[0]) if len(texts) == 1 and aside else None
+            if columns is None and texts == [layout.NO_ENTRIES]:
                 continue
             if heading and not heading.group(3):
                 self.accounts.append(_RawAccount(number))

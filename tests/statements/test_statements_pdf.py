@@ -128,6 +128,44 @@ def test_a_long_description_wraps_and_reads_back_whole() -> None:
     assert parsed.accounts[0].entries[0].description == description
 
 
+def test_descriptions_that_read_like_the_layouts_own_words_stay_descriptions() -> None:
+    texts = ["", "Account 1 of 2", "Page 1 of 9", "No entries in this period.", "Ref", "IBAN"]
+    entries = tuple(
+        Entry(booked_on=date(2026, 1, 3), amount=Decimal("-1.00"), description=text)
+        for text in texts
+    )
+    statement = Statement(
+        accounts=(StatementAccount(currency="EUR", entries=entries, number="4111 **** 1111"),)
+    )
+
+    assert pdf.parse(pdf.render(statement)).accounts == statement.accounts
+
+
+def test_currencies_without_cents_or_with_three_places_keep_their_places() -> None:
+    yen = StatementAccount(
+        currency="JPY",
+        entries=(
+            Entry(booked_on=date(2026, 1, 3), amount=Decimal("-1234567"), description="Suica"),
+        ),
+        iban="GB29NWBK60161331926819",
+        opening_balance=Decimal("2000000"),
+        closing_balance=Decimal("765433"),
+    )
+    dinar = StatementAccount(
+        currency="BHD",
+        entries=(Entry(booked_on=date(2026, 1, 3), amount=Decimal("-1.234"), description="Fils"),),
+        period_from=date(2026, 1, 1),
+    )
+    statement = Statement(accounts=(yen, dinar), owner=Owner(address=("Rue de Lyon 3",)))
+
+    parsed = pdf.parse(pdf.render(statement))
+
+    assert parsed.accounts == statement.accounts
+    assert parsed.owner == statement.owner
+    assert str(parsed.accounts[0].entries[0].amount) == "-1234567"
+    assert str(parsed.accounts[1].entries[0].amount) == "-1.234"
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(statements(max_accounts=2))
 def test_every_rendered_statement_parses_back_to_the_same_accounts(statement: Statement) -> None:
