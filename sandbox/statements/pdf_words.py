@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from itertools import islice
+from typing import NoReturn
 
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar, LTPage
@@ -68,28 +70,28 @@ def read(data: bytes) -> Document:
         _refuse("file", f"the PDF cannot be read ({_reason(error)})")
     if document.encryption is not None:
         _refuse("file", _ENCRYPTED)
-    info = _info(document)
     pages: list[tuple[Line, ...]] = []
     texts: list[str] = []
     manager = PDFResourceManager()
     device = PDFPageAggregator(manager, laparams=None)
     interpreter = PDFPageInterpreter(manager, device)
     try:
-        for number, page in enumerate(PDFPage.create_pages(document), start=1):
-            if number > MAX_PAGES:
-                _refuse("file", f"the PDF has more than {MAX_PAGES} pages")
-            try:
-                interpreter.process_page(page)
-            except Exception as error:  # as above: any damage inside the page's content
-                _refuse(f"page {number}", f"the page cannot be read ({_reason(error)})")
-            layout: LTPage = device.get_result()
-            characters = [item for item in layout if isinstance(item, LTChar)]
-            texts.append("".join(character.get_text() for character in characters))
-            pages.append(_lines(characters, layout.height))
-    except StatementError:
-        raise
-    except Exception as error:  # the page tree itself is damaged
+        # Walking the page tree is cheap; reading the pages is not, so count them first.
+        found = list(islice(PDFPage.create_pages(document), MAX_PAGES + 1))
+        info = _info(document)
+    except Exception as error:  # the page tree or the information itself is damaged
         _refuse("file", f"the PDF cannot be read ({_reason(error)})")
+    if len(found) > MAX_PAGES:
+        _refuse("file", f"the PDF has more than {MAX_PAGES} pages")
+    for number, page in enumerate(found, start=1):
+        try:
+            interpreter.process_page(page)
+        except Exception as error:  # as above: any damage inside the page's content
+            _refuse(f"page {number}", f"the page cannot be read ({_reason(error)})")
+        layout: LTPage = device.get_result()
+        characters = [item for item in layout if isinstance(item, LTChar)]
+        texts.append("".join(character.get_text() for character in characters))
+        pages.append(_lines(characters, layout.height))
     if not pages:
         _refuse("file", "the PDF has no pages")
     if not any(texts):
@@ -100,7 +102,7 @@ def read(data: bytes) -> Document:
 _ENCRYPTED = "the PDF is encrypted; upload the statement as the bank gave it, without a password"
 
 
-def _refuse(where: str, message: str) -> None:
+def _refuse(where: str, message: str) -> NoReturn:
     raise StatementError([Problem(where, message)])
 
 

@@ -317,6 +317,21 @@ def test_a_file_that_is_not_a_pdf_is_refused() -> None:
     ]
 
 
+def test_a_file_that_only_starts_like_a_pdf_is_refused_saying_it_cannot_be_read() -> None:
+    assert problems(b"%PDF-1.7\n" + bytes(range(256)) * 3) == [
+        (
+            "file",
+            "the PDF cannot be read (PDFSyntaxError: No /Root object! - Is this really a PDF?)",
+        )
+    ]
+
+
+def test_a_pdf_without_pages_is_refused() -> None:
+    catalog = b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n"
+
+    assert problems(b"%PDF-1.4\n" + catalog + b"%%EOF") == [("file", "the PDF has no pages")]
+
+
 @pytest.mark.parametrize("user_password", ["", "secret"])
 def test_an_encrypted_statement_is_refused(user_password: str) -> None:
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf.render(statement_of(JANUARY)))))
