@@ -11,8 +11,9 @@ Carried: the bank's name and BIC, the account holder's name and address, the iss
 account its name, IBAN or number, BIC, type, currency, period, opening and closing balances;
 per entry its booking and value dates, amount, description, counterparty name and IBAN,
 reference and balance after. Not carried (None after parsing): an entry's category, the
-bank's colour (it is only painted). Text comes back exactly, characters outside the shipped
-font's Latin ranges aside (they cannot be printed).
+bank's colour (it is only painted). Text comes back exactly, except characters the shipped
+font cannot print (scripts other than Latin, control characters): they print, and come back,
+as U+FFFD.
 
 Only statements laid out as the sandbox renders them can be read (small shifts of the
 columns are tolerated); any other PDF is refused saying what is missing.
@@ -38,6 +39,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.output import OutputProducer, PDFInfo
 from fpdf.syntax import PDFString
@@ -73,7 +75,7 @@ def render(statement: Statement) -> bytes:
     @cache
     def measure(text: str, size: float, bold: bool) -> float:
         pdf.set_font(FONT, "B" if bold else "", size)
-        return pdf.get_string_width(text)
+        return pdf.get_string_width(_printable(text))
 
     pages = layout.lay_out(statement, measure)
     for page in pages:
@@ -84,8 +86,8 @@ def render(statement: Statement) -> bytes:
         for text in page.texts:
             pdf.set_font(FONT, "B" if text.bold else "", text.size)
             pdf.set_text_color(*text.colour)
-            pdf.text(text.x, text.y, text.text)
-    drawn = "\f".join("".join(text.text for text in page.texts) for page in pages)
+            pdf.text(text.x, text.y, _printable(text.text))
+    drawn = "\f".join("".join(_printable(text.text) for text in page.texts) for page in pages)
     pdf.digest = _digest(drawn)
     return bytes(pdf.output(output_producer_class=_SandboxOutput))
 
@@ -110,6 +112,20 @@ class _SandboxOutput(OutputProducer):
         info.mod_date = info.creation_date  # type: ignore[attr-defined]
         info.sandbox_digest = PDFString(self.fpdf.digest, encrypt=True)  # type: ignore[attr-defined]
         return info
+
+
+def _printable(text: str) -> str:
+    """The text with each character the fonts cannot print (controls, scripts other than
+    Latin) as U+FFFD, one for one: a reader sees that something was there, and the digest
+    covers what is on the page."""
+    glyphs = _glyphs()
+    return "".join(c if ord(c) in glyphs else "\ufffd" for c in text)
+
+
+@cache
+def _glyphs() -> frozenset[int]:
+    """The characters the shipped fonts have (the regular and the bold cover the same)."""
+    return frozenset(TTFont(FONTS / f"{FONT}.ttf")["cmap"].getBestCmap())
 
 
 def _created_on(statement: Statement) -> date:

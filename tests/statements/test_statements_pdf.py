@@ -141,6 +141,16 @@ def test_descriptions_that_read_like_the_layouts_own_words_stay_descriptions() -
     assert pdf.parse(pdf.render(statement)).accounts == statement.accounts
 
 
+def test_characters_the_font_cannot_print_come_back_as_replacement_characters() -> None:
+    entry = Entry(booked_on=date(2026, 1, 3), amount=Decimal("-9.00"), description="寿司\tTōkyō")
+    statement = Statement(accounts=(StatementAccount(currency="EUR", entries=(entry,)),))
+
+    parsed = pdf.parse(pdf.render(statement))
+
+    assert parsed.accounts[0].entries[0].description == "\ufffd\ufffd\ufffdTōkyō"
+    assert parsed.findings == ()
+
+
 def test_currencies_without_cents_or_with_three_places_keep_their_places() -> None:
     yen = StatementAccount(
         currency="JPY",
