@@ -113,7 +113,10 @@ class _Reader:
         accounts = [self._account(number, raw) for number, raw in enumerate(self.accounts, 1)]
         owner = Owner(
             name=self._single(self.holder, layout.HOLDER, "page 1"),
-            address=tuple(self.holder.get(layout.ADDRESS, ())),
+            address=tuple(
+                self._text(line, "page 1", "an address line")
+                for line in self.holder.get(layout.ADDRESS, ())
+            ),
         )
         issued = self._single(self.holder, layout.ISSUED, "page 1")
         issued_on = self._date(issued, "page 1", "the issue date") if issued else None
@@ -140,7 +143,10 @@ class _Reader:
         if number == 1:
             name = " ".join(run.text for line in lines[:title] for run in line.runs)
             bics = [r.text[4:] for r in lines[title].runs if r.text.startswith("BIC ")]
-            self.bank = Bank(name=name or None, bic=bics[0] if bics else None)
+            self.bank = Bank(
+                name=self._text(name, where, "the bank's name") or None,
+                bic=bics[0] if bics else None,
+            )
         columns: tuple[Run, ...] | None = None
         key: _Key | None = None
         body = lines[title + 1 :]
