@@ -12,6 +12,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 
 from sandbox.domain.services.accounts import Accounts, Transactions
+from sandbox.domain.services.analytics import Analytics
 from sandbox.domain.services.bank_logins import BankLogins
 from sandbox.domain.services.banks import Banks
 from sandbox.domain.services.callers import Callers
@@ -51,6 +52,7 @@ class Platform:
     callers: Callers = field(init=False)
     imports: Imports = field(init=False)
     uploads: Uploads = field(init=False)
+    analytics: Analytics = field(init=False)
 
     def __post_init__(self) -> None:
         db = self.db
@@ -74,6 +76,7 @@ class Platform:
         self.callers = Callers(db, self.settings.secret_key)
         self.imports = Imports(db)
         self.uploads = Uploads(db)
+        self.analytics = Analytics(db)
 
     @classmethod
     def open(cls, settings: Settings, scenario: Scenario | None = None) -> Platform:

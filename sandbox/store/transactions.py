@@ -391,3 +391,35 @@ def sum_after(conn: Connection, account_id: int, end: date) -> int:
         transactions.c.account_id == account_id, transactions.c.booked_on > end
     )
     return int(conn.execute(query).scalar_one())
+
+
+# What the analytics modules read of each transaction (sandbox/analytics/ledger.py).
+LEDGER_COLUMNS = (
+    transactions.c.id,
+    transactions.c.account_id,
+    transactions.c.booked_on,
+    transactions.c.amount_minor,
+    transactions.c.currency,
+    transactions.c.description,
+    transactions.c.counterparty_name,
+    transactions.c.counterparty_iban,
+    transactions.c.origin,
+    transactions.c.category,
+)
+
+
+def ledger_rows(
+    conn: Connection, tenant_id: str, user_id: int, account_ids: Sequence[int], end: date
+) -> list[Any]:
+    """The user's transactions of these accounts booked up to `end`, oldest first, read off
+    the user's newest-first index backwards."""
+    if not account_ids:
+        return []
+    c = transactions.c
+    query = (
+        sa.select(*LEDGER_COLUMNS)
+        .where(c.tenant_id == tenant_id, c.user_id == user_id, c.booked_on <= end)
+        .where(c.account_id.in_(account_ids))
+        .order_by(c.booked_on, c.id)
+    )
+    return list(conn.execute(query))
