@@ -1,9 +1,9 @@
 """Monthly cash flow per currency: what came in, what went out, where the balance ended.
 
 The choices, so that a reader of the numbers knows what they mean:
-- A row per month and currency, from the start date's month to the end date's month, the end
-  bounded to today; every currency the ledger holds an account in gets a row each month, even
-  an empty one.
+- A row per month and currency, whole months from the start date's month to the end date's
+  month, bounded to today; every currency the ledger holds an account in gets a row each
+  month, even an empty one.
 - `inflow` and `outflow` add the credits and the debits (as positive numbers) of every
   account of the currency, cards and loans included, except entries categorised as own
   transfers: moving money between one's own accounts is neither.
@@ -44,7 +44,7 @@ def cashflow(
     """The months from `start`'s to `end`'s (at most today's), by month then currency."""
     if start > end:
         raise ValueError(f"the start {start} is after the end {end}")
-    end = min(end, ledger.today)
+    end = min(_month_end(min(end, ledger.today)), ledger.today)
     first = start.replace(day=1)
     if first > end:
         return ()
@@ -126,6 +126,11 @@ def _month_balances(
             overdrawn[month] += 1
         day += timedelta(days=1)
     return closing, overdrawn
+
+
+def _month_end(day: date) -> date:
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - timedelta(days=1)
 
 
 def _months_between(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
