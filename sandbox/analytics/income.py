@@ -85,7 +85,7 @@ def income(ledger: Ledger, categories: Categories) -> IncomeReport:
         if index is not None:
             tally.months[index][kind_index[category]] += entry.amount_minor
         if entry.booked_on >= average_from:
-            tally.average_days += entry.amount_minor
+            tally.ninety_days += entry.amount_minor
     currencies = sorted({currency for currency, _ in tallies})
     return IncomeReport(
         as_of=today,
@@ -96,11 +96,11 @@ def income(ledger: Ledger, categories: Categories) -> IncomeReport:
 class _Tally:
     """One account's income as it is added up."""
 
-    __slots__ = ("average_days", "months")
+    __slots__ = ("months", "ninety_days")
 
     def __init__(self, months: int) -> None:
         self.months = [[0] * len(KINDS) for _ in range(months)]
-        self.average_days = 0
+        self.ninety_days = 0
 
 
 def _currency(
@@ -114,9 +114,9 @@ def _currency(
     return CurrencyIncome(
         currency=currency,
         months=_months(months, summed),
-        average_monthly=monthly_average(sum(tally.average_days for _, tally in mine)),
+        average_monthly=monthly_average(sum(tally.ninety_days for _, tally in mine)),
         accounts=tuple(
-            AccountIncome(id, _months(months, tally.months), monthly_average(tally.average_days))
+            AccountIncome(id, _months(months, tally.months), monthly_average(tally.ninety_days))
             for id, tally in mine
         ),
     )

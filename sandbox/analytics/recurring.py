@@ -1,16 +1,16 @@
 """Recurring payments and incomes: rent, salaries, subscriptions, insurance premiums.
 
 How a series is found:
-- Entries are grouped by account, direction (in or out) and counterparty: its name, or when
-  the entry has none, its description with everything but letters dropped ("NETFLIX.COM
-  12/01 4711" and "Netflix.com 12/02 4712" are one group), case-folded.
+- Entries are grouped by account, direction (in or out) and counterparty: the letters of its
+  name, case-folded, or when the entry names none, those of its description ("NETFLIX.COM
+  12/01 4711" and "Netflix.com 12/02 4712" are one group).
 - Within a group, only entries whose amount is within 20 % of the group's median amount count
   (a yearly bonus from an employer is not part of the salary series).
 - The gaps between those entries' dates name the period: the median gap must fall in one of
-  the windows below, which take months of 28 to 31 days and a payment up to three days early
-  or late (a weekend moves one by up to two). The series is
-  the longest run of consecutive entries whose every gap falls in that window (the latest run
-  on a tie), if it has at least 3 entries.
+  the windows of `PERIODS`, which take months of 28 to 31 days and a payment up to three days
+  early or late (a weekend moves one by up to two). The series is the longest run of
+  consecutive entries whose every gap falls in that window (the latest run on a tie), if it
+  has at least 3 entries.
 - `next_expected` is a week after the last date, or the series' commonest day of the month
   one, three or twelve months after the last date's month (so a rent due on the 1st and paid
   on Monday the 3rd is next expected on the 1st again), moved forward to Monday from a

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sandbox.analytics.cashflow import liquid_balances
-from sandbox.analytics.income import income, monthly_average
+from sandbox.analytics.income import monthly_average
 from sandbox.analytics.ledger import Categories, Ledger, LedgerEntry
 from sandbox.categories import INCOME, Category
 
 MIN_HISTORY_DAYS = 90
+RECENT_DAYS = 90  # "the last 90 days": today and the 89 before
 REGULAR_INCOME = frozenset({Category.SALARY, Category.PENSION, Category.WELFARE})
 REGULARITY_MONTHS = 6  # the last full months income_regularity looks at
 HISTORY_CAP_MONTHS = 24  # more history than this says nothing more
@@ -117,8 +118,8 @@ def _features(
     history_days: int,
 ) -> Features:
     today = ledger.today
-    last_90 = today - timedelta(days=89)
-    last_180 = today - timedelta(days=179)
+    last_90 = today - timedelta(days=RECENT_DAYS - 1)
+    last_180 = today - timedelta(days=2 * RECENT_DAYS - 1)
     full_months = _full_months(today, REGULARITY_MONTHS)
     regular_months: set[tuple[int, int]] = set()
     income_90 = income_before = outflow_90 = gambling = debt_collection = 0
@@ -139,11 +140,7 @@ def _features(
                 gambling -= entry.amount_minor
             elif category == Category.DEBT_COLLECTION:
                 debt_collection += 1
-    monthly_income = next(
-        found.average_monthly
-        for found in income(ledger, categories).currencies
-        if found.currency == currency
-    )
+    monthly_income = monthly_average(income_90)
     monthly_outflow = monthly_average(outflow_90)
     balances = liquid_balances(ledger, currency, last_90, today)
     return Features(
@@ -168,7 +165,7 @@ def _inputs(features: Features) -> dict[str, float]:
         "income_regularity": features.income_regularity,
         "income_coverage": features.income_coverage,
         "buffer_months": features.buffer_months,
-        "overdrawn_share": features.overdrawn_days_90d / MIN_HISTORY_DAYS,
+        "overdrawn_share": features.overdrawn_days_90d / RECENT_DAYS,
         "gambling_share": features.gambling_share,
         "debt_collection": min(features.debt_collection_payments_180d, DEBT_COLLECTION_CAP),
         "income_trend": features.income_trend,
