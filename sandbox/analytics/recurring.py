@@ -144,18 +144,19 @@ def _longest_run(entries: list[LedgerEntry], gaps: list[int], period: Period) ->
 
 def _next(run: list[LedgerEntry], period: Period) -> date:
     """The next date due: a week after the last, or the series' commonest day of the month
-    (the day it is due, which a weekend moves) a period after the last's month; one month
-    sooner when the last was moved into the month after its own."""
+    (the day it is due; weekends and early payments move the others) in the earliest month
+    that leaves at least the period's shortest gap after the last date. Stepping from the
+    last date's month alone would miss when that payment was moved into the month after its
+    own, or paid early in the month before."""
     last = run[-1].booked_on
     if not period.months:
         return last + timedelta(days=7)
     days = Counter(entry.booked_on.day for entry in run)
     due = min(days, key=lambda day: (-days[day], day))
-    for step in (period.months - 1, period.months):
-        candidate = _day_of_month(last.year * 12 + last.month - 1 + step, due)
-        if (candidate - last).days >= period.shortest:
-            return candidate
-    return _day_of_month(last.year * 12 + last.month - 1 + period.months, due)
+    month = last.year * 12 + last.month - 1
+    steps = (period.months - 1, period.months, period.months + 1)
+    candidates = (_day_of_month(month + step, due) for step in steps)
+    return next(day for day in candidates if (day - last).days >= period.shortest)
 
 
 def _day_of_month(month_index: int, day: int) -> date:

@@ -75,6 +75,26 @@ def test_a_due_date_on_a_saturday_is_expected_on_the_monday_after():
     assert salary.next_expected == date(2026, 4, 27)  # the 25th is a Saturday
 
 
+def test_rent_paid_early_on_the_friday_before_is_next_expected_on_the_first_after():
+    book = Book()
+    account = book.account(0)
+    for day in (
+        date(2025, 10, 1),
+        date(2025, 11, 3),
+        date(2025, 12, 1),
+        date(2026, 1, 1),
+        date(2026, 2, 2),
+    ):
+        book.add(account, day, -700_00, Category.RENT, "Landlord")
+    book.add(account, date(2026, 2, 27), -700_00, Category.RENT, "Landlord")  # 1 March is a Sunday
+    [rent] = recurring(book.ledger(), book.categories)
+    assert (rent.occurrences, rent.last_date, rent.next_expected) == (
+        6,
+        date(2026, 2, 27),
+        date(2026, 4, 1),
+    )
+
+
 def test_a_bonus_from_the_employer_is_not_part_of_the_salary_series():
     book = salaried()
     book.add(1, date(2025, 12, 18), 6_000_00, Category.SALARY, "Acme GmbH")

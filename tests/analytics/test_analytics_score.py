@@ -150,8 +150,13 @@ def _risk(ledger: Ledger, categories: Categories) -> float | None:
 @PROPERTY
 @given(ledgers(days=500), st.data())
 def test_calling_outgoings_gambling_never_lowers_the_risk(drawn, data):
+    """Any outgoing but a debt collector's, which counts against the user on its own."""
     ledger, categories = drawn
-    debits = [e.id for e in ledger.entries if e.amount_minor < 0]
+    debits = [
+        e.id
+        for e in ledger.entries
+        if e.amount_minor < 0 and categories[e.id] != Category.DEBT_COLLECTION
+    ]
     chosen = data.draw(st.lists(st.sampled_from(debits), max_size=5)) if debits else []
     relabelled = {**categories, **dict.fromkeys(chosen, Category.GAMBLING)}
     before, after = _risk(ledger, categories), _risk(ledger, relabelled)
