@@ -12,10 +12,10 @@ How a series is found:
   consecutive entries whose every gap falls in that window (the latest run on a tie), if it
   has at least 3 entries.
 - `next_expected` is a week after the last date, or the series' commonest day of the month
-  one, three or twelve months after the last date's month (so a rent due on the 1st and paid
-  on Monday the 3rd is next expected on the 1st again), moved forward to Monday from a
-  weekend. The series is still active while today is no later than that date plus the
-  period's grace days.
+  (a rent due on the 1st and paid on Monday the 3rd is next expected on the 1st again) in the
+  month one, three or twelve months on (see `_next`), moved forward to Monday from a weekend.
+  The series is still active while today is no later than that date plus the period's grace
+  days.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from analytics_cases import TODAY, Book, ledgers, overdrawn
+from analytics_cases import TODAY, Book, ledgers, overdrawn, salaried
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -59,6 +59,17 @@ def test_a_month_in_the_past_is_shown_whole_whatever_day_the_range_names():
         950_00,
         9,
     )
+
+
+def test_a_salaried_person_s_move_to_savings_is_neither_in_nor_out():
+    book = salaried()
+    february, march = cashflow(book.ledger(), book.categories, date(2026, 2, 1), TODAY)
+    # the salary; rent, Netflix and four Saturdays' groceries, not the 300.00 to savings
+    assert (february.inflow, february.outflow) == (3_000_00, 1_100_00 + 12_99 + 4 * 91_00)
+    # so far: the interest; rent, Netflix and two Saturdays' groceries
+    assert (march.inflow, march.outflow) == (1_23, 1_100_00 + 12_99 + 2 * 91_00)
+    assert march.closing_balance == 2_480_00 + 7_200_00
+    assert february.closing_balance == march.closing_balance - 1_23 + 1_100_00 + 12_99 + 2 * 91_00
 
 
 def test_someone_always_overdrawn_has_every_day_in_the_red():
