@@ -11,18 +11,24 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from sandbox.analytics.cashflow import MAX_MONTHS, MonthFlow, cashflow
+from sandbox.analytics.income import income
 from sandbox.analytics.ledger import Categories, Ledger, LedgerAccount, LedgerEntry
+from sandbox.analytics.recurring import recurring
+from sandbox.analytics.score import NoData as ScoreNoData
+from sandbox.analytics.score import Score, score
 from sandbox.categories import Category
-from sandbox.domain.errors import ModuleNotEnabled
+from sandbox.domain.errors import ModuleNotEnabled, NoData
 from sandbox.domain.records import Account, Transaction
 from sandbox.domain.tenants import Tenant
 from sandbox.domain.users import find_user
-from sandbox.errors import InvalidInput
+from sandbox.errors import InvalidInput, NotFound
 from sandbox.scenario.model import AnalyticsModule
 from sandbox.store import accounts as account_rows
 from sandbox.store import transactions as transaction_rows
@@ -145,7 +151,9 @@ def run(
 ) -> Any:
     """The module's result for the user (`sandbox/analytics/<module>.py`)."""
     if module not in MODULES:
-        raise InvalidInput(f"no analytics module {module!r}", details={"modules": list(MODULES)})
+        raise NotFound(
+            f"no analytics module {module!r}", details={"module": module, "modules": list(MODULES)}
+        )
     check_enabled(tenant, module)
     if start is not None and end is not None and start > end:
         raise InvalidInput("`from` is after `to`", details={"from": str(start), "to": str(end)})
@@ -157,21 +165,58 @@ def run(
 
 
 def _modules() -> dict[str, Any]:
-    from sandbox.analytics import cashflow, income, recurring, score
-
-    today_bounded = lambda end, ledger: min(end or ledger.today, ledger.today)  # noqa: E731
     return {
-        "categories": lambda ledger, categories, start, end: categories,
-        "income": lambda ledger, categories, start, end: income.income(ledger, categories),
-        "recurring": lambda ledger, categories, start, end: recurring.recurring(ledger, categories),
-        "cashflow": lambda ledger, categories, start, end: cashflow.cashflow(
-            ledger,
-            categories,
-            start or (ledger.entries[0].booked_on if ledger.entries else ledger.today),
-            today_bounded(end, ledger),
-        ),
-        "score": lambda ledger, categories, start, end: score.score(ledger, categories),
+        "categories": _categories,
+        "income": lambda ledger, categories, start, end: income(ledger, categories),
+        "recurring": lambda ledger, categories, start, end: recurring(ledger, categories),
+        "cashflow": _cashflow,
+        "score": _score,
     }
+
+
+@dataclass(frozen=True)
+class CategorisedEntries:
+    """The `categories` module's answer: each entry of the period with its category."""
+
+    entries: tuple[tuple[LedgerEntry, Category], ...]
+
+
+def _categories(
+    ledger: Ledger, categories: Categories, start: date | None, end: date | None
+) -> CategorisedEntries:
+    first, last = start or date.min, end or ledger.today
+    return CategorisedEntries(
+        tuple(
+            (entry, categories[entry.id])
+            for entry in ledger.entries
+            if first <= entry.booked_on <= last
+        )
+    )
+
+
+def _cashflow(
+    ledger: Ledger, categories: Categories, start: date | None, end: date | None
+) -> tuple[MonthFlow, ...]:
+    """From `start` (default: the first entry; a year ago with none) to `end` (default and at
+    most: today)."""
+    first = start or (ledger.entries[0].booked_on if ledger.entries else ledger.today)
+    last = min(end or ledger.today, ledger.today)
+    if first > last:
+        raise InvalidInput(
+            "`from` is after today", details={"from": str(first), "today": str(ledger.today)}
+        )
+    if (last.year - first.year) * 12 + last.month - first.month >= MAX_MONTHS:
+        raise InvalidInput(
+            f"a cash flow covers at most {MAX_MONTHS} months", details={"from": str(first)}
+        )
+    return cashflow(ledger, categories, first, last)
+
+
+def _score(ledger: Ledger, categories: Categories, start: date | None, end: date | None) -> Score:
+    found = score(ledger, categories)
+    if isinstance(found, ScoreNoData):
+        raise NoData(found.reason, details={"module": "score"})
+    return found
 
 
 def set_modules(db: Database, tenant: Tenant, modules: Iterable[str]) -> Tenant:

@@ -7,6 +7,8 @@ worker thread, never on the event loop.
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -14,6 +16,8 @@ from starlette.responses import Response
 
 from sandbox.domain.manual import NewTransaction
 from sandbox.domain.platform import Platform
+from sandbox.domain.records import Transaction
+from sandbox.domain.tenants import Tenant
 from sandbox.errors import InvalidInput
 from sandbox.faces.json import JSONResponse, read_model
 from sandbox.faces.native import render
@@ -40,6 +44,12 @@ BY_MEDIA_TYPE = {
 
 def _platform(request: Request) -> Platform:
     return request.app.state.platform
+
+
+def _shown(request: Request, tenant: Tenant, transaction: Transaction) -> dict[str, Any]:
+    """The transaction with the category the categories module gives it."""
+    category = _platform(request).analytics.categories_of(tenant, [transaction])[transaction.id]
+    return render.transaction_json(transaction, category)
 
 
 def _format(chosen: str | None, file_name: str | None, media_type: str) -> str:
@@ -136,7 +146,7 @@ async def add_transaction(request: Request) -> Response:
     body = await read_model(request, NewManualTransaction)
     new = NewTransaction(**body.model_dump())
     added = _platform(request).transactions.add(tenant, account_id, new)
-    return JSONResponse(render.transaction_json(added), 201)
+    return JSONResponse(_shown(request, tenant, added), 201)
 
 
 async def get_transaction(request: Request) -> Response:
@@ -145,7 +155,7 @@ async def get_transaction(request: Request) -> Response:
     found = _platform(request).transactions.get(
         tenant, path_id(request, "transaction_id", "transaction")
     )
-    return JSONResponse(render.transaction_json(found))
+    return JSONResponse(_shown(request, tenant, found))
 
 
 async def change_transaction(request: Request) -> Response:
@@ -154,7 +164,7 @@ async def change_transaction(request: Request) -> Response:
     transaction_id = path_id(request, "transaction_id", "transaction")
     body = await read_model(request, ManualTransactionChanges)
     changed = _platform(request).transactions.change(tenant, transaction_id, body.changes())
-    return JSONResponse(render.transaction_json(changed))
+    return JSONResponse(_shown(request, tenant, changed))
 
 
 async def delete_transaction(request: Request) -> Response:

@@ -85,7 +85,8 @@ def account_json(owned: OwnedAccount) -> dict[str, Any]:
     }
 
 
-def transaction_json(transaction: Transaction) -> dict[str, Any]:
+def transaction_json(transaction: Transaction, category: str | None) -> dict[str, Any]:
+    """`category`: what the categories module says (None while the tenant has it off)."""
     return {
         "id": transaction.id,
         "account_id": transaction.account_id,
@@ -98,7 +99,7 @@ def transaction_json(transaction: Transaction) -> dict[str, Any]:
             "iban": transaction.counterparty_iban,
         },
         "description": transaction.description,
-        "category": transaction.category,
+        "category": category,
         "status": transaction.status,
         "balance_after": _minor(transaction.balance_after_minor, transaction.currency),
     }

@@ -19,7 +19,7 @@ from sandbox.domain.tenants import Tenant
 from sandbox.domain.transactions import TransactionQuery
 from sandbox.faces.json import JSONResponse, bank_login_json, read_model
 from sandbox.faces.kept import ReadCache, ServeKept, cached
-from sandbox.faces.native import callback, imports, manual, render, renewal
+from sandbox.faces.native import analytics, callback, imports, manual, render, renewal
 from sandbox.faces.native.auth import tenant_of
 from sandbox.faces.native.bodies import AccountTypeName, NewConnectSession, NewManagementSession
 from sandbox.faces.native.errors import EXCEPTION_HANDLERS
@@ -253,10 +253,14 @@ async def list_transactions(request: Request) -> Response:
     limit = query.limit(TRANSACTIONS_PAGE)
     cursor = query.cursor()
     after = None if cursor is None else decode_position(cursor)
-    page = _platform(request).transactions.page(tenant, wanted, after, limit)
+    platform = _platform(request)
+    page = platform.transactions.page(tenant, wanted, after, limit)
+    categories = platform.analytics.categories_of(tenant, page.transactions)
     return JSONResponse(
         {
-            "transactions": [render.transaction_json(t) for t in page.transactions],
+            "transactions": [
+                render.transaction_json(t, categories[t.id]) for t in page.transactions
+            ],
             "next_cursor": None if page.next is None else encode_position(page.next),
         }
     )
@@ -272,6 +276,7 @@ def native_app(platform: Platform) -> ASGIApp:
         resource("/users/{user_id}", get=get_user, delete=delete_user),
         resource("/users/{user_id}/bank-logins", get=list_user_bank_logins),
         resource("/users/{user_id}/uploads", get=manual.list_uploads, post=manual.upload_statement),
+        resource("/users/{user_id}/analytics/{module}", get=analytics.get_analytics),
         resource("/uploads/{upload_id}", get=manual.get_upload, delete=manual.delete_upload),
         resource("/bank-logins/{bank_login_id}", get=get_bank_login, delete=delete_bank_login),
         resource("/bank-logins/{bank_login_id}/refresh", post=refresh_bank_login),
