@@ -241,23 +241,17 @@ def _balance(balance: _Field, problems: list[Problem]) -> tuple[Decimal, date, s
 
 
 def _entries(fields: list[_Field], currency: str, problems: list[Problem]) -> tuple[Entry, ...]:
-    made: list[Entry] = []
-    for index, entry_field in enumerate(fields):
-        if entry_field.tag != "61":
-            continue
-        if len(made) == MAX_ENTRIES:
-            problems.append(
-                Problem(
-                    f"line {entry_field.line}", f"the statement has more than {MAX_ENTRIES} entries"
-                )
-            )
-            break
+    at = [index for index, found in enumerate(fields) if found.tag == "61"]
+    if len(at) > MAX_ENTRIES:
+        many = f"the statement has {len(at)} entries; at most {MAX_ENTRIES}"
+        problems.append(Problem(f"line {fields[at[0]].line}", many))
+        return ()
+    made = []
+    for index in at:
         following = fields[index + 1] if index + 1 < len(fields) else None
         details = following if following and following.tag == "86" else None
-        entry = _entry(entry_field, details, currency, problems)
-        if entry is not None:
-            made.append(entry)
-    return tuple(made)
+        made.append(_entry(fields[index], details, currency, problems))
+    return tuple(entry for entry in made if entry is not None)
 
 
 def _entry(
