@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from sandbox.money import exponent, from_minor, to_minor
 from sandbox.statements.model import (
@@ -118,7 +119,7 @@ def parse(data: bytes) -> Statement:
 def render(statement: Statement) -> bytes:
     lines: list[str] = []
     for index, account in enumerate(statement.accounts, start=1):
-        lines += _statement_lines(account, index)
+        lines += _statement_lines(account, index, statement.issued_on)
         lines.append("-")
     return "".join(line + "\r\n" for line in lines).encode("utf-8")
 
@@ -177,6 +178,14 @@ def _unwrapped(line: str) -> str:
     return line
 
 
+class _Balance(NamedTuple):
+    amount: Decimal  # signed
+    on: date
+    currency: str
+    tag: str  # 60F, 60M (continues a statement), 62F, 62M (continued)
+    line: int
+
+
 def _statement(message: _Message, problems: list[Problem]) -> _Read | None:
     before = len(problems)
     where = f"line {message.line}"
@@ -191,36 +200,36 @@ def _statement(message: _Message, problems: list[Problem]) -> _Read | None:
         problems.append(Problem(where, "the statement has no :62F: closing balance"))
     opening = _balance(opening_field, problems) if opening_field else None
     closing = _balance(closing_field, problems) if closing_field else None
-    if opening and closing and closing_field and opening[2] != closing[2]:
+    if opening and closing and opening.currency != closing.currency:
         problems.append(
             Problem(
-                f"line {closing_field.line}",
-                f":62F: currency {closing[2]} differs from the opening balance's {opening[2]}",
+                f"line {closing.line}",
+                f":62F: currency {closing.currency} differs from the opening balance's "
+                f"{opening.currency}",
             )
         )
-    currency = opening[2] if opening else closing[2] if closing else None
-    entries = _entries(message.fields, currency, problems) if currency else ()
-    if len(problems) > before or not (opening_field and closing_field and opening and closing):
+    known = opening or closing  # one balance is enough to check the entries against
+    entries = _entries(message.fields, known.currency, problems) if known else ()
+    if len(problems) > before or opening is None or closing is None:
         return None
-    currency = opening[2]
-    iban, number = _account_id(tags["25"].text().strip(), currency)
+    iban, number = _account_id(tags["25"].text().strip(), opening.currency)
     if not (iban or number):
         problems.append(Problem(f"line {tags['25'].line}", ":25: account identification is empty"))
         return None
     account = StatementAccount(
-        currency=currency,
+        currency=opening.currency,
         entries=entries,
         iban=iban,
         number=number,
-        period_from=opening[1],
-        period_to=closing[1],
-        opening_balance=opening[0],
-        closing_balance=closing[0],
+        period_from=opening.on,
+        period_to=closing.on,
+        opening_balance=opening.amount,
+        closing_balance=closing.amount,
     )
-    return _Read(account, opening_field.tag == "60M", closing_field.tag == "62M")
+    return _Read(account, opening.tag == "60M", closing.tag == "62M")
 
 
-def _balance(balance: _Field, problems: list[Problem]) -> tuple[Decimal, date, str] | None:
+def _balance(balance: _Field, problems: list[Problem]) -> _Balance | None:
     where = f"line {balance.line}"
     text = balance.lines[0].strip()
     found = _BALANCE.fullmatch(text)
@@ -237,7 +246,8 @@ def _balance(balance: _Field, problems: list[Problem]) -> tuple[Decimal, date, s
     amount = _amount(found["amount"], found["currency"], f":{balance.tag}:", where, problems)
     if on is None or amount is None:
         return None
-    return (-amount if found["mark"] == "D" else amount), on, found["currency"]
+    signed = -amount if found["mark"] == "D" else amount
+    return _Balance(signed, on, found["currency"], balance.tag, balance.line)
 
 
 def _entries(fields: list[_Field], currency: str, problems: list[Problem]) -> tuple[Entry, ...]:
@@ -424,7 +434,7 @@ def _shown(text: str) -> str:
 # Writing
 
 
-def _statement_lines(account: StatementAccount, index: int) -> list[str]:
+def _statement_lines(account: StatementAccount, index: int, issued_on: date | None) -> list[str]:
     currency = account.currency
     moved = sum((entry.amount for entry in account.entries), Decimal(0))
     opening, closing = account.opening_balance, account.closing_balance
@@ -432,9 +442,9 @@ def _statement_lines(account: StatementAccount, index: int) -> list[str]:
         opening = (closing - moved) if closing is not None else from_minor(0, currency)
     if closing is None:
         closing = opening + moved
-    first, last = _period(account)
+    first, last = _period(account, issued_on)
     lines = [
-        ":20:STARTUMS",  # German banks' exports all say so
+        ":20:STARTUMS",  # as German banks' exports say
         f":25:{account.iban or account.number or ''}",
         f":28C:{index:05d}/001",
         f":60F:{_balance_text(opening, first, currency)}",
@@ -445,13 +455,14 @@ def _statement_lines(account: StatementAccount, index: int) -> list[str]:
     return lines
 
 
-def _period(account: StatementAccount) -> tuple[date, date]:
-    """The balances' dates: the period, else the entries' first and last booking dates."""
+def _period(account: StatementAccount, issued_on: date | None) -> tuple[date, date]:
+    """The balances' dates: the period, else the entries' first and last booking dates, else
+    the day the statement was issued."""
     booked = [entry.booked_on for entry in account.entries]
-    first = account.period_from or min(booked, default=None) or account.period_to
+    first = account.period_from or min(booked, default=None) or account.period_to or issued_on
     last = account.period_to or max(booked, default=None) or first
     if first is None or last is None:
-        raise ValueError("an MT940 statement needs a period or an entry to date its balances")
+        raise ValueError("an MT940 statement needs a date for its balances: a period, an entry")
     return first, last
 
 

@@ -422,3 +422,38 @@ def test_a_description_longer_than_the_model_holds_is_a_problem() -> None:
     text = SPARKASSE.replace("?20Gehalt Dezember", "?20" + "Gehalt " * 200)
 
     assert problems_of(crlf(text)) == [("line 9", ":86: text is longer than 1000 characters")]
+
+
+def test_an_account_without_balances_or_period_is_written_from_its_entries() -> None:
+    account = StatementAccount(
+        currency="PLN",
+        iban="PL61109010140000071219812874",
+        entries=(
+            Entry(date(2026, 12, 3), Decimal("-5.00"), "Kawa"),
+            Entry(date(2026, 12, 9), Decimal("20.00"), "Zwrot"),
+        ),
+    )
+
+    [back] = mt940.parse(mt940.render(Statement(accounts=(account,)))).accounts
+
+    assert (back.period_from, back.period_to) == (date(2026, 12, 3), date(2026, 12, 9))
+    assert (back.opening_balance, back.closing_balance) == (Decimal("0.00"), Decimal("15.00"))
+
+
+def test_a_currency_without_cents_is_written_with_a_bare_decimal_comma() -> None:
+    account = StatementAccount(
+        currency="JPY",
+        iban="DE89370400440532013000",
+        period_from=date(2026, 12, 1),
+        period_to=date(2026, 12, 1),
+        opening_balance=Decimal("10000"),
+        closing_balance=Decimal("8500"),
+        entries=(Entry(date(2026, 12, 1), Decimal("-1500"), "Bento"),),
+    )
+
+    written = mt940.render(Statement(accounts=(account,)))
+
+    assert b":61:2612011201D1500,NTRFNONREF\r\n" in written
+    assert mt940.parse(written.replace(b"D1500,", b"D1500")).accounts[0].entries[0].amount == (
+        Decimal("-1500")
+    )
