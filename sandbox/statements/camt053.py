@@ -274,10 +274,9 @@ def _bic(account: Element) -> str | None:
 def _currency(stmt: Element, here: str, problems: list[Problem]) -> str | None:
     """The account's `Ccy`, else the currency of its first balance or entry."""
     currency = _text(_first(stmt, "Acct"), "Ccy")
-    for name in ("Bal", "Ntry"):
-        amount = _first(stmt, f"{name}/Amt")
-        if currency is None and amount is not None:
-            currency = amount.get("Ccy")
+    if currency is None:
+        amounts = (_first(stmt, "Bal/Amt"), _first(stmt, "Ntry/Amt"))
+        currency = next((a.get("Ccy") for a in amounts if a is not None and a.get("Ccy")), None)
     if currency is None:
         problems.append(
             Problem(_at(here, "Ccy"), "no currency: neither the account nor an amount has one")

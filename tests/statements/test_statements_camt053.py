@@ -430,6 +430,8 @@ def test_a_file_with_broken_entries_lists_every_problem_with_its_element() -> No
 def test_a_broken_balance_and_account_say_where_they_are() -> None:
     data = (
         GERMAN_V02.replace('<Amt Ccy="EUR">2700.55</Amt>', '<Amt Ccy="EUR">2.700,55</Amt>')
+        .replace('<Amt Ccy="EUR">2600.55</Amt>', '<Amt Ccy="USD">2600.55</Amt>')
+        .replace("<Cd>CLAV</Cd>", "<Cd>OPBD</Cd>")
         .replace("<Id><IBAN>DE89370400440532013000</IBAN></Id>\n        <Ccy>", "<Ccy>")
         .encode()
     )
@@ -437,6 +439,19 @@ def test_a_broken_balance_and_account_say_where_they_are() -> None:
     assert problems_of(data) == [
         ("element Stmt[1]/Acct/Id", "the account has neither an IBAN nor an Othr/Id"),
         ("element Stmt[1]/Bal[2]/Amt", "'2.700,55' is not an amount like 1234.56"),
+        ("element Stmt[1]/Bal[3]/Amt", "the amount is in USD; the account is in EUR"),
+    ]
+
+
+def test_an_account_without_a_currency_takes_its_amounts_one_or_says_there_is_none() -> None:
+    without = GERMAN_V02.replace("<Ccy>EUR</Ccy>", "")
+
+    assert camt053.parse(without.encode()).accounts[0].currency == "EUR"
+    assert problems_of(without.replace(' Ccy="EUR"', "").encode()) == [
+        (
+            "element Stmt[1]/Acct/Ccy",
+            "no currency: neither the account nor an amount has one",
+        )
     ]
 
 
