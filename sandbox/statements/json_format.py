@@ -39,8 +39,8 @@ EXTENSION = ".json"
 
 # The shape nests six deep: the statement, accounts, an account, transactions, a transaction,
 # its counterparty. Deeper input is refused before the parser recurses into it.
-MAX_DEPTH = 6
-MAX_ADDRESS_LINES = 6
+_MAX_DEPTH = 6
+_MAX_ADDRESS_LINES = 6
 
 _STATEMENT_KEYS = ("owner", "bank", "issued_on", "accounts")
 _OWNER_KEYS = ("name", "address")
@@ -175,7 +175,7 @@ def _check_depth(source: str) -> None:
         bracket = token[0]
         if bracket in "[{":
             depth += 1
-            if depth > MAX_DEPTH:
+            if depth > _MAX_DEPTH:
                 start = token.start()
                 line = source.count("\n", 0, start) + 1
                 column = start - source.rfind("\n", 0, start)
@@ -183,7 +183,7 @@ def _check_depth(source: str) -> None:
                     [
                         Problem(
                             f"line {line}, column {column}",
-                            f"nests deeper than a statement does ({MAX_DEPTH} levels)",
+                            f"nests deeper than a statement does ({_MAX_DEPTH} levels)",
                         )
                     ]
                 )
@@ -228,7 +228,7 @@ class _Reader:
         found = self._object(value, path, _OWNER_KEYS) if value is not None else None
         if found is None:
             return Owner()
-        lines = self._list(found.get("address"), f"{path}.address", MAX_ADDRESS_LINES, "lines")
+        lines = self._list(found.get("address"), f"{path}.address", _MAX_ADDRESS_LINES, "lines")
         address = [
             self._value(line, f"{path}.address[{i}]", _string(text.line))
             for i, line in enumerate(lines or [])

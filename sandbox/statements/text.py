@@ -34,19 +34,21 @@ def shown(value: object) -> str:
     return repr(written if len(written) <= 40 else written[:40] + "…")
 
 
-def amount(value: Decimal, currency: str) -> Decimal:
+def amount(value: Decimal, currency: str, written: str | None = None) -> Decimal:
     """The amount with exactly the currency's places; more places than it has is refused
-    rather than rounded (trailing zeros are fine: 12.300 EUR is 12.30)."""
+    rather than rounded (trailing zeros are fine: 12.300 EUR is 12.30). Messages quote it as
+    `written` in the file, when that differs from the Decimal's own spelling."""
+    quoted = shown(value if written is None else written)
     if not value.is_finite():
-        raise ValueError(f"{shown(value)} is not an amount")
+        raise ValueError(f"{quoted} is not an amount")
     if value and value.adjusted() >= MAX_AMOUNT_DIGITS:
         raise ValueError(
-            f"{shown(value)} is too large (at most {MAX_AMOUNT_DIGITS} digits before the point)"
+            f"{quoted} is too large (at most {MAX_AMOUNT_DIGITS} digits before the point)"
         )
     places = exponent(currency)
     exact = value.quantize(Decimal(1).scaleb(-places))
     if exact != value:
-        raise ValueError(f"{shown(value)} has more decimal places than {currency} has ({places})")
+        raise ValueError(f"{quoted} has more decimal places than {currency} has ({places})")
     return exact
 
 

@@ -4,9 +4,11 @@ file with its JSON paths, hostile input."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -35,6 +37,15 @@ DOCUMENTED = """
   ]
 }
 """
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "statement-formats.md"
+
+
+def documented_examples(section: str, language: str) -> list[str]:
+    """The code blocks of one section of docs/statement-formats.md."""
+    text = DOCS.read_text().split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(rf"```{language}\n(.*?)```", text, flags=re.DOTALL)
 
 
 def problems_of(data: bytes | str) -> list[Problem]:
@@ -101,6 +112,15 @@ def test_the_documented_example_reads_with_every_field() -> None:
     assert (entry.counterparty_name, entry.counterparty_iban) == ("REWE", None)
     assert (entry.reference, entry.category) == ("202601-0001", "groceries")
     assert entry.balance_after == Decimal("1192.20")
+
+
+def test_the_example_on_the_docs_page_reads() -> None:
+    [example] = documented_examples("JSON", "json")
+
+    statement = json_format.parse(example.encode())
+
+    assert statement.bank.colour == "#1d4e89"
+    assert statement.accounts[0].entries[0].category == "groceries"
 
 
 def test_a_render_has_the_documented_shape_and_is_the_same_bytes_each_time() -> None:
