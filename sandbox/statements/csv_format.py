@@ -83,14 +83,16 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "debit": ("soll", "debit", "debit euros"),
     "credit": ("haben", "credit", "credit euros"),
+    "side": ("soll/haben",),  # S or H beside an unsigned amount (Volksbanken)
     "description": (
-        "description", "verwendungszweck", "libelle", "detail de l'ecriture", "opis operacji",
-        "tytul", "opis transakcji", "buchungstext",
+        "description", "verwendungszweck", "vorgang/verwendungszweck", "libelle",
+        "detail de l'ecriture", "opis operacji", "tytul", "opis transakcji", "buchungstext",
     ),
     "kind": ("buchungstext", "umsatzart", "typ transakcji", "typ operacji"),
     "counterparty_name": (
         "counterparty_name", "beguenstigter/zahlungspflichtiger", "auftraggeber/empfaenger",
-        "beguenstigter/auftraggeber", "name zahlungsbeteiligter", "nadawca/odbiorca",
+        "beguenstigter/auftraggeber", "auftraggeber/beguenstigter",
+        "empfaenger/zahlungspflichtiger", "name zahlungsbeteiligter", "nadawca/odbiorca",
         "kontrahent", "dane kontrahenta",
     ),
     "counterparty_iban": (
@@ -135,7 +137,7 @@ _DAY_FIRST = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})")
 _IBAN_LIKE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
 _NRB = re.compile(r"\d{26}")  # a Polish account number: the IBAN without its "PL"
 _NRB_LIKE = re.compile(r"\b\d{2}(?: ?\d{4}){6}\b")
-_CURRENCY_IN_NAME = re.compile(r"(?P<name>.+?)\s*\((?P<code>[a-z]{3})\)")
+_CURRENCY_IN_NAME = re.compile(r"(?P<name>.+?)\s*\((?P<code>[a-z]{3}|€)\)")
 
 
 def render(statement: Statement) -> bytes:
@@ -264,7 +266,7 @@ def _header(source: str, separator: str) -> _Table | None:
                     header_line=line,
                     names=[cell.strip() for cell in record],
                     columns=columns,
-                    amount_currency=hints[0].upper() if hints else None,
+                    amount_currency=hints[0].upper().replace("€", "EUR") if hints else None,
                     preamble=preamble,
                 )
             preamble.append(record)
@@ -453,7 +455,10 @@ class _Reader:
                 self.problems.append(
                     Problem(row.where("amount"), "is empty; a row needs its amount")
                 )
-            return row.read("amount", number)
+            amount = row.read("amount", number)
+            if amount is None or "side" not in self.table.columns:
+                return amount
+            return self._sided(row, amount)
         debit, credit = row.read("debit", number), row.read("credit", number)
         if debit and credit:
             self.problems.append(
@@ -469,6 +474,17 @@ class _Reader:
                 )
             return None
         return -abs(debit) if debit else abs(credit or Decimal(0))
+
+    def _sided(self, row: _Row, amount: Decimal) -> Decimal | None:
+        side = row.cell("side").upper()
+        if side in ("S", "SOLL"):
+            return -abs(amount)
+        if side in ("H", "HABEN"):
+            return abs(amount)
+        self.problems.append(
+            Problem(row.where("side"), f"{text.shown(side)} is neither S (Soll) nor H (Haben)")
+        )
+        return None
 
     def _account(self, row: _Row, iban: str | None, name: str | None, currency: str) -> _Account:
         key = (iban, "") if iban else ("", name or "")

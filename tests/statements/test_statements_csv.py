@@ -184,6 +184,77 @@ def test_a_deutsche_bank_export_reads_oldest_first_in_the_preamble_account() -> 
     )  # fmt: skip
 
 
+def test_an_ing_export_with_its_preamble_and_two_currency_columns_reads() -> None:
+    data = (
+        "Umsatzanzeige;Datei erstellt am: 01.04.2026 10:00\n"
+        ";Letztes Update: aktuell\n"
+        "\n"
+        "IBAN;DE89 3704 0044 0532 0130 00\n"
+        "Kontoname;Girokonto\n"
+        "Bank;ING\n"
+        "Zeitraum;01.01.2026 - 31.03.2026\n"
+        "Saldo;3.642,20;EUR\n"
+        "\n"
+        "Buchung;Valuta;Auftraggeber/Empfänger;Buchungstext;Verwendungszweck;Saldo;Währung;Betrag;Währung\n"
+        "05.01.2026;05.01.2026;Arbeitgeber AG;Gehalt/Rente;Gehalt Januar;3.642,20;EUR;2.450,00;EUR\n"
+        "03.01.2026;02.01.2026;REWE;Lastschrift;;1.192,20;EUR;-12,30;EUR\n"
+    ).encode("cp1252")
+
+    [account] = csv_format.parse(data).accounts
+
+    assert (account.iban, account.currency) == ("DE89370400440532013000", "EUR")
+    assert account.entries == (
+        entry(date(2026, 1, 3), "-12.30", "Lastschrift", value_on=date(2026, 1, 2),
+              counterparty_name="REWE", balance_after=Decimal("1192.20")),
+        entry(date(2026, 1, 5), "2450.00", "Gehalt Januar", value_on=date(2026, 1, 5),
+              counterparty_name="Arbeitgeber AG", balance_after=Decimal("3642.20")),
+    )  # fmt: skip
+    assert (account.opening_balance, account.closing_balance) == (
+        Decimal("1204.50"),
+        Decimal("3642.20"),
+    )
+
+
+def test_a_volksbank_export_signs_its_amounts_by_their_soll_haben_column() -> None:
+    data = (
+        "Buchungstag;Valuta;Auftraggeber/Zahlungsempfänger;Empfänger/Zahlungspflichtiger;"
+        "Konto-Nr.;IBAN;BLZ;BIC;Vorgang/Verwendungszweck;Kundenreferenz;Währung;Umsatz;Soll/Haben\n"
+        "03.01.2026;02.01.2026;Lena Hoffmann;REWE;;DE02120300000000202051;;;REWE SAGT DANKE;;EUR;12,30;S\n"
+        "05.01.2026;05.01.2026;Lena Hoffmann;Arbeitgeber AG;;;;;Gehalt;;EUR;2.450,00;H\n"
+        "06.01.2026;06.01.2026;Lena Hoffmann;X;;;;;?;;EUR;1,00;X\n"
+    )
+
+    assert problems_of(data) == [
+        Problem("line 4, column Soll/Haben", "'X' is neither S (Soll) nor H (Haben)")
+    ]
+    [account] = csv_format.parse(data.split("06.01.2026", 1)[0].encode()).accounts
+    assert [(e.amount, e.description, e.counterparty_name) for e in account.entries] == [
+        (Decimal("-12.30"), "REWE SAGT DANKE", "REWE"),
+        (Decimal("2450.00"), "Gehalt", "Arbeitgeber AG"),
+    ]
+
+
+def test_a_dkb_export_takes_its_currency_from_the_amount_header() -> None:
+    data = (
+        '"Girokonto";"DE89370400440532013000"\n'
+        '""\n'
+        '"Kontostand vom 31.03.2026:";"1.830,12 €"\n'
+        '""\n'
+        '"Buchungsdatum";"Wertstellung";"Status";"Zahlungspflichtige*r";"Zahlungsempfänger*in";'
+        '"Verwendungszweck";"Umsatztyp";"IBAN";"Betrag (€)";"Gläubiger-ID";"Mandatsreferenz";'
+        '"Kundenreferenz"\n'
+        '"03.01.26";"03.01.26";"Gebucht";"Lena Hoffmann";"REWE";"REWE SAGT DANKE";"Ausgang";'
+        '"DE02120300000000202051";"-12,3 €";"";"";""\n'
+    ).encode()
+
+    [account] = csv_format.parse(data).accounts
+
+    assert (account.iban, account.currency) == ("DE89370400440532013000", "EUR")
+    assert [(e.amount, e.description) for e in account.entries] == [
+        (Decimal("-12.30"), "REWE SAGT DANKE")
+    ]
+
+
 def test_a_credit_agricole_export_with_debit_and_credit_columns_reads() -> None:
     data = (
         "Téléchargement du 01/04/2026;\n"
