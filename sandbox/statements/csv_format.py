@@ -128,15 +128,15 @@ _SEPARATORS = (",", ";", "\t")
 _MAX_PREAMBLE = 50  # lines a bank prints above its table
 
 _NUMBER = re.compile(
-    r"(?P<sign>[+-]?)(?P<whole>\d+|\d{1,3}(?P<group>[ .,'])\d{3}(?:(?P=group)\d{3})*)"
-    r"(?:(?P<mark>[.,])(?P<part>\d+))?"
+    r"(?P<sign>[+-]?)(?P<whole>[0-9]+|[0-9]{1,3}(?P<group>[ .,'])[0-9]{3}(?:(?P=group)[0-9]{3})*)"
+    r"(?:(?P<mark>[.,])(?P<part>[0-9]+))?"
 )
 _SUFFIX = re.compile(r"\s*(?P<code>[A-Z]{3}|€|zł)$")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_DAY_FIRST = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})")
-_IBAN_LIKE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
-_NRB = re.compile(r"\d{26}")  # a Polish account number: the IBAN without its "PL"
-_NRB_LIKE = re.compile(r"\b\d{2}(?: ?\d{4}){6}\b")
+_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_DAY_FIRST = re.compile(r"([0-9]{1,2})([./-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})")
+_IBAN_LIKE = re.compile(r"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}\b")
+_NRB = re.compile(r"[0-9]{26}")  # a Polish account number: the IBAN without its "PL"
+_NRB_LIKE = re.compile(r"\b[0-9]{2}(?: ?[0-9]{4}){6}\b")
 _CURRENCY_IN_NAME = re.compile(r"(?P<name>.+?)\s*\((?P<code>[a-z]{3}|€)\)")
 
 
@@ -227,13 +227,30 @@ class _Table:
         return any(_label(name)[0] in _POLISH for name in self.names)
 
 
+class _Broken(Exception):
+    """A record the csv module cannot read, and the line it starts on."""
+
+    def __init__(self, line: int, error: csv.Error) -> None:
+        super().__init__(str(error))
+        self.line = line
+        if "end of data" in str(error):
+            self.message = "has a quote that is never closed"
+        elif "expected after" in str(error):
+            self.message = "has text after a closing quote; quote the whole field"
+        else:
+            self.message = f"is not CSV: {error}"
+
+
 def _records(source: str, separator: str) -> Iterator[tuple[int, list[str]]]:
     """Each record with the line it starts on; quoted fields may span lines."""
     reader = csv.reader(io.StringIO(source, newline=""), delimiter=separator, strict=True)
     previous = 0
-    for record in reader:
-        yield previous + 1, record
-        previous = reader.line_num
+    try:
+        for record in reader:
+            yield previous + 1, record
+            previous = reader.line_num
+    except csv.Error as error:
+        raise _Broken(previous + 1, error) from None
 
 
 def _table(source: str) -> _Table | None:
@@ -270,7 +287,7 @@ def _header(source: str, separator: str) -> _Table | None:
                     preamble=preamble,
                 )
             preamble.append(record)
-    except csv.Error:
+    except _Broken:
         return None
     return None
 
@@ -360,7 +377,6 @@ class _Reader:
                 )
             )
         rows = 0
-        line = self.table.header_line
         try:
             for line, record in _records(self.table.source, self.table.separator):
                 if line <= self.table.header_line or _aside(record):
@@ -379,13 +395,8 @@ class _Reader:
                         )
                     )
                     break
-        except csv.Error as error:
-            message = (
-                "has a quote that is never closed"
-                if "end of data" in str(error)
-                else f"is not CSV: {error}"
-            )
-            self.problems.append(Problem(f"line {line + 1}", message))
+        except _Broken as broken:
+            self.problems.append(Problem(f"line {broken.line}", broken.message))
         return Statement(accounts=tuple(_account(held) for held in self.accounts.values()))
 
     def _preamble(self) -> tuple[str | None, str | None]:

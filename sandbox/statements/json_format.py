@@ -56,7 +56,7 @@ _ENTRY_KEYS = (
 )  # fmt: skip
 _COUNTERPARTY_KEYS = ("name", "iban")
 
-_AMOUNT = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_AMOUNT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 # A string (possibly unterminated) or a bracket: what the depth check has to tell apart.
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)

@@ -19,7 +19,7 @@ from sandbox.statements.model import MAX_TEXT
 # 64-bit integers.
 MAX_AMOUNT_DIGITS = 15
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _BIC = re.compile(r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")

@@ -402,10 +402,22 @@ def test_an_amount_in_another_currency_than_its_row_is_a_problem() -> None:
 
 def test_a_quote_never_closed_is_a_problem_on_the_line_it_opens() -> None:
     data = (
-        'booked_on,amount,description\n2026-01-03,-12.30,ok\n2026-01-04,-1.00,"never closed\nmore\n'
+        "booked_on,amount,description\n"
+        '2026-01-03,-12.30,"wrapped\nonce"\n'
+        '2026-01-04,-1.00,"never closed\nmore\n'
     )
 
-    assert problems_of(data) == [Problem("line 3", "has a quote that is never closed")]
+    assert problems_of(data) == [Problem("line 4", "has a quote that is never closed")]
+
+
+def test_a_stray_quote_inside_a_field_is_a_problem_on_its_line() -> None:
+    data = (
+        'booked_on,amount,description\n2026-01-03,-12.30,ok\n2026-01-04,-1.00,"quoted" then not\n'
+    )
+
+    assert problems_of(data) == [
+        Problem("line 3", "has text after a closing quote; quote the whole field")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -314,6 +314,7 @@ def test_files_that_are_not_a_statement_say_so_with_a_place(data: bytes, expecte
         ("1e999999999", "'1E+999999999' is too large (at most 15 digits before the point)"),
         ("9" * 5000, "'" + "9" * 40 + "…' is too large (at most 15 digits before the point)"),
         ("1e-999999999", "'1E-999999999' has more decimal places than EUR has (2)"),
+        ('"١٢.٣٠"', "'١٢.٣٠' is not an amount like \"-12.30\""),
     ],
 )
 def test_hostile_numbers_are_refused_with_a_short_message(amount: str, message: str) -> None:
