@@ -326,15 +326,16 @@ class _Row:
     def __init__(self, table: _Table, line: int, record: list[str], problems: list[Problem]):
         self.table = table
         self.line = line
-        self.record = record
         self.problems = problems
+        # Each cell's text on one line (a quoted cell may span several).
+        self.cells = {
+            column: " ".join(record[at].split())
+            for column, at in table.columns.items()
+            if at < len(record)
+        }
 
     def cell(self, column: str) -> str:
-        """The cell's text on one line (a quoted cell may span several), "" when absent."""
-        at = self.table.columns.get(column)
-        if at is None or at >= len(self.record):
-            return ""
-        return " ".join(self.record[at].split())
+        return self.cells.get(column, "")
 
     def where(self, column: str) -> str:
         at = self.table.columns.get(column)
@@ -521,7 +522,7 @@ class _Reader:
 def _aside(record: list[str]) -> bool:
     """A blank line, or a balance line a bank prints under its table."""
     written = [cell for cell in record if cell.strip()]
-    return not written or _label(written[0])[0].startswith(_BALANCE_LINES)
+    return not written or written[0].strip().casefold().startswith(_BALANCE_LINES)
 
 
 def _account(held: _Account) -> StatementAccount:

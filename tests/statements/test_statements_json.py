@@ -84,7 +84,7 @@ def complete_statements(draw: st.DrawFn):  # type: ignore[no-untyped-def]
 
 
 @given(complete_statements())
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_parsing_a_rendered_statement_gives_back_every_field(statement) -> None:  # type: ignore[no-untyped-def]
     assert json_format.parse(json_format.render(statement)) == statement
 
