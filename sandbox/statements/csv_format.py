@@ -51,7 +51,7 @@ from sandbox.statements.model import (
     StatementError,
 )
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 MEDIA_TYPE = "text/csv; charset=utf-8"
 EXTENSION = ".csv"
@@ -343,7 +343,7 @@ class _Row:
             return f"line {self.line}"
         return f"line {self.line}, column {self.table.names[at]}"
 
-    def read(self, column: str, convert: Callable[[str], T]) -> T | None:
+    def read(self, column: str, convert: Callable[[str], _T]) -> _T | None:
         value = self.cell(column)
         if not value:
             return None

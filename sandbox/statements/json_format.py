@@ -61,7 +61,7 @@ _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 # A string (possibly unterminated) or a bracket: what the depth check has to tell apart.
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 def parse(data: bytes) -> Statement:
@@ -356,16 +356,16 @@ class _Reader:
         found: dict[str, Any],
         key: str,
         path: str,
-        convert: Callable[[Any], T],
+        convert: Callable[[Any], _T],
         required: bool = False,
-    ) -> T | None:
+    ) -> _T | None:
         if found.get(key) is None:
             if required:
                 self.problems.append(Problem(f"{path}.{key}", "is missing"))
             return None
         return self._value(found[key], f"{path}.{key}", convert)
 
-    def _value(self, value: Any, path: str, convert: Callable[[Any], T]) -> T | None:
+    def _value(self, value: Any, path: str, convert: Callable[[Any], _T]) -> _T | None:
         try:
             return convert(value)
         except ValueError as error:
@@ -373,8 +373,8 @@ class _Reader:
             return None
 
 
-def _string(convert: Callable[[str], T]) -> Callable[[Any], T]:
-    def checked(value: Any) -> T:
+def _string(convert: Callable[[str], _T]) -> Callable[[Any], _T]:
+    def checked(value: Any) -> _T:
         if not isinstance(value, str):
             raise ValueError(f"is {_kind(value)}, not a string")
         return convert(value)

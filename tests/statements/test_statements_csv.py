@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -42,8 +43,8 @@ def problems_of(data: bytes | str) -> list[Problem]:
     return raised.value.problems
 
 
-def entry(booked_on: date, amount: str, description: str, **fields: object) -> Entry:
-    return Entry(booked_on=booked_on, amount=Decimal(amount), description=description, **fields)  # type: ignore[arg-type]
+def entry(booked_on: date, amount: str, description: str, **fields: Any) -> Entry:
+    return Entry(booked_on=booked_on, amount=Decimal(amount), description=description, **fields)
 
 
 @st.composite
