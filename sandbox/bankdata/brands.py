@@ -100,6 +100,12 @@ TRANSPORT = {
     "GB": ("Shell", "BP", "TfL Travel", "Trainline"),
 }
 
+# The fuel station chains among TRANSPORT's brands (the others are railways and city transit).
+FUEL = frozenset(
+    ("Aral", "Shell", "OMV", "Migrol", "TotalEnergies", "Q8", "Orlen", "Repsol", "Cepsa",
+     "Eni Station", "Tango", "BP")
+)
+
 ONLINE = {
     "DE": ("Amazon.de", "Zalando", "Otto", "eBay", "IKEA"),
     "AT": ("Amazon.de", "Zalando", "willhaben", "IKEA"),

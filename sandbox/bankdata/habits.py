@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sandbox.bankdata.merchants import Party, Pool
+from sandbox.categories import Category
 from sandbox.scenario.model import Profile
 
 
@@ -46,6 +47,7 @@ class Recurring:
     party: Party
     description: str  # may hold {period} ("01/2026")
     category: str
+    label: Category  # the generator's truth for the benchmark, never shown
     growth_bp: int = 0  # yearly growth in basis points (raises, rent increases)
     vary: int = 0  # percent the amount varies month to month
     chance: float = 1.0  # probability it happens in a given month
@@ -65,6 +67,7 @@ class Basket:
     small: int  # amount range in minor units, skewed towards `small`
     large: int
     category: str
+    label: Category  # the truth, unless a party of a mixed pool has its own `kind`
     sign: int = -1
     step: int = 0  # round amounts to this many minor units (cash comes in notes)
     lag: int = 0  # booking is up to this many days after the purchase (value date)
