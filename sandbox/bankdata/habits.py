@@ -33,6 +33,9 @@ MODELS = {
     Profile.CARD_SPENDER: Model.CARD,
     Profile.SAVER: Model.SAVINGS,
     Profile.BORROWER: Model.LOAN,
+    Profile.GAMBLER: Model.CURRENT,
+    Profile.OVERDRAWN: Model.CURRENT,
+    Profile.IRREGULAR: Model.CURRENT,
 }
 
 LAST_DAY = 31  # a nominal day past every month's end means "the month's last day"
@@ -73,6 +76,7 @@ class Basket:
     lag: int = 0  # booking is up to this many days after the purchase (value date)
     business: bool = False  # transfers are booked on business days, card payments any day
     numbered: str | None = None  # description with {ref}, numbered per month (invoices)
+    growth_bp: int = 0  # yearly growth of the amounts in basis points (a habit getting worse)
 
 
 @dataclass(frozen=True, slots=True)

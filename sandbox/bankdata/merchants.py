@@ -62,6 +62,8 @@ class Pool:
     tax_office: Party
     pension_payer: Party
     university: Party
+    betting: tuple[Party, ...]  # bookmakers, lotteries, casinos
+    collectors: tuple[Party, ...]  # debt collection agencies
 
 
 @lru_cache(maxsize=64)
@@ -143,6 +145,11 @@ def pool(seed: int, country: str) -> Pool:
         ),
         pension_payer=payee(local(brands.PENSION_PAYER, "Pension Fund"), debit=False),
         university=payee(brands.UNIVERSITY[lang].format(city=cities[0]), debit=False),
+        betting=tuple(shop(b) for b in local(brands.GAMBLING, ("bet365", "bwin", "PokerStars"))),
+        collectors=tuple(
+            payee(b, debit=False)
+            for b in local(brands.DEBT_COLLECTORS, ("Intrum", "Lowell", "EOS", "KRUK"))
+        ),
     )
 
 

@@ -204,6 +204,9 @@ def _baskets(plan: Plan, md: MonthDays, random: Callable[[], float], events: lis
         choices = len(parties)
         small = basket.small
         span = basket.large - small
+        if basket.growth_bp:
+            grown = 10000 + basket.growth_bp * ((md.month - plan.first) // 12)
+            small, span = small * grown // 10000, span * grown // 10000
         sign = basket.sign
         step = basket.step
         lag = basket.lag + 1

@@ -516,6 +516,133 @@ def _borrower(s: Setting, d: _Draw) -> tuple[Habits, Terms]:
     return Habits(), terms
 
 
+# --- risky profiles: data that shows risk on purpose --------------------------------------
+
+
+def _gambler(s: Setting, d: _Draw) -> tuple[Habits, Terms]:
+    """A salaried household that bets several times a week, more each year, and now and then
+    wins something back."""
+    habits, terms = _salaried(s, d)
+    betting, w = s.pool.betting, s.words
+    baskets = (
+        Basket(
+            betting,
+            6,
+            12,
+            _c(d, 500),
+            _c(d, 15000),
+            "card",
+            Category.GAMBLING,
+            lag=1,
+            growth_bp=d.rng.randint(5000, 8000),
+        ),
+        Basket(
+            tuple(Party(p.name, None, w["settlement"].format(name=p.name)) for p in betting),
+            -2,
+            1,
+            _c(d, 2000),
+            _c(d, 40000),
+            "income",
+            Category.GAMBLING,
+            sign=1,
+            business=True,
+        ),
+    )
+    return Habits(habits.recurring, habits.baskets + baskets), terms
+
+
+def _overdrawn(s: Setting, d: _Draw) -> tuple[Habits, Terms]:
+    """A salary late in the month that barely covers the month's spending, so the account is
+    overdrawn for days before each pay day, and the bank charges for it."""
+    p, w = s.pool, s.words
+    salary = d.cents(185000, 215000)
+    bank = Party(s.bank_name, None, s.bank_name)
+    recurring = [
+        Recurring(
+            d.pick((27, 28, LAST_DAY)),
+            salary,
+            d.pick(p.employers),
+            w["salary"],
+            "salary",
+            Category.SALARY,
+            growth_bp=d.rng.randint(50, 200),
+            early=True,
+        ),
+        *_household(s, d, 55000, 75000),
+        *_subscriptions(s, d, 2, 4),
+        Recurring(
+            LAST_DAY,
+            -d.cents(800, 1500),
+            bank,
+            w["overdraft_interest"],
+            "fees",
+            Category.FEES,
+            vary=50,
+        ),
+        Recurring(
+            LAST_DAY, -d.price(950), bank, w["overdraft_fee"], "fees", Category.FEES, chance=0.6
+        ),
+    ]
+    terms = Terms(level=d.cents(0, 15000), amplitude=d.cents(5000, 10000))
+    return Habits(tuple(recurring), tuple(_everyday(s, d, scale=1.1))), terms
+
+
+def _irregular(s: Setting, d: _Draw) -> tuple[Habits, Terms]:
+    """No salary: money from a few people and the odd customer invoice, some months none at
+    all, and old debts paid off to collection agencies now and then."""
+    p, w = s.pool, s.words
+    people = []
+    for _ in range(d.rng.randint(2, 4)):
+        name = f"{d.pick(p.first_names)} {d.pick(p.last_names)}"
+        people.append(Party(name, s.family_iban(name), name))
+    recurring = [
+        Recurring(
+            1, -d.round(35000, 60000, 10), d.pick(p.landlords), w["rent"], "rent", Category.RENT
+        ),
+        *_utilities(s, d, energy=(4000, 9000), telecom=(1500, 3500)),
+    ]
+    baskets = [
+        Basket(
+            tuple(people),
+            -1,
+            3,
+            _c(d, 10000),
+            _c(d, 150000),
+            "transfer",
+            Category.TRANSFER,
+            sign=1,
+            business=True,
+        ),
+        Basket(
+            tuple(d.some(p.clients, 2, 4)),
+            -2,
+            1,
+            _c(d, 30000),
+            _c(d, 250000),
+            "income",
+            Category.INVOICE_PAYMENT,
+            sign=1,
+            business=True,
+            numbered=w["invoice"],
+        ),
+        Basket(
+            tuple(d.some(p.collectors, 1, 2)),
+            -2,
+            1,
+            _c(d, 2000),
+            _c(d, 15000),
+            "transfer",
+            Category.DEBT_COLLECTION,
+            step=d.step(5),
+            business=True,
+            numbered=w["debt"],
+        ),
+        *_everyday(s, d, scale=0.6),
+    ]
+    level = d.cents(5000, 40000)
+    return Habits(tuple(recurring), tuple(baskets)), Terms(level=level, amplitude=level // 2)
+
+
 def _donation(s: Setting, d: _Draw) -> Recurring:
     charity = d.pick(s.pool.charities)
     return Recurring(
@@ -541,4 +668,7 @@ _BUILDERS: dict[Profile, Callable[[Setting, _Draw], tuple[Habits, Terms]]] = {
     Profile.CARD_SPENDER: _card_spender,
     Profile.SAVER: _saver,
     Profile.BORROWER: _borrower,
+    Profile.GAMBLER: _gambler,
+    Profile.OVERDRAWN: _overdrawn,
+    Profile.IRREGULAR: _irregular,
 }
