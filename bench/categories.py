@@ -8,7 +8,7 @@ statement shows; `categorise` is compared with each transaction's truth `label`.
 
 Prints per persona the transactions and the agreement, the total, and the commonest
 disagreements (truth -> inferred). Target: at least 95 % of all transactions agree. Also
-times `categorise` on the largest ledger grown to 20,000 entries (target: well under 100 ms).
+times `categorise` on 20,000 of these entries as one ledger (target: well under 100 ms).
 """
 
 from __future__ import annotations
@@ -74,11 +74,11 @@ def ledger(
     return Ledger(tuple(ledger_accounts), entries, today, name), truth
 
 
-def agreement(world: Scenario, today: date) -> tuple[float, Ledger]:
+def agreement(world: Scenario, today: date) -> tuple[float, list[Ledger]]:
     print(f"{'persona':<28} {'bank':<20} {'transactions':>12} {'agree':>8}")
     confusion: Counter[tuple[str, str]] = Counter()
     total = agreed = 0
-    biggest: Ledger | None = None
+    books: list[Ledger] = []
     magic = 0
     for persona in world.personas:
         if persona.bank == ANY_BANK:
@@ -94,31 +94,37 @@ def agreement(world: Scenario, today: date) -> tuple[float, Ledger]:
         agreed += same
         share = same / len(truth) if truth else 1.0
         print(f"{persona.login:<28} {bank.id:<20} {len(truth):>12,} {share:>8.1%}")
-        if biggest is None or len(book.entries) > len(biggest.entries):
-            biggest = book
+        books.append(book)
     rate = agreed / total
     print(f"{'total':<49} {total:>12,} {rate:>8.1%}")
     print("\ncommonest disagreements (truth -> inferred):")
     for (label, inferred_as), count in confusion.most_common(12):
         print(f"  {label:>16} -> {inferred_as:<16} {count:>6,}")
-    assert biggest is not None
-    return rate, biggest
+    return rate, books
 
 
-def speed(book: Ledger) -> float:
-    """Milliseconds to categorise `book`'s entries repeated, with new ids, up to TIMED."""
-    entries = [
-        replace(e, id=n)
-        for n, e in enumerate((book.entries * (TIMED // len(book.entries) + 1))[:TIMED], 1)
-    ]
-    grown = replace(book, entries=tuple(entries))
+def speed(books: list[Ledger]) -> float:
+    """Milliseconds to categorise TIMED entries: every persona's ledger as one, its accounts
+    and entries numbered anew, repeated when short of TIMED."""
+    accounts: list[LedgerAccount] = []
+    entries: list[LedgerEntry] = []
+    while len(entries) < TIMED:
+        for book in books:
+            first = len(accounts)
+            accounts.extend(replace(a, id=first + a.id) for a in book.accounts)
+            entries.extend(
+                replace(e, id=len(entries) + n, account_id=first + e.account_id)
+                for n, e in enumerate(book.entries, 1)
+            )
+    entries.sort(key=lambda e: e.booked_on)
+    grown = replace(books[0], accounts=tuple(accounts), entries=tuple(entries[:TIMED]))
     timings = []
     for _ in range(5):
-        started = time.perf_counter()
+        started = time.process_time()
         categorise(grown)
-        timings.append(time.perf_counter() - started)
+        timings.append(time.process_time() - started)
     best = min(timings) * 1000
-    print(f"\ncategorising {TIMED:,} entries: {best:.1f} ms (best of 5)")
+    print(f"\ncategorising {TIMED:,} entries of every persona: {best:.1f} ms of CPU (best of 5)")
     return best
 
 
@@ -129,10 +135,10 @@ def main() -> None:
     world = load_scenario("default")
     start = world.clock.start or datetime.now(UTC)  # `start: now` is the real time
     today = args.today or start.date()
-    rate, biggest = agreement(world, today)
+    rate, books = agreement(world, today)
     what = "categories agree with the truth, last 365 days"
     record("categories", 17, what, f"{rate:.1%}", ">= 95 %", rate >= TARGET)
-    ms = speed(biggest)
+    ms = speed(books)
     record(
         "categorise speed", 17, "categorise 20,000 entries", f"{ms:.0f} ms", "< 100 ms", ms < 100
     )

@@ -28,7 +28,7 @@ from collections import defaultdict
 from datetime import date
 from statistics import median
 
-from sandbox.analytics.category_rules import CARD_WORDS, COMPANY_WORDS, RULES
+from sandbox.analytics.category_rules import COMPANY_WORDS, RULES
 from sandbox.analytics.ledger import Categories, Ledger, LedgerAccount, LedgerEntry
 from sandbox.categories import Category
 
@@ -36,6 +36,7 @@ _LOAN = "loan"
 _SAVINGS = frozenset(("savings", "deposit", "investment"))
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _LETTERS = str.maketrans({"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ı": "i"})
+_NUMBERS = re.compile(r"[0-9]{2,}")
 
 # Recurrence: what makes a payer's credits a salary.
 _MIN_MONTHS = 3
@@ -44,25 +45,40 @@ _AMOUNT_SPREAD = 0.25  # most an amount strays from the payer's median, as a fra
 
 
 def words(text: str) -> tuple[str, ...]:
-    """Lower-case, accent-free words of `text` ("Bäckerei Müller-Lüdenscheid" gives
-    ("backerei", "muller", "ludenscheid")): how both rules and statements are compared."""
-    folded = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
-    plain = "".join(c for c in folded if not unicodedata.combining(c))
-    return tuple(_NON_WORD.sub(" ", plain).split())
+    """Lower-case, accent-free words of `text`, every number of two digits or more a 0
+    ("Bäckerei Müller-Lüdenscheid 11/2026" gives ("backerei", "muller", "ludenscheid", "0",
+    "0")): how both rules and statements are compared. Such numbers (a month, an invoice) say
+    nothing about a category, and without them a statement's texts repeat, so each is
+    matched once; single digits stay ("1&1", "O2")."""
+    folded = _zeroed(text.casefold())
+    if not folded.isascii():
+        # Decomposed, accents are separate marks that the ASCII encoding drops.
+        decomposed = unicodedata.normalize("NFKD", folded.translate(_LETTERS))
+        folded = decomposed.encode("ascii", "ignore").decode("ascii")
+    return tuple(_NON_WORD.sub(" ", folded).split())
+
+
+def _zeroed(text: str) -> str:
+    return _NUMBERS.sub("0", text)
 
 
 class _Keywords:
-    """The rule table compiled once: exact words and phrases by their first word, and the
-    words that may run on into longer ones, each to the index of its rule."""
+    """The rules that say something about credits (or debits), compiled once: exact words and
+    phrases by their first word, and the words that may run on into longer ones, each to the
+    index of its rule."""
 
-    def __init__(self) -> None:
+    def __init__(self, credit: bool) -> None:
         self.exact: dict[str, int] = {}
         self.phrases: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
         prefixes: dict[str, int] = {}
         suffixes: dict[str, int] = {}
         for index, rule in enumerate(RULES):
+            if (rule.credit if credit else rule.debit) is None:
+                continue
             for keyword in rule.keywords:
                 key = words(keyword.strip("*"))
+                if all(w == "0" for w in key):
+                    raise ValueError(f"a keyword needs a letter: {keyword!r}")
                 if keyword.endswith("*") or keyword.startswith("*"):
                     if len(key) != 1:
                         raise ValueError(f"a keyword with * is one word: {keyword!r}")
@@ -99,31 +115,27 @@ class _Keywords:
         return best if best < len(RULES) else None
 
 
-_KEYWORDS = _Keywords()
-_CARD_WORDS = tuple(words(w) for w in CARD_WORDS)
+_CREDITS, _DEBITS = _Keywords(credit=True), _Keywords(credit=False)
 
 
 def categorise(ledger: Ledger) -> Categories:
     """The category of every entry of the ledger, by entry id."""
-    accounts = {a.id: a for a in ledger.accounts}
-    own_ibans = {_iban(a.iban): a for a in ledger.accounts if a.iban}
-    owner = words(ledger.owner_name or "") or None  # no owner name: nobody is the owner
     out: Categories = {}
     undecided: list[LedgerEntry] = []
-    # Statements repeat themselves (the same shop, the same bill): each text is matched once.
-    names: dict[str, tuple[str, ...]] = {}
-    matched: dict[tuple[str, str, bool, bool], Category | None] = {}
+    rules = _Rules(ledger)
+    # Statements repeat themselves (the same shop, the same bill): each is decided once.
+    seen: dict[tuple[int, str | None, str | None, str, bool], Category | None] = {}
     for entry in ledger.entries:
-        raw = entry.counterparty_name or ""
-        name = names.get(raw)
-        if name is None:
-            name = names[raw] = words(raw)
-        found = _own_or_account(entry, accounts.get(entry.account_id), own_ibans, name == owner)
-        if found is None:
-            key = (raw, entry.description, entry.amount_minor > 0, bool(entry.counterparty_iban))
-            found = matched.get(key, _UNSEEN)
-            if found is _UNSEEN:
-                found = matched[key] = _by_words(name, entry.description, key[2], key[3], owner)
+        key = (
+            entry.account_id,
+            entry.counterparty_name,
+            entry.counterparty_iban,
+            entry.description,
+            entry.amount_minor > 0,
+        )
+        found = seen.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            found = seen[key] = rules.decide(entry)
         if found is None:
             undecided.append(entry)
         else:
@@ -137,6 +149,36 @@ def categorise(ledger: Ledger) -> Categories:
         else:
             out[entry.id] = Category.OTHER_INCOME if entry.amount_minor > 0 else Category.OTHER
     return out
+
+
+class _Rules:
+    """Rules 1 to 5 for one ledger; `decide` gives None when they leave an entry to
+    recurrence and sign."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.accounts = {a.id: a for a in ledger.accounts}
+        self.own_ibans = {_iban(a.iban): a for a in ledger.accounts if a.iban}
+        self.owner = words(ledger.owner_name or "") or None  # no owner name: nobody is
+        # Texts that differ only in their numbers (an invoice's, a month's) are matched once.
+        self.matched: dict[tuple[str, str, bool, bool], Category | None] = {}
+        self.names: dict[str, tuple[str, ...]] = {}
+
+    def decide(self, entry: LedgerEntry) -> Category | None:
+        raw = entry.counterparty_name or ""
+        name = self.names.get(raw)
+        if name is None:
+            name = self.names[raw] = words(raw)
+        found = _own_or_account(
+            entry, self.accounts.get(entry.account_id), self.own_ibans, name == self.owner
+        )
+        if found is not None:
+            return found
+        text = _zeroed(entry.description)
+        key = (raw, text, entry.amount_minor > 0, bool(entry.counterparty_iban))
+        found = self.matched.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            found = self.matched[key] = _by_words(name, text, key[2], key[3], self.owner)
+        return found
 
 
 _UNSEEN = object()
@@ -171,31 +213,19 @@ def _by_words(
     has_iban: bool,
     owner: tuple[str, ...] | None,
 ) -> Category | None:
-    """Rules 3 to 5: relatives, keywords, card payments."""
+    """Rules 3 to 5: relatives, then keywords (card payments are the last rule)."""
     if has_iban and owner and len(owner) > 1 and _relative(name, owner[-1]):
         return Category.TRANSFER
     tokens = name + words(description)
-    index = _KEYWORDS.rule(tokens)
-    if index is not None:
-        rule = RULES[index]
-        found = rule.credit if credit else rule.debit
-        if found is not None:
-            return found
-    if not credit and any(_starts_with(tokens, w) for w in _CARD_WORDS):
-        return Category.SHOPPING
-    return None
+    index = (_CREDITS if credit else _DEBITS).rule(tokens)
+    if index is None:
+        return None
+    return RULES[index].credit if credit else RULES[index].debit
 
 
 def _relative(name: tuple[str, ...], surname: str) -> bool:
     """A person's name (two to four words, no legal form) ending in the owner's surname."""
     return 2 <= len(name) <= 4 and name[-1] == surname and not COMPANY_WORDS.intersection(name)
-
-
-def _starts_with(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    """`phrase` appears in `tokens` (card wording may follow the counterparty's name)."""
-    n = len(phrase)
-    first = phrase[0]
-    return any(t == first and tokens[i : i + n] == phrase for i, t in enumerate(tokens))
 
 
 def _payer(entry: LedgerEntry) -> tuple[int, tuple[str, ...] | str]:

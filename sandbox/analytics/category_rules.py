@@ -4,10 +4,12 @@ them is.
 
 A keyword matches whole words of the lower-cased, accent-free text of an entry (counterparty
 name and description); a `*` at either end lets it run on into a longer word there
-("*gebuhr" matches "kontofuhrungsgebuhr", "lotto*" matches "lottomatica"). A rule gives the
-category of a credit and of a debit (None: the rule says nothing about that direction). Rules
-are in priority order: when several match one entry, the first rule wins, so specific phrases
-come before the words they contain ("pension alimentaire" before "pension").
+("*gebuhr" matches "kontofuhrungsgebuhr", "lotto*" matches "lottomatica"). A number of two
+digits or more reads as 0 (see `categories.words`), so no keyword is such a number alone. A
+rule gives the category of a credit and of a debit (None: the rule says nothing about that
+direction). Rules are in priority order: when several match one entry, the first rule wins,
+so specific phrases come before the words they contain ("pension alimentaire" before
+"pension").
 """
 
 from __future__ import annotations
@@ -46,6 +48,15 @@ RULES: tuple[Rule, ...] = (
         "pension alimenticia", "assegno di mantenimento", "alimentatie", "child maintenance",
         "alimony", "maintenance payment",
     )),
+    # Benefits paid by a pension institution (Poland's 800+ by ZUS) are welfare.
+    Rule(C.WELFARE, None, (
+        "familienkasse", "kindergeld", "elterngeld", "wohngeld", "burgergeld", "jobcenter",
+        "arbeitslosengeld", "bundesagentur fur arbeit", "caf", "allocations familiales",
+        "allocation familiale", "france travail", "pole emploi", "prestations familiales",
+        "rodzina 800", "rodzina 500", "swiadczenie*", "zasilek*", "sepe", "prestacion*",
+        "assegno unico", "uwv", "kinderbijslag", "zorgtoeslag", "huurtoeslag", "toeslagen",
+        "child benefit", "universal credit", "jobseeker",
+    )),
     Rule(C.PENSION, C.TAXES, (
         "deutsche rentenversicherung", "rentenversicherung", "drv bund",
         "pensionsversicherungsanstalt", "ahv", "ausgleichskasse", "cnav", "assurance retraite",
@@ -58,14 +69,6 @@ RULES: tuple[Rule, ...] = (
         "agencia tributaria", "aeat", "modelo 130", "modelo 303", "agenzia delle entrate",
         "f24", "irpef", "belastingdienst", "voorlopige aanslag", "btw", "hmrc",
         "self assessment", "fod financien", "tva", "iva",
-    )),
-    Rule(C.WELFARE, None, (
-        "familienkasse", "kindergeld", "elterngeld", "wohngeld", "burgergeld", "jobcenter",
-        "arbeitslosengeld", "bundesagentur fur arbeit", "caf", "allocations familiales",
-        "allocation familiale", "france travail", "pole emploi", "prestations familiales",
-        "800+", "500+", "rodzina 800", "swiadczenie*", "zasilek*", "sepe", "prestacion*",
-        "assegno unico", "uwv", "kinderbijslag", "zorgtoeslag", "huurtoeslag", "toeslagen",
-        "child benefit", "universal credit", "jobseeker",
     )),
     Rule(C.PENSION, None, (
         "rente", "altersrente", "retraite", "emerytur*", "renta", "pension", "pensione",
@@ -204,15 +207,13 @@ RULES: tuple[Rule, ...] = (
         "zara", "subito", "asos", "argos", "mediamarkt", "saturn", "h&m", "decathlon",
         "primark", "rossmann", "douglas", "empik", "temu", "aliexpress", "shein",
     )),
-)
-
-# What a card payment's statement text starts with: a purchase at a shop none of the rules
-# knows is shopping.
-CARD_WORDS = (
-    "kartenzahlung", "kartenumsatz", "girocard", "paiement par carte", "paiement cb",
-    "carte bancaire", "platnosc karta", "transakcja karta", "pago con tarjeta",
-    "compra con tarjeta", "pagamento con carta", "pagamento pos", "betaalpas", "pinbetaling",
-    "card payment", "debit card", "pos purchase",
+    # Last: a card payment at a shop none of the rules knows is shopping.
+    Rule(None, C.SHOPPING, (
+        "kartenzahlung", "kartenumsatz", "girocard", "paiement par carte", "paiement cb",
+        "carte bancaire", "platnosc karta", "transakcja karta", "pago con tarjeta",
+        "compra con tarjeta", "pagamento con carta", "pagamento pos", "betaalpas",
+        "pinbetaling", "card payment", "debit card", "pos purchase",
+    )),
 )
 
 # A company's legal form: a name carrying one is no relative of the owner.
