@@ -41,4 +41,5 @@ bench: $(STAMP)
 	$(BIN)/python bench/connect_flows.py
 	$(BIN)/python bench/powens_connect.py
 	$(BIN)/python bench/memory.py
+	$(BIN)/python bench/categories.py
 	$(BIN)/python bench/summary.py

@@ -100,6 +100,12 @@ TRANSPORT = {
     "GB": ("Shell", "BP", "TfL Travel", "Trainline"),
 }
 
+# The fuel station chains among TRANSPORT's brands (the others are railways and city transit).
+FUEL = frozenset(
+    ("Aral", "Shell", "OMV", "Migrol", "TotalEnergies", "Q8", "Orlen", "Repsol", "Cepsa",
+     "Eni Station", "Tango", "BP")
+)
+
 ONLINE = {
     "DE": ("Amazon.de", "Zalando", "Otto", "eBay", "IKEA"),
     "AT": ("Amazon.de", "Zalando", "willhaben", "IKEA"),
@@ -131,6 +137,32 @@ ACQUIRERS = ("SumUp", "Stripe", "Adyen", "PayPal", "Worldline")
 GLOBAL_FOOD = ("McDonald's", "Starbucks", "Burger King", "KFC", "Subway")
 TRAVEL = ("Booking.com", "Airbnb", "Ryanair", "easyJet", "Lufthansa", "Hilton", "Marriott")
 CHARITIES = ("UNICEF", "Médecins Sans Frontières", "WWF", "Red Cross", "Amnesty International")
+
+GAMBLING = {
+    "DE": ("Tipico", "bet365", "Lotto24", "Westlotto", "bwin", "Merkur Spielothek"),
+    "AT": ("Tipico", "bet365", "win2day", "Admiral Sportwetten", "bwin"),
+    "CH": ("Swisslos", "Loterie Romande", "Grand Casino Baden", "bet365"),
+    "FR": ("FDJ", "Betclic", "Winamax", "PMU", "Unibet", "Parions Sport"),
+    "BE": ("Loterie Nationale", "Napoleon Sports & Casino", "Ladbrokes", "Unibet"),
+    "PL": ("STS", "Fortuna Online", "Superbet", "Betclic", "Totalizator Sportowy Lotto"),
+    "ES": ("bet365", "Codere", "Loterías y Apuestas del Estado", "Sportium", "Bwin"),
+    "IT": ("Sisal", "Snai", "Lottomatica", "bet365", "Eurobet"),
+    "NL": ("Holland Casino", "Nederlandse Loterij", "TOTO", "Unibet", "bet365"),
+    "GB": ("bet365", "William Hill", "Paddy Power", "Sky Bet", "The National Lottery"),
+}
+
+DEBT_COLLECTORS = {
+    "DE": ("EOS KSI Inkasso", "Intrum Deutschland", "Lowell Inkasso", "Creditreform Inkasso"),
+    "AT": ("Intrum Austria", "EOS Österreich", "KSV1870 Inkasso"),
+    "CH": ("Intrum AG", "EOS Schweiz", "Lowell Schweiz"),
+    "FR": ("Intrum France", "EOS France", "iQera", "Cabot Financial France"),
+    "BE": ("Intrum Belgium", "EOS Contentia", "Fiducre"),
+    "PL": ("KRUK", "Intrum Polska", "EOS KSI Polska", "Best S.A."),
+    "ES": ("Intrum España", "Lindorff", "EOS Spain", "Axactor"),
+    "IT": ("Intrum Italy", "doValue", "Kruk Italia", "Hoist Finance"),
+    "NL": ("Intrum Nederland", "Lowell Nederland", "EOS Nederland", "Flanderijn"),
+    "GB": ("Lowell", "Cabot Financial", "Intrum UK", "PRA Group"),
+}
 
 # Local shop formats per statement language; {n} is a Faker surname, {city} a Faker city.
 EATERIES = {

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sandbox.bankdata.merchants import Party, Pool
+from sandbox.categories import Category
 from sandbox.scenario.model import Profile
 
 
@@ -32,6 +33,9 @@ MODELS = {
     Profile.CARD_SPENDER: Model.CARD,
     Profile.SAVER: Model.SAVINGS,
     Profile.BORROWER: Model.LOAN,
+    Profile.GAMBLER: Model.CURRENT,
+    Profile.OVERDRAWN: Model.CURRENT,
+    Profile.IRREGULAR: Model.CURRENT,
 }
 
 LAST_DAY = 31  # a nominal day past every month's end means "the month's last day"
@@ -46,6 +50,7 @@ class Recurring:
     party: Party
     description: str  # may hold {period} ("01/2026")
     category: str
+    label: Category  # the generator's truth for the benchmark, never shown
     growth_bp: int = 0  # yearly growth in basis points (raises, rent increases)
     vary: int = 0  # percent the amount varies month to month
     chance: float = 1.0  # probability it happens in a given month
@@ -65,11 +70,13 @@ class Basket:
     small: int  # amount range in minor units, skewed towards `small`
     large: int
     category: str
+    label: Category  # the truth, unless a party of a mixed pool has its own `kind`
     sign: int = -1
     step: int = 0  # round amounts to this many minor units (cash comes in notes)
     lag: int = 0  # booking is up to this many days after the purchase (value date)
     business: bool = False  # transfers are booked on business days, card payments any day
     numbered: str | None = None  # description with {ref}, numbered per month (invoices)
+    growth_bp: int = 0  # yearly growth of the amounts in basis points (a habit getting worse)
 
 
 @dataclass(frozen=True, slots=True)

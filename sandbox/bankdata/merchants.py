@@ -16,6 +16,7 @@ from sandbox.bankdata import brands
 from sandbox.bankdata.identity import faker_lock, iban, seeded_faker
 from sandbox.bankdata.rng import derive, random_for
 from sandbox.bankdata.wording import language, locale, phrases
+from sandbox.categories import Category
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,9 @@ class Party:
     name: str
     iban: str | None
     label: str  # the statement text for a card payment or direct debit to this party
+    # What it sells, when its pool mixes kinds (fuel stations and railways): the truth label
+    # of payments to it, whatever its basket's label says.
+    kind: Category | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,8 @@ class Pool:
     tax_office: Party
     pension_payer: Party
     university: Party
+    betting: tuple[Party, ...]  # bookmakers, lotteries, casinos
+    collectors: tuple[Party, ...]  # debt collection agencies
 
 
 @lru_cache(maxsize=64)
@@ -108,7 +114,10 @@ def pool(seed: int, country: str) -> Pool:
         food_chains=tuple(shop(b, city()) for b in brands.GLOBAL_FOOD),
         shops=tuple(shop(c, city()) for c in companies[:12]),
         online=tuple(shop(b) for b in local(brands.ONLINE, ("Amazon", "eBay", "IKEA"))),
-        transport=tuple(shop(b, city()) for b in local(brands.TRANSPORT, ("Shell", "BP"))),
+        transport=tuple(
+            _kind(shop(b, city()), Category.FUEL if b in brands.FUEL else Category.TRANSPORT)
+            for b in local(brands.TRANSPORT, ("Shell", "BP"))
+        ),
         pharmacies=pharmacies,
         travel=tuple(shop(b) for b in brands.TRAVEL),
         atms=tuple(Party(name, None, f"{words['cash']} {name}") for name in _atms(words, cities)),
@@ -136,7 +145,16 @@ def pool(seed: int, country: str) -> Pool:
         ),
         pension_payer=payee(local(brands.PENSION_PAYER, "Pension Fund"), debit=False),
         university=payee(brands.UNIVERSITY[lang].format(city=cities[0]), debit=False),
+        betting=tuple(shop(b) for b in local(brands.GAMBLING, ("bet365", "bwin", "PokerStars"))),
+        collectors=tuple(
+            payee(b, debit=False)
+            for b in local(brands.DEBT_COLLECTORS, ("Intrum", "Lowell", "EOS", "KRUK"))
+        ),
     )
+
+
+def _kind(party: Party, kind: Category) -> Party:
+    return Party(party.name, party.iban, party.label, kind)
 
 
 def _atms(words: dict[str, str], cities: tuple[str, ...]) -> tuple[str, ...]:

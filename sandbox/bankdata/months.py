@@ -19,11 +19,14 @@ from sandbox.bankdata.habits import Model
 from sandbox.bankdata.plans import Plan
 from sandbox.bankdata.records import BankTransaction
 from sandbox.bankdata.rng import random_for
+from sandbox.categories import Category
 
 # An event is a transaction before it has a reference and a balance:
-# (day, amount in minor units, counterparty name, counterparty IBAN, description, category, lag)
-Event = tuple[int, int, str, str | None, str, str, int]
-# A BankTransaction's fields in its order, the amount and the balance after in minor units.
+# (day, amount in minor units, counterparty name, counterparty IBAN, description, category, lag,
+# label: the generator's truth of its Category, which `transactions_minor` leaves out)
+Event = tuple[int, int, str, str | None, str, str, int, Category]
+# A BankTransaction's fields in its order but the label (an import never stores the truth),
+# the amount and the balance after in minor units.
 MinorTransaction = tuple[str, date, date, int, str, str, str | None, str, str, int]
 _DAY = itemgetter(0)
 _SUFFIXES = tuple(f"-{n:04d}" for n in range(10000))
@@ -47,7 +50,7 @@ def transactions(plan: Plan, month: int) -> list[BankTransaction]:
     out: list[BankTransaction] = []
     append = out.append
     made_as = BankTransaction
-    for index, (day, amount, name, iban, text, category, lag) in enumerate(events, 1):
+    for index, (day, amount, name, iban, text, category, lag, truth) in enumerate(events, 1):
         value = Decimal(amount).scaleb(places, _EXACT)
         balance = add(balance, value)
         value_day = day - lag
@@ -63,6 +66,7 @@ def transactions(plan: Plan, month: int) -> list[BankTransaction]:
                 text,
                 category,
                 balance,
+                truth,
             )
         )
     return out
@@ -81,7 +85,7 @@ def transactions_minor(plan: Plan, month: int) -> list[MinorTransaction]:
     label = md.label
     out: list[MinorTransaction] = []
     append = out.append
-    for index, (day, amount, name, iban, text, category, lag) in enumerate(events, 1):
+    for index, (day, amount, name, iban, text, category, lag, _) in enumerate(events, 1):
         balance += amount
         value_day = day - lag
         append(
@@ -145,8 +149,11 @@ def events_of(plan: Plan, md: MonthDays) -> tuple[int, list[Event]]:
         if "{" in text:
             text = text.format(period=period)
         partner = plan.partner
-        category = "loan" if model is Model.LOAN else "transfer"
-        sweep = (day, total, partner.name, partner.iban, text, category, 0)
+        if model is Model.LOAN:
+            category, truth = "loan", Category.LOAN_REPAYMENT
+        else:
+            category, truth = "transfer", Category.OWN_TRANSFER
+        sweep = (day, total, partner.name, partner.iban, text, category, 0, truth)
         if early:
             events.insert(0, sweep)  # the sort is stable: first of its day
         else:
@@ -181,7 +188,9 @@ def _recurring(
         text = item.description or party.label
         if "{" in text:
             text = text.format(period=period)
-        events.append((day, amount, party.name, party.iban, text, item.category, item.lag))
+        events.append(
+            (day, amount, party.name, party.iban, text, item.category, item.lag, item.label)
+        )
 
 
 def _baskets(plan: Plan, md: MonthDays, random: Callable[[], float], events: list[Event]) -> None:
@@ -195,10 +204,14 @@ def _baskets(plan: Plan, md: MonthDays, random: Callable[[], float], events: lis
         choices = len(parties)
         small = basket.small
         span = basket.large - small
+        if basket.growth_bp:
+            grown = 10000 + basket.growth_bp * ((md.month - plan.first) // 12)
+            small, span = small * grown // 10000, span * grown // 10000
         sign = basket.sign
         step = basket.step
         lag = basket.lag + 1
         category = basket.category
+        truths = tuple(p.kind or basket.label for p in parties)
         for n in range(count):
             u = random()
             amount = small + int(span * u * u)  # squared: small purchases are the common ones
@@ -208,7 +221,8 @@ def _baskets(plan: Plan, md: MonthDays, random: Callable[[], float], events: lis
             v = random() * length
             day = int(v)
             v = (v - day) * choices
-            party = parties[int(v)]
+            which = int(v)
+            party = parties[which]
             delay = int((v - int(v)) * lag)
             day += 1
             if basket.business:
@@ -216,7 +230,9 @@ def _baskets(plan: Plan, md: MonthDays, random: Callable[[], float], events: lis
             text = party.label
             if basket.numbered:
                 text = basket.numbered.format(ref=f"{md.label}-{n + 1:02d}")
-            append((day, sign * amount, party.name, party.iban, text, category, delay))
+            append(
+                (day, sign * amount, party.name, party.iban, text, category, delay, truths[which])
+            )
 
 
 def _scale_card_spending(plan: Plan, md: MonthDays, events: list[Event], scaled_from: int) -> None:
@@ -228,10 +244,12 @@ def _scale_card_spending(plan: Plan, md: MonthDays, events: list[Event], scaled_
     drawn = sum_amounts(purchases)
     if not purchases or drawn >= 0 or need >= 0:
         # Nothing to scale (an account opened on the month's last day): one purchase carries it.
-        shop = plan.habits.baskets[0].parties[0]
+        basket = plan.habits.baskets[0]
+        shop = basket.parties[0]
+        truth = shop.kind or basket.label
         del events[scaled_from:]
         if need:
-            events.append((md.length, need, shop.name, shop.iban, shop.label, "card", 0))
+            events.append((md.length, need, shop.name, shop.iban, shop.label, "card", 0, truth))
     else:
         # Both sums are negative: each purchase keeps its share, rounded away from zero.
         scaled = [(e[0], e[1] * need // drawn, *e[2:]) for e in purchases]
@@ -242,7 +260,8 @@ def _scale_card_spending(plan: Plan, md: MonthDays, events: list[Event], scaled_
     fee = balances.card_fee(plan, month)
     if fee:
         day = min(plan.first_day, md.length)
-        events.append((day, -fee, plan.bank_name, None, plan.words["card_fee"], "fees", 0))
+        text = plan.words["card_fee"]
+        events.append((day, -fee, plan.bank_name, None, text, "fees", 0, Category.FEES))
 
 
 def _closed_events(plan: Plan, md: MonthDays, period: str, events: list[Event]) -> None:
@@ -254,19 +273,32 @@ def _closed_events(plan: Plan, md: MonthDays, period: str, events: list[Event]) 
         interest = balances.savings_interest(plan, month)
         if interest:
             text = words["interest"]
-            events.append((md.length, interest, plan.bank_name, None, text, "interest", 0))
+            events.append(
+                (md.length, interest, plan.bank_name, None, text, "interest", 0, Category.INTEREST)
+            )
         return
     payout = balances.loan_payout(plan, month)
     if payout:
         partner = plan.partner
+        text = words["payout"]
         events.append(
-            (plan.first_day, -payout, partner.name, partner.iban, words["payout"], "loan", 0)
+            (
+                plan.first_day,
+                -payout,
+                partner.name,
+                partner.iban,
+                text,
+                "loan",
+                0,
+                Category.OWN_TRANSFER,
+            )
         )
     interest = balances.loan_interest(plan, month)
     if interest:
         day = balances.transfer_day(plan, md)
         text = words["loan_interest"].format(period=period)
-        events.append((day, -interest, plan.bank_name, None, text, "loan", 0))
+        # Interest charged is the bank's charge, not a repayment of what was borrowed.
+        events.append((day, -interest, plan.bank_name, None, text, "loan", 0, Category.FEES))
 
 
 def _mirror_links(plan: Plan, md: MonthDays, period: str, events: list[Event]) -> None:
@@ -282,22 +314,22 @@ def _mirror_links(plan: Plan, md: MonthDays, period: str, events: list[Event]) -
         if link.model is Model.LOAN:
             payout = balances.loan_payout(link, month)
             if payout and link.first_day >= first_day:
-                events.append(
-                    (link.first_day, payout, own.name, own.iban, words["payout"], "loan", 0)
-                )
+                text = words["payout"]
+                truth = Category.OWN_TRANSFER
+                events.append((link.first_day, payout, own.name, own.iban, text, "loan", 0, truth))
         amount = balances.closed_transfer(link, month)
         day = balances.transfer_day(link, md)
         if not amount or day < first_day:
             continue
         if link.model is Model.SAVINGS:
             text = words["to_savings"] if amount > 0 else words["from_savings"]
-            category = "transfer"
+            category, truth = "transfer", Category.OWN_TRANSFER
         elif link.model is Model.CARD:
             text = (
                 words["card_statement"].format(period=period) if amount > 0 else words["from_own"]
             )
-            category = "transfer"
+            category, truth = "transfer", Category.OWN_TRANSFER
         else:
             text = words["instalment"].format(period=period)
-            category = "loan"
-        events.append((day, -amount, own.name, own.iban, text, category, 0))
+            category, truth = "loan", Category.LOAN_REPAYMENT
+        events.append((day, -amount, own.name, own.iban, text, category, 0, truth))

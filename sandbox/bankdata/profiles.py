@@ -18,6 +18,7 @@ from typing import TypeVar
 from sandbox.bankdata import currency as money
 from sandbox.bankdata.habits import LAST_DAY, Basket, Habits, Recurring, Setting, Terms
 from sandbox.bankdata.merchants import Party
+from sandbox.categories import Category
 from sandbox.scenario.model import Profile
 
 T = TypeVar("T")
@@ -72,14 +73,25 @@ def _everyday(s: Setting, d: _Draw, scale: float = 1.0, busy: int = 0) -> list[B
     favourites = tuple(d.some(p.groceries, 2, 3))
     groceries = favourites * 4 + p.groceries  # most shopping happens in two or three stores
     return [
-        Basket(groceries, 6 + busy, 12 + busy, c(700), c(9000), "groceries", lag=2),
-        Basket(p.eateries, 1, 7, c(350), c(4500), "card", lag=2),
-        Basket(p.food_chains, -1, 3, c(450), c(1600), "card", lag=1),
-        Basket(p.shops, 0, 3, c(1500), c(12000), "card", lag=2),
-        Basket(p.online, 0, 4, c(1200), c(11000), "card", lag=2),
-        Basket(p.transport, 0, 4, c(1500), c(7500), "card", lag=1),
-        Basket(p.pharmacies, -1, 2, c(400), c(3500), "card", lag=1),
-        Basket(p.atms, -1, 2 + busy, c(5000), c(20000), "cash", step=d.step(10)),
+        Basket(
+            groceries, 6 + busy, 12 + busy, c(700), c(9000), "groceries", Category.GROCERIES, lag=2
+        ),
+        Basket(p.eateries, 1, 7, c(350), c(4500), "card", Category.RESTAURANTS, lag=2),
+        Basket(p.food_chains, -1, 3, c(450), c(1600), "card", Category.RESTAURANTS, lag=1),
+        Basket(p.shops, 0, 3, c(1500), c(12000), "card", Category.SHOPPING, lag=2),
+        Basket(p.online, 0, 4, c(1200), c(11000), "card", Category.SHOPPING, lag=2),
+        Basket(p.transport, 0, 4, c(1500), c(7500), "card", Category.TRANSPORT, lag=1),
+        Basket(p.pharmacies, -1, 2, c(400), c(3500), "card", Category.HEALTH, lag=1),
+        Basket(
+            p.atms,
+            -1,
+            2 + busy,
+            c(5000),
+            c(20000),
+            "cash",
+            Category.CASH_WITHDRAWAL,
+            step=d.step(10),
+        ),
     ]
 
 
@@ -94,6 +106,7 @@ def _utilities(
             d.pick(s.pool.energy),
             "",
             "utilities",
+            Category.UTILITIES,
             growth_bp=400,
         ),
         Recurring(
@@ -102,6 +115,7 @@ def _utilities(
             d.pick(s.pool.telecom),
             "",
             "utilities",
+            Category.UTILITIES,
         ),
     ]
 
@@ -111,17 +125,34 @@ def _household(s: Setting, d: _Draw, rent_low: int, rent_high: int) -> list[Recu
     p, w = s.pool, s.words
     landlord = d.pick(p.landlords)
     out = [
-        Recurring(1, -d.round(rent_low, rent_high, 10), landlord, w["rent"], "rent", growth_bp=200),
+        Recurring(
+            1,
+            -d.round(rent_low, rent_high, 10),
+            landlord,
+            w["rent"],
+            "rent",
+            Category.RENT,
+            growth_bp=200,
+        ),
         *_utilities(s, d, energy=(5500, 14000), telecom=(2500, 5500)),
     ]
     if d.chance(0.5):
         water = -d.round(3000, 9000, 1)
         out.append(
-            Recurring(15, water, p.water, "", "utilities", every=3, phase=d.rng.randrange(3))
+            Recurring(
+                15,
+                water,
+                p.water,
+                "",
+                "utilities",
+                Category.UTILITIES,
+                every=3,
+                phase=d.rng.randrange(3),
+            )
         )
     for insurer in d.some(p.insurers, 1, 3):
         amount = -d.round(800, 6000, 0.01)
-        out.append(Recurring(1, amount, insurer, w["premium"], "insurance"))
+        out.append(Recurring(1, amount, insurer, w["premium"], "insurance", Category.INSURANCE))
     return out
 
 
@@ -130,7 +161,14 @@ def _subscriptions(s: Setting, d: _Draw, low: int, high: int) -> list[Recurring]
     if d.chance(0.35):
         chosen.append(s.pool.gym)
     return [
-        Recurring(d.rng.randint(1, 28), -d.price(cents), party, "", "subscriptions")
+        Recurring(
+            d.rng.randint(1, 28),
+            -d.price(cents),
+            party,
+            "",
+            "subscriptions",
+            Category.SUBSCRIPTIONS,
+        )
         for party, cents in chosen
     ]
 
@@ -153,6 +191,7 @@ def _salaried(s: Setting, d: _Draw) -> tuple[Habits, Terms]:
             d.pick(s.pool.employers),
             s.words["salary"],
             "salary",
+            Category.SALARY,
             growth_bp=d.rng.randint(100, 400),
             early=True,
         ),
@@ -172,33 +211,70 @@ def _student(s: Setting, d: _Draw) -> tuple[Habits, Terms]:
     parent = Party(parent_name, s.family_iban(parent_name), parent_name)
     allowance = d.round(25000, 70000, 10)
     recurring = [
-        Recurring(1, allowance, parent, w["allowance"], "transfer"),
-        Recurring(1, -d.round(28000, 55000, 10), d.pick(p.landlords), w["rent"], "rent"),
+        Recurring(1, allowance, parent, w["allowance"], "transfer", Category.TRANSFER),
+        Recurring(
+            1, -d.round(28000, 55000, 10), d.pick(p.landlords), w["rent"], "rent", Category.RENT
+        ),
         Recurring(
             d.rng.randint(2, 28),
             -d.price(d.rng.randint(800, 2000)),
             d.pick(p.telecom),
             "",
             "utilities",
+            Category.UTILITIES,
         ),
         Recurring(
-            15, -d.round(15000, 35000, 1), p.university, w["tuition"], "education", every=6, phase=3
+            15,
+            -d.round(15000, 35000, 1),
+            p.university,
+            w["tuition"],
+            "education",
+            Category.EDUCATION,
+            every=6,
+            phase=3,
         ),
     ]
     spotify = p.subscriptions[1][0]
-    recurring.append(Recurring(d.rng.randint(1, 28), -d.price(599), spotify, "", "subscriptions"))
+    recurring.append(
+        Recurring(
+            d.rng.randint(1, 28),
+            -d.price(599),
+            spotify,
+            "",
+            "subscriptions",
+            Category.SUBSCRIPTIONS,
+        )
+    )
     if d.chance(0.6):
         wage = d.cents(30000, 60000)
         recurring.append(
-            Recurring(15, wage, d.pick(p.employers), w["job"], "salary", vary=30, chance=0.85)
+            Recurring(
+                15,
+                wage,
+                d.pick(p.employers),
+                w["job"],
+                "salary",
+                Category.SALARY,
+                vary=30,
+                chance=0.85,
+            )
         )
     baskets = [
-        Basket(p.groceries, 6, 12, _c(d, 500), _c(d, 4500), "groceries", lag=2),
-        Basket(p.eateries, 2, 9, _c(d, 300), _c(d, 2500), "card", lag=2),
-        Basket(p.food_chains, 1, 5, _c(d, 400), _c(d, 1400), "card", lag=1),
-        Basket(p.online, -1, 3, _c(d, 900), _c(d, 6000), "card", lag=2),
-        Basket(p.transport, 0, 4, _c(d, 250), _c(d, 3000), "card", lag=1),
-        Basket(p.atms, -1, 2, _c(d, 2000), _c(d, 5000), "cash", step=d.step(10)),
+        Basket(p.groceries, 6, 12, _c(d, 500), _c(d, 4500), "groceries", Category.GROCERIES, lag=2),
+        Basket(p.eateries, 2, 9, _c(d, 300), _c(d, 2500), "card", Category.RESTAURANTS, lag=2),
+        Basket(p.food_chains, 1, 5, _c(d, 400), _c(d, 1400), "card", Category.RESTAURANTS, lag=1),
+        Basket(p.online, -1, 3, _c(d, 900), _c(d, 6000), "card", Category.SHOPPING, lag=2),
+        Basket(p.transport, 0, 4, _c(d, 250), _c(d, 3000), "card", Category.TRANSPORT, lag=1),
+        Basket(
+            p.atms,
+            -1,
+            2,
+            _c(d, 2000),
+            _c(d, 5000),
+            "cash",
+            Category.CASH_WITHDRAWAL,
+            step=d.step(10),
+        ),
     ]
     level = d.cents(20000, 90000)
     return Habits(tuple(recurring), tuple(baskets)), Terms(level=level, amplitude=level // 3)
@@ -215,15 +291,31 @@ def _freelancer(s: Setting, d: _Draw) -> tuple[Habits, Terms]:
             p.tax_office,
             w["tax"],
             "tax",
+            Category.TAXES,
             every=3,
             phase=2,
             vary=20,
         ),
-        Recurring(1, -d.round(30000, 75000, 1), insurer, w["premium"], "insurance", growth_bp=300),
+        Recurring(
+            1,
+            -d.round(30000, 75000, 1),
+            insurer,
+            w["premium"],
+            "insurance",
+            Category.INSURANCE,
+            growth_bp=300,
+        ),
         *_household(s, d, 60000, 150000),
         *_subscriptions(s, d, 1, 3),
         *(
-            Recurring(d.rng.randint(1, 28), -d.price(cents), party, "", "subscriptions")
+            Recurring(
+                d.rng.randint(1, 28),
+                -d.price(cents),
+                party,
+                "",
+                "subscriptions",
+                Category.SUBSCRIPTIONS,
+            )
             for party, cents in d.some(p.software, 1, 3)
         ),
     ]
@@ -234,6 +326,7 @@ def _freelancer(s: Setting, d: _Draw) -> tuple[Habits, Terms]:
         _c(d, 80000),
         _c(d, 450000),
         "income",
+        Category.INVOICE_PAYMENT,
         sign=1,
         business=True,
         numbered=w["invoice"],
@@ -248,7 +341,14 @@ def _retired(s: Setting, d: _Draw) -> tuple[Habits, Terms]:
     pension = d.cents(90000, 240000)
     recurring = [
         Recurring(
-            LAST_DAY, pension, p.pension_payer, w["pension"], "pension", growth_bp=200, early=True
+            LAST_DAY,
+            pension,
+            p.pension_payer,
+            w["pension"],
+            "pension",
+            Category.PENSION,
+            growth_bp=200,
+            early=True,
         ),
         *_household(s, d, 45000, 110000),
         *_subscriptions(s, d, 0, 1),
@@ -257,7 +357,7 @@ def _retired(s: Setting, d: _Draw) -> tuple[Habits, Terms]:
         recurring.append(_donation(s, d))
     baskets = [
         *_everyday(s, d, scale=0.8, busy=4),
-        Basket(p.pharmacies, 1, 4, _c(d, 500), _c(d, 4000), "card", lag=1),
+        Basket(p.pharmacies, 1, 4, _c(d, 500), _c(d, 4000), "card", Category.HEALTH, lag=1),
     ]
     level, amplitude = _level(d, pension, 1.5, 4.0)
     return Habits(tuple(recurring), tuple(baskets)), Terms(level=level, amplitude=amplitude)
@@ -279,29 +379,64 @@ def _small_business(s: Setting, d: _Draw) -> tuple[Habits, Terms]:
                 person,
                 w["wages"],
                 "payroll",
+                Category.PAYROLL,
                 growth_bp=300,
                 early=True,
             )
             for person in staff
         ),
         Recurring(
-            1, -d.round(150000, 500000, 50), d.pick(p.landlords), w["rent"], "rent", growth_bp=250
+            1,
+            -d.round(150000, 500000, 50),
+            d.pick(p.landlords),
+            w["rent"],
+            "rent",
+            Category.RENT,
+            growth_bp=250,
         ),
-        Recurring(10, -d.round(100000, 500000, 1), p.tax_office, w["vat"], "tax", vary=40),
-        Recurring(LAST_DAY, -d.round(900, 3500, 0.5), bank, w["account_fee"], "fees"),
+        Recurring(
+            10, -d.round(100000, 500000, 1), p.tax_office, w["vat"], "tax", Category.TAXES, vary=40
+        ),
+        Recurring(
+            LAST_DAY, -d.round(900, 3500, 0.5), bank, w["account_fee"], "fees", Category.FEES
+        ),
         *_utilities(s, d, energy=(15000, 60000), telecom=(4000, 12000)),
         *(
-            Recurring(1, -d.round(3000, 20000, 0.01), insurer, w["premium"], "insurance")
+            Recurring(
+                1,
+                -d.round(3000, 20000, 0.01),
+                insurer,
+                w["premium"],
+                "insurance",
+                Category.INSURANCE,
+            )
             for insurer in d.some(p.insurers, 1, 2)
         ),
         *(
-            Recurring(d.rng.randint(1, 28), -d.price(cents), party, "", "subscriptions")
+            Recurring(
+                d.rng.randint(1, 28),
+                -d.price(cents),
+                party,
+                "",
+                "subscriptions",
+                Category.SUBSCRIPTIONS,
+            )
             for party, cents in d.some(p.software, 2, 4)
         ),
     ]
     settlement = Party(acquirer.name, acquirer.iban, w["settlement"].format(name=acquirer.name))
     baskets = [
-        Basket((settlement,), 8, 20, _c(d, 20000), _c(d, 150000), "income", sign=1, business=True),
+        Basket(
+            (settlement,),
+            8,
+            20,
+            _c(d, 20000),
+            _c(d, 150000),
+            "income",
+            Category.INVOICE_PAYMENT,  # card takings paid out: the customers' payments
+            sign=1,
+            business=True,
+        ),
         Basket(
             tuple(d.some(p.clients, 3, 8)),
             2,
@@ -309,6 +444,7 @@ def _small_business(s: Setting, d: _Draw) -> tuple[Habits, Terms]:
             _c(d, 50000),
             _c(d, 600000),
             "income",
+            Category.INVOICE_PAYMENT,
             sign=1,
             business=True,
             numbered=w["invoice"],
@@ -320,12 +456,13 @@ def _small_business(s: Setting, d: _Draw) -> tuple[Habits, Terms]:
             _c(d, 20000),
             _c(d, 400000),
             "suppliers",
+            Category.SUPPLIERS,
             business=True,
             numbered=w["supplier"],
         ),
-        Basket(p.transport, 3, 8, _c(d, 3000), _c(d, 9000), "card", lag=1),
-        Basket(p.online, 1, 5, _c(d, 1500), _c(d, 25000), "card", lag=2),
-        Basket(p.eateries, 2, 6, _c(d, 1500), _c(d, 12000), "card", lag=2),
+        Basket(p.transport, 3, 8, _c(d, 3000), _c(d, 9000), "card", Category.TRANSPORT, lag=1),
+        Basket(p.online, 1, 5, _c(d, 1500), _c(d, 25000), "card", Category.SHOPPING, lag=2),
+        Basket(p.eateries, 2, 6, _c(d, 1500), _c(d, 12000), "card", Category.RESTAURANTS, lag=2),
     ]
     level = d.cents(1500000, 6000000)
     return Habits(tuple(recurring), tuple(baskets)), Terms(level=level, amplitude=level // 3)
@@ -340,17 +477,18 @@ def _card_spender(s: Setting, d: _Draw) -> tuple[Habits, Terms]:
             Party(party.name, None, party.name),
             party.name,
             "subscriptions",
+            Category.SUBSCRIPTIONS,
         )
         for party, cents in d.some(p.subscriptions, 1, 3)
     ]
     baskets = [
-        Basket(p.groceries, 1, 5, _c(d, 800), _c(d, 9000), "groceries", lag=2),
-        Basket(p.eateries, 3, 10, _c(d, 500), _c(d, 6000), "card", lag=2),
-        Basket(p.food_chains, 0, 4, _c(d, 450), _c(d, 1600), "card", lag=1),
-        Basket(p.shops, 1, 6, _c(d, 1500), _c(d, 15000), "card", lag=2),
-        Basket(p.online, 2, 8, _c(d, 1200), _c(d, 14000), "card", lag=2),
-        Basket(p.transport, 1, 5, _c(d, 1500), _c(d, 8000), "card", lag=1),
-        Basket(p.travel, -3, 1, _c(d, 8000), _c(d, 60000), "card", lag=3),
+        Basket(p.groceries, 1, 5, _c(d, 800), _c(d, 9000), "groceries", Category.GROCERIES, lag=2),
+        Basket(p.eateries, 3, 10, _c(d, 500), _c(d, 6000), "card", Category.RESTAURANTS, lag=2),
+        Basket(p.food_chains, 0, 4, _c(d, 450), _c(d, 1600), "card", Category.RESTAURANTS, lag=1),
+        Basket(p.shops, 1, 6, _c(d, 1500), _c(d, 15000), "card", Category.SHOPPING, lag=2),
+        Basket(p.online, 2, 8, _c(d, 1200), _c(d, 14000), "card", Category.SHOPPING, lag=2),
+        Basket(p.transport, 1, 5, _c(d, 1500), _c(d, 8000), "card", Category.TRANSPORT, lag=1),
+        Basket(p.travel, -3, 1, _c(d, 8000), _c(d, 60000), "card", Category.TRAVEL, lag=3),
     ]
     fee = 0 if d.chance(0.5) else d.round(2900, 12000, 1)
     terms = Terms(spend=d.cents(40000, 150000), fee=fee, transfer_day=d.pick((3, 5, 8, 10, 15)))
@@ -378,10 +516,142 @@ def _borrower(s: Setting, d: _Draw) -> tuple[Habits, Terms]:
     return Habits(), terms
 
 
+# --- risky profiles: data that shows risk on purpose --------------------------------------
+
+
+def _gambler(s: Setting, d: _Draw) -> tuple[Habits, Terms]:
+    """A salaried household that bets several times a week, more each year, and now and then
+    wins something back."""
+    habits, terms = _salaried(s, d)
+    betting, w = s.pool.betting, s.words
+    baskets = (
+        Basket(
+            betting,
+            6,
+            12,
+            _c(d, 500),
+            _c(d, 15000),
+            "card",
+            Category.GAMBLING,
+            lag=1,
+            growth_bp=d.rng.randint(5000, 8000),
+        ),
+        Basket(
+            tuple(Party(p.name, None, w["settlement"].format(name=p.name)) for p in betting),
+            -2,
+            1,
+            _c(d, 2000),
+            _c(d, 40000),
+            "income",
+            Category.GAMBLING,
+            sign=1,
+            business=True,
+        ),
+    )
+    return Habits(habits.recurring, habits.baskets + baskets), terms
+
+
+def _overdrawn(s: Setting, d: _Draw) -> tuple[Habits, Terms]:
+    """A salary late in the month that barely covers the month's spending, so the account is
+    overdrawn for days before each pay day, and the bank charges for it."""
+    p, w = s.pool, s.words
+    salary = d.cents(185000, 215000)
+    bank = Party(s.bank_name, None, s.bank_name)
+    recurring = [
+        Recurring(
+            d.pick((27, 28, LAST_DAY)),
+            salary,
+            d.pick(p.employers),
+            w["salary"],
+            "salary",
+            Category.SALARY,
+            growth_bp=d.rng.randint(50, 200),
+            early=True,
+        ),
+        *_household(s, d, 55000, 75000),
+        *_subscriptions(s, d, 2, 4),
+        Recurring(
+            LAST_DAY,
+            -d.cents(800, 1500),
+            bank,
+            w["overdraft_interest"],
+            "fees",
+            Category.FEES,
+            vary=50,
+        ),
+        Recurring(
+            LAST_DAY, -d.price(950), bank, w["overdraft_fee"], "fees", Category.FEES, chance=0.6
+        ),
+    ]
+    terms = Terms(level=d.cents(0, 15000), amplitude=d.cents(5000, 10000))
+    return Habits(tuple(recurring), tuple(_everyday(s, d, scale=1.1))), terms
+
+
+def _irregular(s: Setting, d: _Draw) -> tuple[Habits, Terms]:
+    """No salary: money from a few people and the odd customer invoice, some months none at
+    all, and old debts paid off to collection agencies now and then."""
+    p, w = s.pool, s.words
+    people = []
+    for _ in range(d.rng.randint(2, 4)):
+        name = f"{d.pick(p.first_names)} {d.pick(p.last_names)}"
+        people.append(Party(name, s.family_iban(name), name))
+    recurring = [
+        Recurring(
+            1, -d.round(35000, 60000, 10), d.pick(p.landlords), w["rent"], "rent", Category.RENT
+        ),
+        *_utilities(s, d, energy=(4000, 9000), telecom=(1500, 3500)),
+    ]
+    baskets = [
+        Basket(
+            tuple(people),
+            -1,
+            3,
+            _c(d, 10000),
+            _c(d, 150000),
+            "transfer",
+            Category.TRANSFER,
+            sign=1,
+            business=True,
+        ),
+        Basket(
+            tuple(d.some(p.clients, 2, 4)),
+            -2,
+            1,
+            _c(d, 30000),
+            _c(d, 250000),
+            "income",
+            Category.INVOICE_PAYMENT,
+            sign=1,
+            business=True,
+            numbered=w["invoice"],
+        ),
+        Basket(
+            tuple(d.some(p.collectors, 1, 2)),
+            -2,
+            1,
+            _c(d, 2000),
+            _c(d, 15000),
+            "transfer",
+            Category.DEBT_COLLECTION,
+            step=d.step(5),
+            business=True,
+            numbered=w["debt"],
+        ),
+        *_everyday(s, d, scale=0.6),
+    ]
+    level = d.cents(5000, 40000)
+    return Habits(tuple(recurring), tuple(baskets)), Terms(level=level, amplitude=level // 2)
+
+
 def _donation(s: Setting, d: _Draw) -> Recurring:
     charity = d.pick(s.pool.charities)
     return Recurring(
-        d.rng.randint(1, 28), -d.round(1000, 5000, 1), charity, s.words["donation"], "donation"
+        d.rng.randint(1, 28),
+        -d.round(1000, 5000, 1),
+        charity,
+        s.words["donation"],
+        "donation",
+        Category.DONATIONS,
     )
 
 
@@ -398,4 +668,7 @@ _BUILDERS: dict[Profile, Callable[[Setting, _Draw], tuple[Habits, Terms]]] = {
     Profile.CARD_SPENDER: _card_spender,
     Profile.SAVER: _saver,
     Profile.BORROWER: _borrower,
+    Profile.GAMBLER: _gambler,
+    Profile.OVERDRAWN: _overdrawn,
+    Profile.IRREGULAR: _irregular,
 }

@@ -54,5 +54,8 @@ class BankTransaction(NamedTuple):
     counterparty_name: str
     counterparty_iban: str | None
     description: str
-    category: str
+    category: str  # the bank's kind of transaction (card, cash, transfer, ...), shown as such
     balance_after: Decimal
+    # The generator's truth of its sandbox.categories.Category, for the categories benchmark:
+    # never stored, never shown by a face.
+    label: str

@@ -48,6 +48,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "allowance": "Unterhalt {period}", "job": "Lohn Minijob {period}",
         "tuition": "Semesterbeitrag", "donation": "Spende", "premium": "Beitrag {period}",
         "supplier": "Rechnung {ref}",
+        "overdraft_interest": "Überziehungszinsen {period}",
+        "overdraft_fee": "Entgelt Kontoüberziehung {period}",
+        "debt": "Ratenzahlung Forderung {ref}",
     },
     "fr": {
         "card": "Paiement par carte", "salary": "Salaire {period}",
@@ -66,6 +69,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "allowance": "Virement mensuel {period}", "job": "Salaire job étudiant {period}",
         "tuition": "Frais d'inscription", "donation": "Don", "premium": "Cotisation {period}",
         "supplier": "Facture {ref}",
+        "overdraft_interest": "Intérêts débiteurs {period}",
+        "overdraft_fee": "Commission d'intervention {period}",
+        "debt": "Règlement dossier {ref}",
     },
     "pl": {
         "card": "Płatność kartą", "salary": "Wynagrodzenie {period}",
@@ -86,6 +92,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "allowance": "Kieszonkowe {period}", "job": "Umowa zlecenie {period}",
         "tuition": "Opłata za studia", "donation": "Darowizna", "premium": "Składka {period}",
         "supplier": "Faktura {ref}",
+        "overdraft_interest": "Odsetki od debetu {period}",
+        "overdraft_fee": "Opłata za przekroczenie salda {period}",
+        "debt": "Spłata zadłużenia {ref}",
     },
     "es": {
         "card": "Pago con tarjeta", "salary": "Nómina {period}", "pension": "Pensión {period}",
@@ -104,6 +113,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "allowance": "Transferencia mensual {period}", "job": "Nómina {period}",
         "tuition": "Matrícula", "donation": "Donativo", "premium": "Prima {period}",
         "supplier": "Factura {ref}",
+        "overdraft_interest": "Intereses descubierto {period}",
+        "overdraft_fee": "Comisión descubierto {period}",
+        "debt": "Pago deuda expediente {ref}",
     },
     "it": {
         "card": "Pagamento con carta", "salary": "Stipendio {period}",
@@ -121,6 +133,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "allowance": "Bonifico mensile {period}", "job": "Compenso {period}",
         "tuition": "Tasse universitarie", "donation": "Donazione", "premium": "Premio {period}",
         "supplier": "Fattura {ref}",
+        "overdraft_interest": "Interessi debitori {period}",
+        "overdraft_fee": "Commissione sconfinamento {period}",
+        "debt": "Rata piano di rientro {ref}",
     },
     "nl": {
         "card": "Betaalpas", "salary": "Salaris {period}", "pension": "AOW {period}",
@@ -138,6 +153,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "allowance": "Maandelijkse bijdrage {period}", "job": "Loon bijbaan {period}",
         "tuition": "Collegegeld", "donation": "Gift", "premium": "Premie {period}",
         "supplier": "Factuur {ref}",
+        "overdraft_interest": "Debetrente {period}",
+        "overdraft_fee": "Kosten roodstand {period}",
+        "debt": "Betaling dossier {ref}",
     },
     "en": {
         "card": "Card payment", "salary": "Salary {period}", "pension": "Pension {period}",
@@ -156,6 +174,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "allowance": "Monthly allowance {period}", "job": "Wages {period}",
         "tuition": "Tuition fee", "donation": "Donation", "premium": "Premium {period}",
         "supplier": "Invoice {ref}",
+        "overdraft_interest": "Overdraft interest {period}",
+        "overdraft_fee": "Unarranged overdraft fee {period}",
+        "debt": "Repayment account {ref}",
     },
 }
 # fmt: on

@@ -94,6 +94,9 @@ class Profile(StrEnum):
     CARD_SPENDER = "card_spender"
     SAVER = "saver"
     BORROWER = "borrower"
+    GAMBLER = "gambler"
+    OVERDRAWN = "overdrawn"
+    IRREGULAR = "irregular"
 
 
 DEFAULT_PROFILE = {

@@ -37,6 +37,9 @@ EVERY_MONTH = {
     Profile.CARD_SPENDER: {"card", "subscriptions", "transfer"},
     Profile.SAVER: {"interest", "transfer"},
     Profile.BORROWER: {"loan"},
+    Profile.GAMBLER: {"salary", "rent", "utilities", "groceries", "card"},
+    Profile.OVERDRAWN: {"salary", "rent", "utilities", "fees", "groceries"},
+    Profile.IRREGULAR: {"rent", "utilities", "groceries"},
 }
 
 
