@@ -487,3 +487,17 @@ def test_any_rows_under_a_known_header_give_problems_with_lines_not_a_crash(
         csv_format.parse("\n".join(lines).encode())
     except StatementError as error:
         assert all(problem.where.startswith(("line", "file")) for problem in error.problems)
+
+
+@given(st.data())
+@settings(max_examples=200, deadline=None)
+def test_our_export_with_any_text_put_anywhere_gives_problems_not_a_crash(
+    data: st.DataObject,
+) -> None:
+    at = data.draw(st.integers(0, len(OWN_EXPORT)))
+    cut = data.draw(st.integers(0, 30))
+    mangled = OWN_EXPORT[:at] + data.draw(st.text(max_size=20)) + OWN_EXPORT[at + cut :]
+    try:
+        csv_format.parse(mangled.encode())
+    except StatementError as error:
+        assert all(problem.where.startswith(("line", "file")) for problem in error.problems)

@@ -402,3 +402,17 @@ def test_any_json_value_in_any_place_gives_problems_not_a_crash(
         json_format.parse(json.dumps(document).encode())
     except StatementError as error:
         assert all(problem.where.startswith(("$", "line")) for problem in error.problems)
+
+
+@given(st.data())
+@settings(max_examples=200, deadline=None)
+def test_the_example_with_any_text_put_anywhere_gives_problems_not_a_crash(
+    data: st.DataObject,
+) -> None:
+    at = data.draw(st.integers(0, len(DOCUMENTED)))
+    cut = data.draw(st.integers(0, 30))
+    mangled = DOCUMENTED[:at] + data.draw(st.text(max_size=20)) + DOCUMENTED[at + cut :]
+    try:
+        json_format.parse(mangled.encode())
+    except StatementError as error:
+        assert all(problem.where.startswith(("$", "line", "file")) for problem in error.problems)
