@@ -129,6 +129,8 @@ def test_another_tenants_manual_data_cannot_be_changed(api, other):
     before = listed(api, account_id)
     transaction = before[0]
     assert other.delete(f"/transactions/{transaction['id']}").status_code == 404
-    assert patch(other, f"/transactions/{transaction['id']}", {"description": "x"}).status_code == 404
+    assert (
+        patch(other, f"/transactions/{transaction['id']}", {"description": "x"}).status_code == 404
+    )
     assert other.delete(f"/accounts/{account_id}").status_code == 404
     assert listed(api, account_id) == before

@@ -130,7 +130,13 @@ def test_an_upload_without_a_format_names_the_ones_there_are(api):
         content=b"hello",
     )
     assert answer.status_code == 422
-    assert answer.json()["error"]["details"]["formats"] == ["json", "csv", "mt940", "camt053", "pdf"]
+    assert answer.json()["error"]["details"]["formats"] == [
+        "json",
+        "csv",
+        "mt940",
+        "camt053",
+        "pdf",
+    ]
 
 
 def test_a_file_with_problems_lists_each_and_stores_nothing(api):
