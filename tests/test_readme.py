@@ -16,7 +16,8 @@ import pytest
 
 from sandbox.testing.server import SandboxServer
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
 SHELL_BLOCK = re.compile(r"```sh\n(.*?)```", re.S)
 # What an example may be answered with besides success, given ids a fresh sandbox lacks.
 TOLERATED = {404, 409}
@@ -73,7 +74,10 @@ def expanded(words: list[str], variables: dict[str, str]) -> list[str]:
 
 
 def as_request(words: list[str], base: str) -> httpx.Request:
+    """The request curl would send: `--data-binary @file` and `-F field=@file` read files
+    relative to the checkout, as the README's examples are run from there."""
     method, headers, data, url = "GET", {}, None, None
+    files = None
     words = iter(words[1:])
     for word in words:
         if word == "-X":
@@ -81,14 +85,24 @@ def as_request(words: list[str], base: str) -> httpx.Request:
         elif word == "-H":
             name, _, value = next(words).partition(":")
             headers[name.strip()] = value.strip()
-        elif word == "-d":
-            data, method = next(words), "POST" if method == "GET" else method
+        elif word in ("-d", "--data-binary"):
+            value = next(words)
+            data = (ROOT / value[1:]).read_bytes() if value.startswith("@") else value.encode()
+            method = "POST" if method == "GET" else method
+        elif word == "-F":
+            field, _, value = next(words).partition("=@")
+            files = {field: (Path(value).name, (ROOT / value).read_bytes())}
+            method = "POST" if method == "GET" else method
+        elif word == "-o":
+            next(words)  # where curl would save the answer
         elif word == "-u":
             token = base64.b64encode(next(words).encode()).decode()
             headers["Authorization"] = f"Basic {token}"
         elif not word.startswith("-"):
             url = word.replace("http://127.0.0.1:8000", base)
     assert url is not None, words
+    if files is not None:
+        return httpx.Client().build_request(method, url, headers=headers, files=files)
     return httpx.Request(method, url, headers=headers, content=data)
 
 
