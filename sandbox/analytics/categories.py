@@ -158,7 +158,7 @@ class _Rules:
     def __init__(self, ledger: Ledger) -> None:
         self.accounts = {a.id: a for a in ledger.accounts}
         self.own_ibans = {_iban(a.iban): a for a in ledger.accounts if a.iban}
-        self.owner = words(ledger.owner_name or "") or None  # no owner name: nobody is
+        self.owner = words(ledger.owner_name or "") or None  # None: no entry is by name own
         # Texts that differ only in their numbers (an invoice's, a month's) are matched once.
         self.matched: dict[tuple[str, str, bool, bool], Category | None] = {}
         self.names: dict[str, tuple[str, ...]] = {}

@@ -321,3 +321,35 @@ def test_the_categories_do_not_depend_on_the_entries_order(rows, data):
     shuffled = data.draw(st.permutations(book.entries))
     again = Ledger(book.accounts, tuple(shuffled), book.today, book.owner_name)
     assert categorise(again) == categorise(book)
+
+
+def test_spanish_italian_and_dutch_statements_are_sorted_too():
+    book = ledger(
+        (190_000, "Nómina junio", "Talleres Ruiz S.L.", "ES9121000418450200051332"),
+        (-3_120, "Pago con tarjeta Mercadona Valencia", "Mercadona", None),
+        (-1_800, "Pagamento con carta Trattoria da Gino", "Trattoria da Gino", None),
+        (-25_000, "F24 IRPEF", "Agenzia delle Entrate", "IT60X0542811101000000123456"),
+        (-9_500, "Huur juni", "Woonstichting Delft", "NL91ABNA0417164300"),
+        (-4_000, "Geldopname Delft", None, None),
+    )
+    assert categories_of(book) == [
+        Category.SALARY,
+        Category.GROCERIES,
+        Category.RESTAURANTS,
+        Category.TAXES,
+        Category.RENT,
+        Category.CASH_WITHDRAWAL,
+    ]
+
+
+def test_a_payment_provider_s_payout_is_takings_and_paying_through_it_is_shopping():
+    book = ledger(
+        (84_000, "Auszahlung SumUp", "SumUp", "DE80"),
+        (12_000, "Auszahlung PayPal", "PayPal", "DE81"),
+        (-2_999, "Lastschrift PayPal", "PayPal", "DE81"),
+    )
+    assert categories_of(book) == [
+        Category.INVOICE_PAYMENT,
+        Category.INVOICE_PAYMENT,
+        Category.SHOPPING,
+    ]
