@@ -353,3 +353,19 @@ def test_a_payment_provider_s_payout_is_takings_and_paying_through_it_is_shoppin
         Category.INVOICE_PAYMENT,
         Category.SHOPPING,
     ]
+
+
+def test_a_salary_over_years_with_raises_and_a_yearly_bonus_stays_a_salary():
+    pay = []
+    for n in range(36):
+        year, month = 2023 + n // 12, 1 + n % 12
+        amount = 250_000 + 7_500 * (n // 12)
+        pay.append((date(year, month, 27), amount))
+        if month == 12:
+            pay.append((date(year, month, 15), 300_000))
+    monthly = tuple(
+        LedgerEntry(n, 1, day, amount, "EUR", "Überweisung", "Nordwind Handels KG", "DE70")
+        for n, (day, amount) in enumerate(pay)
+    )
+    book = Ledger((CHECKING,), monthly, date(2025, 12, 31), "Anna Keller")
+    assert set(categories_of(book)) == {Category.SALARY}
