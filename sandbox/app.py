@@ -3,6 +3,7 @@ lifespan that runs the webhook delivery worker with the faces' webhook renderers
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -29,7 +30,7 @@ from sandbox.faces.powens.routes import powens_app
 from sandbox.faces.powens.webview import is_page as is_powens_page
 from sandbox.faces.routing import resource
 from sandbox.faces.web.routes import PageMount, web_routes
-from sandbox.middleware.body_limit import BodyLimit
+from sandbox.middleware.body_limit import BodyLimit, Wider
 from sandbox.middleware.hosts import AllowedHosts, HostCheck
 from sandbox.middleware.json_bodies import JsonBodies
 from sandbox.middleware.origins import OriginCheck
@@ -43,6 +44,9 @@ JSON_PATHS = ("/api/", "/_sandbox/")
 # Powens' API takes JSON and forms, and answers errors in its own format.
 POWENS_PATHS = ("/powens/",)
 CONTROL_PATHS = ("/_sandbox/",)
+# Statement files: any media type, up to their own limit.
+UPLOAD_PATHS = re.compile(r"/api/v1/users/[^/]+/uploads")
+UPLOAD_SETTING = "SANDBOX_MAX_UPLOAD_BYTES"
 
 # Each webhook format (`sandbox/subscriptions.py`), written and signed by the face that owns it.
 WEBHOOK_RENDERERS: Renderers = {
@@ -120,8 +124,12 @@ def create_app(platform: Platform, renderers: Renderers = WEBHOOK_RENDERERS) -> 
             # The edge checks, cheapest and widest first (sandbox/middleware, README "Security").
             Middleware(HostCheck, hosts=hosts, answer=edge_refusal),
             Middleware(OriginCheck, paths=CONTROL_PATHS, hosts=hosts, answer=edge_refusal),
-            Middleware(JsonBodies, paths=JSON_PATHS, answer=edge_refusal),
-            Middleware(BodyLimit, max_bytes=platform.settings.max_body_bytes),
+            Middleware(JsonBodies, paths=JSON_PATHS, answer=edge_refusal, files=UPLOAD_PATHS),
+            Middleware(
+                BodyLimit,
+                max_bytes=platform.settings.max_body_bytes,
+                wider=Wider(UPLOAD_PATHS, platform.settings.max_upload_bytes, UPLOAD_SETTING),
+            ),
         ],
         exception_handlers={**EXCEPTION_HANDLERS, HTTPException: http_error},
         lifespan=lifespan,

@@ -26,6 +26,8 @@ class Settings:
     reset: bool = False
     log_level: str = "info"
     max_body_bytes: int = 1024 * 1024
+    # Statement files uploaded to /api/v1/users/{id}/uploads (sandbox/domain/uploads.py).
+    max_upload_bytes: int = 10 * 1024 * 1024
     # Answers of /api/v1 reads kept until the next write (sandbox/faces/kept.py); 0: none.
     read_cache_mb: int = 16
     # Webhook delivery (sandbox/webhooks): the gap after the n-th failed attempt is
@@ -53,6 +55,8 @@ class Settings:
             raise ValueError("SANDBOX_READ_CACHE_MB must be from 0 (no cache) to 65536")
         if self.secret_key is not None and len(self.secret_key) < MIN_SECRET_KEY:
             raise ValueError(f"SANDBOX_SECRET_KEY must be at least {MIN_SECRET_KEY} characters")
+        if not 1 <= self.max_upload_bytes <= 1024**3:
+            raise ValueError("SANDBOX_MAX_UPLOAD_BYTES must be from 1 to 1073741824")
         if not 1 <= self.webhook_max_attempts <= 100:
             raise ValueError("SANDBOX_WEBHOOK_MAX_ATTEMPTS must be from 1 to 100")
         for name in self.allowed_hosts:
@@ -74,6 +78,9 @@ class Settings:
             admin_token=env.get("SANDBOX_ADMIN_TOKEN") or None,
             log_level=env.get("SANDBOX_LOG_LEVEL", "info"),
             max_body_bytes=int(env.get("SANDBOX_MAX_BODY_BYTES", str(1024 * 1024))),
+            max_upload_bytes=int(
+                _number(env, "SANDBOX_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, whole=True)
+            ),
             read_cache_mb=int(_number(env, "SANDBOX_READ_CACHE_MB", 16, whole=True)),
             webhook_retry_base_seconds=_number(env, "SANDBOX_WEBHOOK_RETRY_BASE_SECONDS", 2.0),
             webhook_max_attempts=int(_number(env, "SANDBOX_WEBHOOK_MAX_ATTEMPTS", 8, whole=True)),

@@ -47,7 +47,10 @@ def test_body_over_the_limit_is_413_naming_the_limit(client, platform):
         headers={"content-type": "application/json"},
     )
     assert response.status_code == 413
-    assert response.json()["error"]["details"] == {"limit_bytes": limit}
+    assert response.json()["error"]["details"] == {
+        "limit_bytes": limit,
+        "setting": "SANDBOX_MAX_BODY_BYTES",
+    }
 
 
 def test_the_spec_is_served(client):

@@ -226,3 +226,26 @@ class BadFilter(SandboxError):
             f"`{parameter}` {problem}",
             details={"parameter": parameter, "message": problem, **details},
         )
+
+
+class BankDataReadOnly(Forbidden):
+    """Data retrieved from a bank is never changed by a client (regulatory requirements); only
+    manually uploaded data is."""
+
+    code = "bank_data_read_only"
+
+
+class UnreadableStatement(InvalidInput):
+    """An uploaded file that cannot be stored: every problem, each with where it is."""
+
+    code = "invalid_statement"
+
+
+class ModuleNotEnabled(Forbidden):
+    code = "module_not_enabled"
+
+
+class NoData(InvalidInput):
+    """An analytics module has too little of the user's history to say anything."""
+
+    code = "no_data"

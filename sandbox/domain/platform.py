@@ -12,6 +12,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 
 from sandbox.domain.services.accounts import Accounts, Transactions
+from sandbox.domain.services.analytics import Analytics
 from sandbox.domain.services.bank_logins import BankLogins
 from sandbox.domain.services.banks import Banks
 from sandbox.domain.services.callers import Callers
@@ -20,6 +21,7 @@ from sandbox.domain.services.flows import BankSite, ConnectFlows
 from sandbox.domain.services.imports import Imports
 from sandbox.domain.services.sca import ScaChallenges
 from sandbox.domain.services.tenants import Clocks, Tenants
+from sandbox.domain.services.uploads import Uploads
 from sandbox.domain.services.users import Users
 from sandbox.domain.services.webhook_endpoints import WebhookEndpoints
 from sandbox.domain.tenants import ensure_scenario_tenants
@@ -49,6 +51,8 @@ class Platform:
     webhook_endpoints: WebhookEndpoints = field(init=False)
     callers: Callers = field(init=False)
     imports: Imports = field(init=False)
+    uploads: Uploads = field(init=False)
+    analytics: Analytics = field(init=False)
 
     def __post_init__(self) -> None:
         db = self.db
@@ -71,6 +75,8 @@ class Platform:
         self.webhook_endpoints = WebhookEndpoints(db)
         self.callers = Callers(db, self.settings.secret_key)
         self.imports = Imports(db)
+        self.uploads = Uploads(db)
+        self.analytics = Analytics(db)
 
     @classmethod
     def open(cls, settings: Settings, scenario: Scenario | None = None) -> Platform:

@@ -163,6 +163,9 @@ class Account(FromRow):
     last_update: datetime | None
     # What the user set on it (`ACCOUNT_NOTES` in domain/accounts.py), None when nothing.
     annotations: dict[str, Any] | None = None
+    # A manual account's upload and what its statement said (schema: `accounts.statement`).
+    upload_id: int | None = None
+    statement: dict[str, Any] | None = None
 
     @property
     def balance(self) -> Decimal | None:

@@ -8,6 +8,7 @@ endpoints a tenant is declared with are written with it (`domain/webhook_endpoin
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -36,6 +37,8 @@ class Tenant:
     branding: dict
     clock: Clock
     created_at: datetime
+    # The analytics modules it has on (AnalyticsModule values).
+    analytics: frozenset[str] = frozenset()
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -74,6 +77,7 @@ def tenant_from_row(row: TenantRow) -> Tenant:
             offset=timedelta(microseconds=row.clock_offset_us), frozen_at=row.clock_frozen_at
         ),
         created_at=row.created_at,
+        analytics=frozenset(row.analytics),
     )
 
 
@@ -103,6 +107,7 @@ def _row(
         clock_frozen_at=clock.frozen_at,
         data_version=0,
         created_at=created_at,
+        analytics=tuple(dict.fromkeys(spec.analytics)),
     )
 
 
@@ -147,6 +152,7 @@ def create_tenant(
             else None
         ),
         branding=template.branding if template else {},
+        **({"analytics": template.analytics} if template else {}),
     )
     row = _row(scenario, scenario_name, spec, _start_clock(scenario), system_now())
     try:
@@ -195,5 +201,13 @@ def reset_tenant(db: Database, tenant_id: str) -> Tenant:
 def save_clock(db: Database, tenant: Tenant, clock: Clock) -> Tenant:
     with db.begin() as conn:
         rows.set_clock(conn, tenant.id, _offset_us(clock), clock.frozen_at)
+        rows.bump_data_version(conn, tenant.id)
+    return get_tenant(db, tenant.id)
+
+
+def set_analytics(db: Database, tenant: Tenant, modules: Iterable[str]) -> Tenant:
+    """Turn the tenant's analytics modules on (those named) and off (the others)."""
+    with db.begin() as conn:
+        rows.set_analytics(conn, tenant.id, list(dict.fromkeys(modules)))
         rows.bump_data_version(conn, tenant.id)
     return get_tenant(db, tenant.id)

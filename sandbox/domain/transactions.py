@@ -41,6 +41,7 @@ class TransactionQuery:
     min_amount: Decimal | None = None
     max_amount: Decimal | None = None
     text: str | None = None
+    origin: str | None = None  # bank or manual
 
 
 class Position(NamedTuple):
@@ -105,6 +106,7 @@ def _filter(conn: Connection, tenant: Tenant, query: TransactionQuery) -> rows.T
         min_amount_minor=min_minor,
         max_amount_minor=max_minor,
         text=query.text,
+        origin=query.origin,
     )
 
 

@@ -5,6 +5,8 @@ as JSON whatever its label. A request without a body needs no Content-Type."""
 
 from __future__ import annotations
 
+import re
+
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.errors import UnsupportedMediaType
@@ -25,16 +27,24 @@ def is_json(content_type: bytes) -> bool:
 
 class JsonBodies:
     """Refuses, under `paths`, a request that declares a media type other than JSON, or sends
-    a body without declaring one."""
+    a body without declaring one; paths matching `files` (statement uploads, which need a
+    bearer key no cross-site page can send) take any media type."""
 
-    def __init__(self, app: ASGIApp, paths: tuple[str, ...], answer: Answer) -> None:
-        self.app, self.paths, self.answer = app, paths, answer
+    def __init__(
+        self,
+        app: ASGIApp,
+        paths: tuple[str, ...],
+        answer: Answer,
+        files: re.Pattern[str] | None = None,
+    ) -> None:
+        self.app, self.paths, self.answer, self.files = app, paths, answer, files
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
             scope["type"] == "http"
             and scope["method"] not in BODYLESS
             and scope["path"].startswith(self.paths)
+            and not (self.files is not None and self.files.fullmatch(scope["path"]))
         ):
             error = _problem(scope)
             if error is not None:

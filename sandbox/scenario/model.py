@@ -234,6 +234,16 @@ class PowensKeys(Strict):
     config_token: str | None = Field(default=None, min_length=8, max_length=128)
 
 
+class AnalyticsModule(StrEnum):
+    """The analytics modules a tenant may have on (sandbox/analytics)."""
+
+    CATEGORIES = "categories"
+    INCOME = "income"
+    RECURRING = "recurring"
+    CASHFLOW = "cashflow"
+    SCORE = "score"
+
+
 class Tenant(Strict):
     id: Id
     name: str
@@ -246,6 +256,8 @@ class Tenant(Strict):
     webhooks: list[WebhookEndpoint] = []
     branding: Branding = Branding()
     powens: PowensKeys = PowensKeys()
+    # Every module by default; `[]` turns them all off.
+    analytics: list[AnalyticsModule] = list(AnalyticsModule)
 
     @model_validator(mode="after")
     def _few_endpoints(self) -> Tenant:

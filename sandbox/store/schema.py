@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from sandbox.store.types import UTCDateTime
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 SOURCE_KINDS = ("api", "web")
 SCA_PURPOSES = ("connect", "renew", "extend_history")
@@ -36,6 +36,7 @@ IMPORT_JOB_KINDS = ("connect", "refresh", "renew", "extend_history", "control")
 # A delivery of an event to one endpoint. An event no endpoint took has no delivery at all: it
 # is listed as `skipped` (`sandbox/domain/deliveries.py`).
 DELIVERY_STATUSES = ("pending", "delivered", "failed")
+UPLOAD_FORMATS = ("json", "csv", "mt940", "camt053", "pdf")
 
 metadata = sa.MetaData(
     naming_convention={
@@ -104,6 +105,8 @@ tenants = sa.Table(
     sa.Column("clock_offset_us", sa.BigInteger, nullable=False, server_default=sa.text("0")),
     _at("clock_frozen_at", nullable=True),
     sa.Column("data_version", sa.BigInteger, nullable=False, server_default=sa.text("0")),
+    # The analytics modules the tenant has on (a list of names, sandbox.scenario.model).
+    sa.Column("analytics", Json, nullable=False),
     _at("created_at"),
 )
 
@@ -242,6 +245,32 @@ connect_sessions = sa.Table(
     sa.Index(None, "tenant_id"),
 )
 
+# A statement file a client uploaded for a user: it owns the manual accounts it brought, and
+# deleting it deletes them with their transactions.
+uploads = sa.Table(
+    "uploads",
+    metadata,
+    _id(),
+    _tenant_id(),
+    _ref("user_id", "users.id"),
+    sa.Column("format", sa.String, nullable=False),
+    sa.Column("file_name", sa.String, nullable=True),
+    # SHA-256 of what the file says (sandbox/domain/uploads.py): the same statement uploaded
+    # again, in any format, is this upload.
+    sa.Column("digest", sa.String(64), nullable=False),
+    # The statement's owner and bank ({"name", "address"}, {"name", "bic", "colour"}) and what
+    # its checks found (PDF), as read.
+    sa.Column("owner", Json, nullable=False),
+    sa.Column("bank", Json, nullable=False),
+    sa.Column("findings", Json, nullable=False),
+    sa.Column("account_count", sa.Integer, nullable=False),
+    sa.Column("transaction_count", sa.Integer, nullable=False),
+    _at("created_at"),
+    sa.UniqueConstraint("user_id", "digest"),
+    _one_of("format", UPLOAD_FORMATS),
+    sa.Index(None, "tenant_id", "user_id", "id"),
+)
+
 accounts = sa.Table(
     "accounts",
     metadata,
@@ -249,6 +278,11 @@ accounts = sa.Table(
     _tenant_id(),
     _ref("user_id", "users.id"),
     _ref("bank_login_id", "bank_logins.id", nullable=True),
+    # A manual account's upload (None for bank accounts and manual ones added by hand).
+    _ref("upload_id", "uploads.id", nullable=True),
+    # A manual account's statement details: {"number", "bic", "opening_balance_minor",
+    # "period_from", "period_to"}; its balance is the opening balance plus its transactions.
+    sa.Column("statement", Json, nullable=True),
     sa.Column("bank_key", sa.String, nullable=True),
     sa.Column("origin", sa.String, nullable=False),
     sa.Column("type", sa.String, nullable=False),
@@ -269,6 +303,7 @@ accounts = sa.Table(
     _one_of("origin", ORIGINS),
     sa.Index(None, "tenant_id", "user_id"),
     sa.Index(None, "user_id"),
+    sa.Index(None, "upload_id"),
 )
 
 transactions = sa.Table(
@@ -360,23 +395,6 @@ import_jobs = sa.Table(
     # A bank login's jobs, newest first.
     sa.Index(None, "bank_login_id", "id"),
     sa.Index(None, "user_id"),
-    sa.Index(None, "tenant_id"),
-)
-
-uploads = sa.Table(
-    "uploads",
-    metadata,
-    _id(),
-    _tenant_id(),
-    _ref("user_id", "users.id"),
-    _ref("account_id", "accounts.id", nullable=True),
-    sa.Column("filename", sa.String, nullable=False),
-    sa.Column("content_type", sa.String, nullable=False),
-    sa.Column("size", sa.Integer, nullable=False),
-    sa.Column("status", sa.String, nullable=False),
-    _at("created_at"),
-    sa.Index(None, "user_id"),
-    sa.Index(None, "account_id"),
     sa.Index(None, "tenant_id"),
 )
 

@@ -58,6 +58,7 @@ class TenantRow:
     clock_offset_us: int = 0
     clock_frozen_at: datetime | None = None
     data_version: int = 0
+    analytics: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         # Keep secrets out of logs and tracebacks.
@@ -87,6 +88,7 @@ def tenant_row(conn: Connection, mapping: Mapping[str, Any]) -> TenantRow:
     values = {name: mapping[name] for name in _COLUMNS if name != "scenario_json"}
     values["allowed_ips"] = tuple(values["allowed_ips"])
     values["redirect_uris"] = tuple(values["redirect_uris"])
+    values["analytics"] = tuple(values["analytics"])
     scenario = _SCENARIOS.get(mapping["scenario_digest"])
     if scenario is None:
         # Kept under its own digest: on PostgreSQL a write committed since the row was read
@@ -112,6 +114,7 @@ def _values(row: TenantRow) -> dict[str, Any]:
     values["scenario_digest"] = digest(row.scenario_json)
     values["allowed_ips"] = list(row.allowed_ips)
     values["redirect_uris"] = list(row.redirect_uris)
+    values["analytics"] = list(row.analytics)
     return values
 
 
@@ -220,3 +223,7 @@ def bump_data_version(conn: Connection, tenant_id: str) -> int:
     if version is None:
         raise UnknownTenant(tenant_id)
     return version
+
+
+def set_analytics(conn: Connection, tenant_id: str, modules: list[str]) -> None:
+    conn.execute(sa.update(tenants).where(tenants.c.id == tenant_id).values(analytics=modules))

@@ -164,6 +164,7 @@ class TransactionFilter:
     search_text: str | None = None
     search_amounts_minor: tuple[int, ...] = ()
     search_date: date | None = None
+    origin: str | None = None  # bank or manual
     nothing: bool = False  # a filter no transaction can pass
 
 
@@ -210,6 +211,8 @@ def _filtered(query: sa.Select, tenant_id: str, where: TransactionFilter) -> sa.
         query = query.where(c.amount_minor > 0 if where.income else c.amount_minor < 0)
     if where.imported_after is not None:
         query = query.where(c.imported_at > where.imported_after)
+    if where.origin is not None:
+        query = query.where(c.origin == where.origin)
     if where.text:
         query = query.where(
             sa.or_(_like(c.description, where.text), _like(c.counterparty_name, where.text))
@@ -365,3 +368,58 @@ def transaction_by_id(conn: Connection, tenant_id: str, transaction_id: int) -> 
 
 def update_transaction(conn: Connection, transaction_id: int, **values: Any) -> None:
     _UPDATE.run(conn, {"row_id": transaction_id, **values})
+
+
+def entries_of_account(
+    conn: Connection, account_id: int, start: date | None, end: date | None
+) -> list[RowMapping]:
+    """An account's transactions booked from `start` to `end` (inclusive, either open), oldest
+    first: a statement's entries."""
+    query = sa.select(transactions).where(transactions.c.account_id == account_id)
+    if start is not None:
+        query = query.where(transactions.c.booked_on >= start)
+    if end is not None:
+        query = query.where(transactions.c.booked_on <= end)
+    return list(
+        conn.execute(query.order_by(transactions.c.booked_on, transactions.c.id)).mappings()
+    )
+
+
+def sum_after(conn: Connection, account_id: int, end: date) -> int:
+    """The sum of an account's transactions booked after `end` (minor units)."""
+    query = sa.select(sa.func.coalesce(sa.func.sum(transactions.c.amount_minor), 0)).where(
+        transactions.c.account_id == account_id, transactions.c.booked_on > end
+    )
+    return int(conn.execute(query).scalar_one())
+
+
+# What the analytics modules read of each transaction (sandbox/analytics/ledger.py).
+LEDGER_COLUMNS = (
+    transactions.c.id,
+    transactions.c.account_id,
+    transactions.c.booked_on,
+    transactions.c.amount_minor,
+    transactions.c.currency,
+    transactions.c.description,
+    transactions.c.counterparty_name,
+    transactions.c.counterparty_iban,
+    transactions.c.origin,
+    transactions.c.category,
+)
+
+
+def ledger_rows(
+    conn: Connection, tenant_id: str, user_id: int, account_ids: Sequence[int], end: date
+) -> list[Any]:
+    """The user's transactions of these accounts booked up to `end`, oldest first, read off
+    the user's newest-first index backwards."""
+    if not account_ids:
+        return []
+    c = transactions.c
+    query = (
+        sa.select(*LEDGER_COLUMNS)
+        .where(c.tenant_id == tenant_id, c.user_id == user_id, c.booked_on <= end)
+        .where(c.account_id.in_(account_ids))
+        .order_by(c.booked_on, c.id)
+    )
+    return list(conn.execute(query))

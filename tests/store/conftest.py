@@ -180,11 +180,14 @@ def populate(make_tenant: Callable[..., TenantRow]) -> Callable[[Connection, str
         row(
             s.uploads,
             user_id=ids["user"],
-            account_id=ids["account"],
-            filename="statement.csv",
-            content_type="text/csv",
-            size=1024,
-            status="imported",
+            format="csv",
+            file_name="statement.csv",
+            digest=f"{tenant_id:0>64}"[-64:],
+            owner={"name": "Lena Hoffmann", "address": []},
+            bank={"name": "Nordlicht Sparbank"},
+            findings=[],
+            account_count=0,
+            transaction_count=0,
             created_at=T0,
         )
         ids["endpoint"] = endpoint = row(

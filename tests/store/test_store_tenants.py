@@ -189,7 +189,7 @@ def test_deleting_a_bank_login_deletes_its_accounts_and_transactions(
     ):
         assert left[table] == 0, table
     assert left["users"] == 1
-    assert left["uploads"] == 0  # it pointed at a deleted account
+    assert left["uploads"] == 1  # the user's, not the bank login's
     assert (left["connect_sessions"], session_login) == (1, None)
 
 

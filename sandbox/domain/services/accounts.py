@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
-from sandbox.domain import accounts, transactions
+from sandbox.domain import accounts, manual, statements, transactions
 from sandbox.domain.accounts import HeldAccount, OwnedAccount
+from sandbox.domain.manual import NewTransaction
 from sandbox.domain.records import Account, Transaction
 from sandbox.domain.tenants import Tenant
 from sandbox.domain.transactions import (
@@ -30,14 +32,16 @@ class Accounts:
         external_user_id: str | None = None,
         bank_login_id: int | None = None,
         include_deleted: bool = False,
+        origin: str | None = None,
     ) -> list[OwnedAccount]:
-        return accounts.list_accounts(
+        found = accounts.list_accounts(
             self._db,
             tenant,
             external_user_id=external_user_id,
             bank_login_id=bank_login_id,
             include_deleted=include_deleted,
         )
+        return [owned for owned in found if origin in (None, owned.account.origin)]
 
     def get(self, tenant: Tenant, account_id: int) -> OwnedAccount:
         return accounts.get_account(self._db, tenant, account_id)
@@ -96,6 +100,25 @@ class Accounts:
         """Set the user's own name, display, bookmark or usage of one of their accounts."""
         return accounts.annotate_account(self._db, tenant, user_id, account_id, changes)
 
+    def delete_manual(self, tenant: Tenant, account_id: int) -> None:
+        """Delete an uploaded account with its transactions; a bank account is refused
+        (BankDataReadOnly) and stays as it is."""
+        manual.delete_account(self._db, tenant, account_id)
+
+    def statement(
+        self,
+        tenant: Tenant,
+        account_id: int,
+        format_name: str,
+        *,
+        start: date | None,
+        end: date | None,
+    ) -> tuple[bytes, str, str]:
+        """The account's statement file for the period (bank or manual account): its bytes,
+        media type and file name. Rendering a PDF takes a while: call it from a worker
+        thread, not the event loop."""
+        return statements.export(self._db, tenant, account_id, format_name, start, end)
+
 
 class Transactions:
     def __init__(self, db: Database) -> None:
@@ -126,3 +149,20 @@ class Transactions:
     ) -> tuple[Transaction, Account]:
         """Set the user's own wording, application date, comment or `active` flag."""
         return transactions.annotate_transaction(self._db, tenant, user_id, transaction_id, changes)
+
+    # Manual data only: the same calls on bank data raise BankDataReadOnly and change nothing.
+
+    def add(self, tenant: Tenant, account_id: int, new: NewTransaction) -> Transaction:
+        return manual.add_transaction(self._db, tenant, account_id, new)
+
+    def change(
+        self, tenant: Tenant, transaction_id: int, changes: Mapping[str, Any]
+    ) -> Transaction:
+        return manual.change_transaction(self._db, tenant, transaction_id, changes)
+
+    def delete(self, tenant: Tenant, transaction_id: int) -> None:
+        manual.delete_transaction(self._db, tenant, transaction_id)
+
+    def get(self, tenant: Tenant, transaction_id: int) -> Transaction:
+        """One of the tenant's transactions, bank or manual."""
+        return manual.get_transaction(self._db, tenant, transaction_id)

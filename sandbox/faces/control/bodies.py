@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from sandbox.clock import parse_duration
+from sandbox.domain.analytics import MODULES
 from sandbox.domain.imports import Outcome, Speed
 from sandbox.domain.states import LoginState
 from sandbox.faces.json import Body, Text
@@ -115,3 +116,10 @@ class ImportSteering(Body):
         if self.message is not None and self.outcome is None:
             raise ValueError("`message` goes with an `outcome`")
         return self
+
+
+ModuleName = Literal[MODULES]  # type: ignore[valid-type]
+
+
+class AnalyticsModules(Body):
+    modules: list[ModuleName] = Field(max_length=len(MODULES))

@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 
+from sandbox.domain.analytics import MODULES as ANALYTICS_MODULES
 from sandbox.domain.deliveries import Delivery
 from sandbox.domain.face_keys import FaceKeys
 from sandbox.domain.sca import ListedChallenge
@@ -112,4 +113,11 @@ def delivery_json(delivery: Delivery, renderers: Renderers) -> dict:
         "delivered_at": iso(delivery.delivered_at),
         "next_attempt_at": iso(delivery.next_attempt_at),
         "payload": payload_json(delivery, renderers),
+    }
+
+
+def analytics_json(tenant: Tenant) -> dict:
+    return {
+        "modules": [module for module in ANALYTICS_MODULES if module in tenant.analytics],
+        "available": list(ANALYTICS_MODULES),
     }

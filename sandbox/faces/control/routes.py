@@ -22,6 +22,9 @@ def control_app(platform: Platform, renderers: Renderers) -> Starlette:
         resource("/tenants/{tenant_id}", get=tenants.get_tenant, delete=tenants.delete_tenant),
         resource("/tenants/{tenant_id}/reset", post=tenants.reset_tenant),
         resource("/tenants/{tenant_id}/clock", get=tenants.get_clock, post=tenants.move_clock),
+        resource(
+            "/tenants/{tenant_id}/analytics", get=tenants.get_analytics, put=tenants.set_analytics
+        ),
         resource("/tenants/{tenant_id}/bank-logins", post=bank_logins.create_bank_login),
         resource(
             "/tenants/{tenant_id}/bank-logins/{bank_login_id}/state",

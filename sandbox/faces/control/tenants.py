@@ -11,7 +11,7 @@ from sandbox.domain.errors import InvalidInput
 from sandbox.domain.face_keys import POWENS
 from sandbox.domain.tenants import Tenant, TenantOptions
 from sandbox.faces.control import render
-from sandbox.faces.control.bodies import ClockMove, NewTenant
+from sandbox.faces.control.bodies import AnalyticsModules, ClockMove, NewTenant
 from sandbox.faces.control.context import platform_of, tenant_of
 from sandbox.faces.json import JSONResponse, read_model
 from sandbox.urls import registration_context
@@ -90,3 +90,14 @@ async def move_clock(request: Request) -> Response:
         request.path_params["tenant_id"], advance=body.advance, to=body.set, freeze=body.freeze
     )
     return JSONResponse(render.clock_json(tenant))
+
+
+async def get_analytics(request: Request) -> Response:
+    return JSONResponse(render.analytics_json(tenant_of(request)))
+
+
+async def set_analytics(request: Request) -> Response:
+    """Turn on the modules named, off the others."""
+    body = await read_model(request, AnalyticsModules)
+    tenant = platform_of(request).analytics.set_modules(tenant_of(request), body.modules)
+    return JSONResponse(render.analytics_json(tenant))

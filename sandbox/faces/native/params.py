@@ -98,6 +98,13 @@ class Query:
             raise BadQuery(name, "must be true or false", given=value[:MAX_TEXT_LENGTH])
         return value == "true"
 
+    def choice(self, name: str, allowed: tuple[str, ...]) -> str | None:
+        """One value from `allowed`."""
+        value = self.params.get(name)
+        if value is not None and value not in allowed:
+            raise BadQuery(name, f"must be one of {', '.join(allowed)}", allowed=list(allowed))
+        return value
+
     def choices(self, name: str, allowed: tuple[str, ...]) -> list[str] | None:
         """A comma-separated list of values from `allowed`."""
         value = self.params.get(name)

@@ -13,6 +13,7 @@ from typing import Any
 from sandbox.domain.accounts import OwnedAccount
 from sandbox.domain.banks import Bank
 from sandbox.domain.records import ConnectSession, Transaction, User
+from sandbox.domain.uploads import Upload
 from sandbox.faces.json import iso
 from sandbox.money import from_minor
 
@@ -80,10 +81,12 @@ def account_json(owned: OwnedAccount) -> dict[str, Any]:
         "disabled": account.disabled,
         "deleted_at": iso(account.deleted_at),
         "last_update": iso(account.last_update),
+        "upload_id": account.upload_id,
     }
 
 
-def transaction_json(transaction: Transaction) -> dict[str, Any]:
+def transaction_json(transaction: Transaction, category: str | None) -> dict[str, Any]:
+    """`category`: what the categories module says (None while the tenant has it off)."""
     return {
         "id": transaction.id,
         "account_id": transaction.account_id,
@@ -96,7 +99,26 @@ def transaction_json(transaction: Transaction) -> dict[str, Any]:
             "iban": transaction.counterparty_iban,
         },
         "description": transaction.description,
-        "category": transaction.category,
+        "category": category,
         "status": transaction.status,
         "balance_after": _minor(transaction.balance_after_minor, transaction.currency),
+    }
+
+
+def upload_json(upload: Upload) -> dict[str, Any]:
+    return {
+        "id": upload.id,
+        "user_id": upload.external_user_id,
+        "format": upload.format,
+        "file_name": upload.file_name,
+        "created_at": iso(upload.created_at),
+        "account_count": upload.account_count,
+        "transaction_count": upload.transaction_count,
+        "account_ids": list(upload.account_ids),
+        "owner": {"name": upload.owner.get("name"), "address": upload.owner.get("address", [])},
+        "bank": {"name": upload.bank.get("name"), "bic": upload.bank.get("bic")},
+        "findings": [
+            {"code": f["code"], "message": f["message"], "where": f.get("where")}
+            for f in upload.findings
+        ],
     }

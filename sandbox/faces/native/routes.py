@@ -19,7 +19,7 @@ from sandbox.domain.tenants import Tenant
 from sandbox.domain.transactions import TransactionQuery
 from sandbox.faces.json import JSONResponse, bank_login_json, read_model
 from sandbox.faces.kept import ReadCache, ServeKept, cached
-from sandbox.faces.native import callback, imports, render, renewal
+from sandbox.faces.native import analytics, callback, imports, manual, render, renewal
 from sandbox.faces.native.auth import tenant_of
 from sandbox.faces.native.bodies import AccountTypeName, NewConnectSession, NewManagementSession
 from sandbox.faces.native.errors import EXCEPTION_HANDLERS
@@ -36,6 +36,7 @@ from sandbox.faces.routing import resource
 USERS_PAGE = 100
 TRANSACTIONS_PAGE = 50
 ACCOUNT_TYPES: tuple[str, ...] = get_args(AccountTypeName)
+ORIGINS = ("bank", "manual")
 
 
 def _platform(request: Request) -> Platform:
@@ -196,12 +197,13 @@ async def refresh_bank_login(request: Request) -> Response:
 
 @cached
 async def list_accounts(request: Request) -> Response:
-    tenant, query = _caller(request, "user_id", "bank_login_id", "include_deleted")
+    tenant, query = _caller(request, "user_id", "bank_login_id", "include_deleted", "origin")
     found = _platform(request).accounts.list(
         tenant,
         external_user_id=query.text("user_id", max_length=128),
         bank_login_id=query.id("bank_login_id"),
         include_deleted=query.boolean("include_deleted", default=False),
+        origin=query.choice("origin", ORIGINS),
     )
     return JSONResponse({"accounts": [render.account_json(owned) for owned in found]})
 
@@ -235,7 +237,7 @@ async def list_transactions(request: Request) -> Response:
     tenant, query = _caller(
         request,
         *("user_id", "account_id", "bank_login_id", "from", "to"),
-        *("min_amount", "max_amount", "q", "limit", "cursor"),
+        *("min_amount", "max_amount", "q", "origin", "limit", "cursor"),
     )
     wanted = TransactionQuery(
         external_user_id=query.text("user_id", max_length=128),
@@ -246,14 +248,19 @@ async def list_transactions(request: Request) -> Response:
         min_amount=query.amount("min_amount"),
         max_amount=query.amount("max_amount"),
         text=query.text("q"),
+        origin=query.choice("origin", ORIGINS),
     )
     limit = query.limit(TRANSACTIONS_PAGE)
     cursor = query.cursor()
     after = None if cursor is None else decode_position(cursor)
-    page = _platform(request).transactions.page(tenant, wanted, after, limit)
+    platform = _platform(request)
+    page = platform.transactions.page(tenant, wanted, after, limit)
+    categories = platform.analytics.categories_of(tenant, page.transactions)
     return JSONResponse(
         {
-            "transactions": [render.transaction_json(t) for t in page.transactions],
+            "transactions": [
+                render.transaction_json(t, categories[t.id]) for t in page.transactions
+            ],
             "next_cursor": None if page.next is None else encode_position(page.next),
         }
     )
@@ -268,6 +275,9 @@ def native_app(platform: Platform) -> ASGIApp:
         resource("/users", get=list_users),
         resource("/users/{user_id}", get=get_user, delete=delete_user),
         resource("/users/{user_id}/bank-logins", get=list_user_bank_logins),
+        resource("/users/{user_id}/uploads", get=manual.list_uploads, post=manual.upload_statement),
+        resource("/users/{user_id}/analytics/{module}", get=analytics.get_analytics),
+        resource("/uploads/{upload_id}", get=manual.get_upload, delete=manual.delete_upload),
         resource("/bank-logins/{bank_login_id}", get=get_bank_login, delete=delete_bank_login),
         resource("/bank-logins/{bank_login_id}/refresh", post=refresh_bank_login),
         resource("/bank-logins/{bank_login_id}/renew", post=renewal.renew_bank_login),
@@ -275,10 +285,18 @@ def native_app(platform: Platform) -> ASGIApp:
         resource("/bank-logins/{bank_login_id}/imports", get=imports.list_bank_login_imports),
         resource("/imports/{import_id}", get=imports.get_import),
         resource("/accounts", get=list_accounts),
-        resource("/accounts/{account_id}", get=get_account),
+        resource("/accounts/{account_id}", get=get_account, delete=manual.delete_account),
+        resource("/accounts/{account_id}/transactions", post=manual.add_transaction),
+        resource("/accounts/{account_id}/statement", get=manual.get_statement),
         resource("/accounts/{account_id}/activate", post=activate_account),
         resource("/accounts/{account_id}/deactivate", post=deactivate_account),
         resource("/transactions", get=list_transactions),
+        resource(
+            "/transactions/{transaction_id}",
+            get=manual.get_transaction,
+            patch=manual.change_transaction,
+            delete=manual.delete_transaction,
+        ),
     ]
     app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)
     app.state.platform = platform

@@ -17,14 +17,17 @@ def native_operations(platform) -> list[tuple[str, str]]:
         assert isinstance(route, Route)
         path = route.path.replace("{bank_id}", "rheinwert-bank").replace("{user_id}", "u1")
         path = path.replace("{bank_login_id}", "1").replace("{account_id}", "1")
-        path = path.replace("{import_id}", "1")
+        path = path.replace("{import_id}", "1").replace("{upload_id}", "1")
+        path = path.replace("{transaction_id}", "1")
         found += [(method, path) for method in sorted(route.methods - {"HEAD"})]
     return found
 
 
 def test_every_route_refuses_a_request_without_credentials(client, platform):
     operations = native_operations(platform)
-    assert len(operations) == 20  # with renew, extend-history, activate, deactivate, imports
+    # With renew, extend-history, activate, deactivate, imports; uploads, manual transactions
+    # and statements.
+    assert len(operations) == 30
     for method, path in operations:
         answer = client.request(method, f"/api/v1{path}")
         assert answer.status_code == 401, (method, path)
