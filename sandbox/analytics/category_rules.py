@@ -208,7 +208,7 @@ RULES: tuple[Rule, ...] = (
         "amazon*", "zalando", "otto", "ebay", "ikea", "willhaben", "galaxus", "digitec",
         "cdiscount", "fnac", "vinted", "bol.com", "coolblue", "allegro", "el corte ingles",
         "zara", "subito", "asos", "argos", "mediamarkt", "saturn", "h&m", "decathlon",
-        "primark", "rossmann", "douglas", "empik", "temu", "aliexpress", "shein",
+        "primark", "rossmann", "dm", "douglas", "empik", "temu", "aliexpress", "shein",
     )),
     # Last: a card payment at a shop none of the rules knows is shopping.
     Rule(None, C.SHOPPING, (
