@@ -47,6 +47,8 @@ _DAY_SPREAD = 5  # days of the month between one credit and the next
 _AMOUNT_SPREAD = 25  # percent one amount may differ from the next
 _STEADY = 80  # percent of the steps that must be all three
 
+_UNSEEN = object()  # a cache's "not decided yet", as None means "no rule applies"
+
 
 def words(text: str) -> tuple[str, ...]:
     """Lower-case, accent-free words of `text`, every number of two digits or more a 0
@@ -183,9 +185,6 @@ class _Rules:
         if found is _UNSEEN:
             found = self.matched[key] = _by_words(name, text, key[2], key[3], self.owner)
         return found
-
-
-_UNSEEN = object()
 
 
 def _own_or_account(
