@@ -100,6 +100,8 @@ def agreement(world: Scenario, today: date) -> tuple[float, list[Ledger]]:
     print("\ncommonest disagreements (truth -> inferred):")
     for (label, inferred_as), count in confusion.most_common(12):
         print(f"  {label:>16} -> {inferred_as:<16} {count:>6,}")
+    if not confusion:
+        print("  none")
     return rate, books
 
 

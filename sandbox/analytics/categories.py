@@ -10,8 +10,8 @@ Rules, first that applies wins:
    the bank's charge (interest); money coming into a savings, deposit or investment account
    from anyone else is interest.
 3. Relatives: a transfer (an IBAN on the other side) to or from a person whose name ends in
-   the owner's surname is a transfer, whatever its words say (a parent's
-   "Unterhalt" to a student).
+   the owner's surname is a transfer, whatever its words say (a parent's "Unterhalt" to a
+   student).
 4. Keywords (`category_rules.RULES`): brands, institutions and statement words, by sign.
 5. A card payment at a shop no rule knows is shopping.
 6. Recurrence: a credit from the same payer in three or more months, around the same day,
@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from calendar import monthrange
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
-from statistics import median
+from itertools import pairwise
 
 from sandbox.analytics.category_rules import COMPANY_WORDS, RULES
 from sandbox.analytics.ledger import Categories, Ledger, LedgerAccount, LedgerEntry
@@ -40,8 +42,12 @@ _NUMBERS = re.compile(r"[0-9]{2,}")
 
 # Recurrence: what makes a payer's credits a salary.
 _MIN_MONTHS = 3
-_DAY_SPREAD = 5  # days between the earliest and latest day of the month it arrives on
-_AMOUNT_SPREAD = 0.25  # most an amount strays from the payer's median, as a fraction
+_MONTH = (20, 45)  # days from one credit to the next that make "the next month"
+_DAY_SPREAD = 5  # days of the month between one credit and the next
+_AMOUNT_SPREAD = 25  # percent one amount may differ from the next
+_STEADY = 80  # percent of the steps that must be all three
+
+_UNSEEN = object()  # a cache's "not decided yet", as None means "no rule applies"
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -158,7 +164,7 @@ class _Rules:
     def __init__(self, ledger: Ledger) -> None:
         self.accounts = {a.id: a for a in ledger.accounts}
         self.own_ibans = {_iban(a.iban): a for a in ledger.accounts if a.iban}
-        self.owner = words(ledger.owner_name or "") or None  # no owner name: nobody is
+        self.owner = words(ledger.owner_name or "") or None  # None: no entry is by name own
         # Texts that differ only in their numbers (an invoice's, a month's) are matched once.
         self.matched: dict[tuple[str, str, bool, bool], Category | None] = {}
         self.names: dict[str, tuple[str, ...]] = {}
@@ -179,9 +185,6 @@ class _Rules:
         if found is _UNSEEN:
             found = self.matched[key] = _by_words(name, text, key[2], key[3], self.owner)
         return found
-
-
-_UNSEEN = object()
 
 
 def _own_or_account(
@@ -232,7 +235,7 @@ def _payer(entry: LedgerEntry) -> tuple[int, tuple[str, ...] | str]:
     return entry.account_id, words(entry.counterparty_name or "") or entry.description
 
 
-def _recurring_payers(credits) -> set[tuple[int, tuple[str, ...] | str]]:
+def _recurring_payers(credits: Iterable[LedgerEntry]) -> set[tuple[int, tuple[str, ...] | str]]:
     """Rule 6: the payers whose credits come every month around the same day with similar
     amounts."""
     by_payer: dict[tuple[int, tuple[str, ...] | str], list[LedgerEntry]] = defaultdict(list)
@@ -242,20 +245,31 @@ def _recurring_payers(credits) -> set[tuple[int, tuple[str, ...] | str]]:
 
 
 def _like_a_salary(found: list[LedgerEntry]) -> bool:
+    """Most steps from one credit to the next are a month, land around the same day and keep
+    the amount: a yearly bonus or raise breaks a step or two, not the pattern."""
     months = {(e.booked_on.year, e.booked_on.month) for e in found}
-    if len(months) < _MIN_MONTHS or len(found) > len(months) + 1:
+    if len(months) < _MIN_MONTHS or len(found) > len(months) * 5 // 4 + 1:
         return False
-    typical = median(e.amount_minor for e in found)
-    if any(abs(e.amount_minor - typical) > typical * _AMOUNT_SPREAD for e in found):
+    ordered = sorted(found, key=lambda e: (e.booked_on, e.amount_minor, e.id))
+    steps = list(pairwise(ordered))
+    steady = sum(1 for before, after in steps if _a_month_apart_alike(before, after))
+    return steady * 100 >= len(steps) * _STEADY
+
+
+def _a_month_apart_alike(before: LedgerEntry, after: LedgerEntry) -> bool:
+    if not _MONTH[0] <= (after.booked_on - before.booked_on).days <= _MONTH[1]:
         return False
-    days = [e.booked_on.day for e in found]
-    from_end = [e.booked_on.day - _month_length(e.booked_on) for e in found]
-    return min(max(days) - min(days), max(from_end) - min(from_end)) <= _DAY_SPREAD
+    larger = max(before.amount_minor, after.amount_minor)
+    if abs(after.amount_minor - before.amount_minor) * 100 > larger * _AMOUNT_SPREAD:
+        return False
+    day, day_after = before.booked_on.day, after.booked_on.day
+    from_end = day - _month_length(before.booked_on)
+    from_end_after = day_after - _month_length(after.booked_on)
+    return min(abs(day - day_after), abs(from_end - from_end_after)) <= _DAY_SPREAD
 
 
 def _month_length(day: date) -> int:
-    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return (following - date(day.year, day.month, 1)).days
+    return monthrange(day.year, day.month)[1]
 
 
 def _iban(iban: str | None) -> str:

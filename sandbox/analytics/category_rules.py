@@ -80,6 +80,11 @@ RULES: tuple[Rule, ...] = (
         "frais de scolarite", "oplata za studia", "czesne", "matricula", "tasse universitarie",
         "collegegeld", "tuition", "school fees",
     )),
+    # Before wages: a client's name may hold a word for them (Dutch "Loon").
+    Rule(C.INVOICE_PAYMENT, C.SUPPLIERS, (
+        "rechnung", "re-nr", "facture", "faktura", "fv", "factura", "fattura", "factuur",
+        "invoice", "sumup", "stripe", "adyen", "worldline", "zettle", "square payments",
+    )),
     Rule(C.SALARY, C.PAYROLL, (
         "gehalt", "lohn", "bezuge", "salaire", "paie", "wynagrodzenie", "pensja",
         "umowa zlecenie", "nomina", "stipendio", "compenso", "salaris", "loon", "wages",
@@ -113,10 +118,6 @@ RULES: tuple[Rule, ...] = (
         "commission", "cotisation annuelle", "cotisation carte", "oplata", "prowizja",
         "comision", "cuota anual", "commissione", "canone", "kosten", "jaarlijkse bijdrage",
         "fee", "fees", "charge", "overdraft",
-    )),
-    Rule(C.INVOICE_PAYMENT, C.SUPPLIERS, (
-        "rechnung", "re-nr", "facture", "faktura", "fv", "factura", "fattura", "factuur",
-        "invoice", "sumup", "stripe", "adyen", "worldline", "zettle", "square payments",
     )),
     # A payment provider's payout is takings; paying through it is shopping.
     Rule(C.INVOICE_PAYMENT, C.SHOPPING, ("paypal", "klarna")),
@@ -192,6 +193,8 @@ RULES: tuple[Rule, ...] = (
         "glovo", "pyszne.pl", "wolt", "thuisbezorgd", "domino's", "vapiano", "nordsee",
         "greggs", "pret a manger", "costa coffee", "telepizza",
     )),
+    # A Spanish cooperative (S.Coop.) is no Coop supermarket.
+    Rule(C.REFUND, C.SHOPPING, ("s coop",)),
     Rule(C.REFUND, C.GROCERIES, (
         "rewe", "edeka", "lidl", "aldi", "aldi sud", "kaufland", "netto", "penny", "billa",
         "spar", "hofer", "mpreis", "migros", "coop", "denner", "volg", "carrefour",
@@ -205,7 +208,7 @@ RULES: tuple[Rule, ...] = (
         "amazon*", "zalando", "otto", "ebay", "ikea", "willhaben", "galaxus", "digitec",
         "cdiscount", "fnac", "vinted", "bol.com", "coolblue", "allegro", "el corte ingles",
         "zara", "subito", "asos", "argos", "mediamarkt", "saturn", "h&m", "decathlon",
-        "primark", "rossmann", "douglas", "empik", "temu", "aliexpress", "shein",
+        "primark", "rossmann", "dm", "douglas", "empik", "temu", "aliexpress", "shein",
     )),
     # Last: a card payment at a shop none of the rules knows is shopping.
     Rule(None, C.SHOPPING, (

@@ -77,6 +77,12 @@ class Basket:
     business: bool = False  # transfers are booked on business days, card payments any day
     numbered: str | None = None  # description with {ref}, numbered per month (invoices)
     growth_bp: int = 0  # yearly growth of the amounts in basis points (a habit getting worse)
+    # Each party's truth label, worked out once rather than every month: its own kind, or
+    # the basket's label.
+    labels: tuple[Category, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "labels", tuple(p.kind or self.label for p in self.parties))
 
 
 @dataclass(frozen=True, slots=True)

@@ -211,7 +211,7 @@ def _baskets(plan: Plan, md: MonthDays, random: Callable[[], float], events: lis
         step = basket.step
         lag = basket.lag + 1
         category = basket.category
-        truths = tuple(p.kind or basket.label for p in parties)
+        truths = basket.labels
         for n in range(count):
             u = random()
             amount = small + int(span * u * u)  # squared: small purchases are the common ones
@@ -245,8 +245,7 @@ def _scale_card_spending(plan: Plan, md: MonthDays, events: list[Event], scaled_
     if not purchases or drawn >= 0 or need >= 0:
         # Nothing to scale (an account opened on the month's last day): one purchase carries it.
         basket = plan.habits.baskets[0]
-        shop = basket.parties[0]
-        truth = shop.kind or basket.label
+        shop, truth = basket.parties[0], basket.labels[0]
         del events[scaled_from:]
         if need:
             events.append((md.length, need, shop.name, shop.iban, shop.label, "card", 0, truth))

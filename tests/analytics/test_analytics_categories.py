@@ -3,8 +3,10 @@ and gives every entry exactly one category."""
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 
+from analytics_cases import large
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -321,3 +323,62 @@ def test_the_categories_do_not_depend_on_the_entries_order(rows, data):
     shuffled = data.draw(st.permutations(book.entries))
     again = Ledger(book.accounts, tuple(shuffled), book.today, book.owner_name)
     assert categorise(again) == categorise(book)
+
+
+def test_spanish_italian_and_dutch_statements_are_sorted_too():
+    book = ledger(
+        (190_000, "Nómina junio", "Talleres Ruiz S.L.", "ES9121000418450200051332"),
+        (-3_120, "Pago con tarjeta Mercadona Valencia", "Mercadona", None),
+        (-1_800, "Pagamento con carta Trattoria da Gino", "Trattoria da Gino", None),
+        (-25_000, "F24 IRPEF", "Agenzia delle Entrate", "IT60X0542811101000000123456"),
+        (-9_500, "Huur juni", "Woonstichting Delft", "NL91ABNA0417164300"),
+        (-4_000, "Geldopname Delft", None, None),
+    )
+    assert categories_of(book) == [
+        Category.SALARY,
+        Category.GROCERIES,
+        Category.RESTAURANTS,
+        Category.TAXES,
+        Category.RENT,
+        Category.CASH_WITHDRAWAL,
+    ]
+
+
+def test_a_payment_provider_s_payout_is_takings_and_paying_through_it_is_shopping():
+    book = ledger(
+        (84_000, "Auszahlung SumUp", "SumUp", "DE80"),
+        (12_000, "Auszahlung PayPal", "PayPal", "DE81"),
+        (-2_999, "Lastschrift PayPal", "PayPal", "DE81"),
+    )
+    assert categories_of(book) == [
+        Category.INVOICE_PAYMENT,
+        Category.INVOICE_PAYMENT,
+        Category.SHOPPING,
+    ]
+
+
+def test_a_salary_over_years_with_raises_and_a_yearly_bonus_stays_a_salary():
+    pay = []
+    for n in range(36):
+        year, month = 2023 + n // 12, 1 + n % 12
+        amount = 250_000 + 7_500 * (n // 12)
+        pay.append((date(year, month, 27), amount))
+        if month == 12:
+            pay.append((date(year, month, 15), 300_000))
+    monthly = tuple(
+        LedgerEntry(n, 1, day, amount, "EUR", "Überweisung", "Nordwind Handels KG", "DE70")
+        for n, (day, amount) in enumerate(pay)
+    )
+    book = Ledger((CHECKING,), monthly, date(2025, 12, 31), "Anna Keller")
+    assert set(categories_of(book)) == {Category.SALARY}
+
+
+def test_categorising_a_busy_ten_year_history_of_20000_entries_takes_well_under_100_ms():
+    book, _ = large()
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        found = categorise(book)
+        timings.append(time.perf_counter() - started)
+    assert len(found) == 20_000
+    assert min(timings) < 0.05
