@@ -95,9 +95,9 @@ def main() -> None:
                 ).json()
                 oldest = min(
                     t["booked_on"]
-                    for t in client.get(
-                        f"/api/v1/users/{USER}/analytics/categories"
-                    ).json()["transactions"]
+                    for t in client.get(f"/api/v1/users/{USER}/analytics/categories").json()[
+                        "transactions"
+                    ]
                 )
                 assert first["transactions"], "the seeded user has no transactions"
 

@@ -17,7 +17,9 @@ from sandbox.analytics.income import monthly_average
 from sandbox.analytics.ledger import Categories, Ledger, LedgerEntry
 from sandbox.categories import INCOME, Category
 
-MIN_HISTORY_DAYS = 90
+# A bank's default import covers 90 days, whose first entry is often a few days in: two
+# months of history is enough to score, as after any first connection.
+MIN_HISTORY_DAYS = 60
 RECENT_DAYS = 90  # "the last 90 days": today and the 89 before
 REGULAR_INCOME = frozenset({Category.SALARY, Category.PENSION, Category.WELFARE})
 REGULARITY_MONTHS = 6  # the last full months income_regularity looks at

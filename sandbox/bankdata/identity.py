@@ -36,8 +36,19 @@ def seeded_faker(locale_name: str, seed: int) -> Faker:
     fake = _FAKERS.get(locale_name)
     if fake is None:
         fake = _FAKERS[locale_name] = Faker(locale_name)
+        _fix_set_orders(fake)
     fake.seed_instance(seed)
     return fake
+
+
+def _fix_set_orders(fake: Faker) -> None:
+    """Faker's Italian cities are a list made from a set, in an order that changes with each
+    process's hash seed (PYTHONHASHSEED), so the same seed drew another city in every
+    process: sorted, the draw is the same everywhere."""
+    for provider in fake.providers:
+        cities = getattr(provider, "cities", None)
+        if type(provider).__module__.endswith(".address.it_IT") and isinstance(cities, list):
+            provider.cities = sorted(cities)
 
 
 def faker_lock() -> threading.RLock:

@@ -93,15 +93,15 @@ def test_odd_jobs_without_a_regular_income_are_tier_c():
     assert result.tier == "C"
 
 
-def test_no_entry_and_less_than_90_days_of_history_give_no_score():
+def test_no_entry_and_less_than_60_days_of_history_give_no_score():
     book = Book()
     account = book.account(0)
     assert score(book.ledger(), book.categories) == NoData("there is no entry to score")
-    book.add(account, TODAY - timedelta(days=88), 100_00, Category.SALARY)
+    book.add(account, TODAY - timedelta(days=58), 100_00, Category.SALARY)
     assert score(book.ledger(), book.categories) == NoData(
-        "the history covers 89 days; a score needs at least 90"
+        "the history covers 59 days; a score needs at least 60"
     )
-    book.add(account, TODAY - timedelta(days=89), 100_00, Category.SALARY)
+    book.add(account, TODAY - timedelta(days=59), 100_00, Category.SALARY)
     assert isinstance(score(book.ledger(), book.categories), Score)
 
 

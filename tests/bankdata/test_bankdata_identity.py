@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from schwifty import IBAN
@@ -82,3 +83,27 @@ def test_importing_bankdata_loads_neither_faker_nor_schwifty():
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("country", ["IT", "DE", "FR", "PL", "ES", "NL"])
+def test_an_owner_is_the_same_in_every_process_whatever_its_hash_seed(country):
+    """Python salts string hashes per process; no generated value may depend on that."""
+    code = (
+        "from sandbox.bankdata import owner\n"
+        "from sandbox.scenario.model import Bank, Persona, Scenario\n"
+        f"bank = Bank(id='b', name='B', country={country!r})\n"
+        "scenario = Scenario(seed=3, banks=[bank], personas=[Persona(login='p', bank='b')])\n"
+        "print(owner(scenario, scenario.personas[0], bank))\n"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={"PYTHONHASHSEED": seed, "PATH": ""},
+            cwd=Path(__file__).resolve().parents[2],
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(seen) == 1, seen

@@ -138,7 +138,7 @@ def test_a_short_history_has_no_score(api):
     answer = analytics(api, "newcomer", "score")
     assert answer.status_code == 422
     assert answer.json()["error"]["code"] == "no_data"
-    assert "90" in answer.json()["error"]["message"]
+    assert "a score needs at least 60" in answer.json()["error"]["message"]
 
 
 def test_a_module_switched_off_is_refused_and_categories_leave_transactions(api, lena):
@@ -168,3 +168,38 @@ def test_unknown_modules_and_users_are_404s_and_bad_switches_422s(api, lena):
     assert api.client.get(f"/_sandbox/tenants/{api.tenant_id}/analytics").json()["modules"] == [
         "categories", "income", "recurring", "cashflow", "score",
     ]  # fmt: skip
+
+
+# The README's table of the default personas' tiers (on the frozen test clock, 2026-01-15),
+# each connected at its bank (the magic personas at Nordlicht Sparbank).
+TIERS = {
+    ("nordlicht-sparbank", "lena.hoffmann"): "A",
+    ("nordlicht-sparbank", "klaus.becker"): "A",
+    ("banque-lumiere", "camille.martin"): "A",
+    ("bank-wislany", "anna.kowalska"): "A",
+    ("bank-wislany", "halina.zielinska"): "A",
+    ("polderbank", "sanne.devries"): "A",
+    ("nordlicht-sparbank", "good"): "B",
+    ("banque-lumiere", "boulangerie.dupont"): "B",
+    ("banco-meseta", "lucia.garcia"): "B",
+    ("rheinwert-bank", "jonas.weber"): "C",
+    ("rheinwert-bank", "mia.schulz"): "C",
+    ("bursztyn-bank", "piotr.nowak"): "C",
+    ("banca-laguna", "giulia.rossi"): "C",
+    ("nordlicht-sparbank", "gambler"): "C",
+    ("cigale", "hugo.bernard@example.com"): "D",
+    ("nordlicht-sparbank", "overdraft-often"): "D",
+    ("nordlicht-sparbank", "irregular-income"): "D",
+}
+
+
+def test_the_default_personas_spread_over_the_tiers_as_documented(api):
+    found = {}
+    for number, (bank, login) in enumerate(TIERS):
+        user = f"persona-{number}"
+        api.connect(user, bank=bank, persona=login)
+        answer = analytics(api, user, "score")
+        assert answer.status_code == 200, (login, answer.text)
+        found[(bank, login)] = answer.json()["tier"]
+    assert found == TIERS
+    assert set(found.values()) == {"A", "B", "C", "D"}
