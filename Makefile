@@ -42,4 +42,5 @@ bench: $(STAMP)
 	$(BIN)/python bench/powens_connect.py
 	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/categories.py
+	$(BIN)/python bench/analytics_speed.py
 	$(BIN)/python bench/summary.py
