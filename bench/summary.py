@@ -1,6 +1,6 @@
-"""The last step of `make bench`: every target the benchmarks measured (issue 5's six, and
-issue 16's for the Powens face, issue 17's for analytics), as one table, and whether all of them are met (exit status 1
-when one is missed or one of issue 5's is missing)."""
+"""The last step of `make bench`: every target the benchmarks measured (issue 5's six, issue
+16's for the Powens face, issue 17's for analytics), as one table, and whether all of them are
+met (exit status 1 when one is missed or one of issue 5's is missing)."""
 
 from __future__ import annotations
 

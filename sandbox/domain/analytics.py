@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from sandbox.analytics.cashflow import MAX_MONTHS, MonthFlow, cashflow
+from sandbox.analytics.categories import categorise
 from sandbox.analytics.income import income
 from sandbox.analytics.ledger import Categories, Ledger, LedgerAccount, LedgerEntry
 from sandbox.analytics.recurring import recurring
@@ -26,7 +27,7 @@ from sandbox.analytics.score import Score, score
 from sandbox.categories import Category
 from sandbox.domain.errors import ModuleNotEnabled, NoData
 from sandbox.domain.records import Account, Transaction
-from sandbox.domain.tenants import Tenant
+from sandbox.domain.tenants import Tenant, set_analytics
 from sandbox.domain.users import find_user
 from sandbox.errors import InvalidInput, NotFound
 from sandbox.scenario.model import AnalyticsModule
@@ -115,8 +116,7 @@ class Categorised:
 
 
 def categorise_with(ledger: Ledger, set_by_client: dict[int, str]) -> Categories:
-    from sandbox.analytics.categories import categorise
-
+    """What the categoriser infers, with what the client set on manual transactions on top."""
     found = categorise(ledger)
     found.update({entry_id: Category(name) for entry_id, name in set_by_client.items()})
     return found
@@ -220,8 +220,6 @@ def _score(ledger: Ledger, categories: Categories, start: date | None, end: date
 
 
 def set_modules(db: Database, tenant: Tenant, modules: Iterable[str]) -> Tenant:
-    from sandbox.domain.tenants import set_analytics
-
     chosen = list(dict.fromkeys(modules))
     unknown = [name for name in chosen if name not in MODULES]
     if unknown:

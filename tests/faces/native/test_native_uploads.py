@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from pypdf import PdfReader, PdfWriter
 
 STATEMENT = {
     "owner": {"name": "Lena Hoffmann", "address": ["Lindenstraße 4", "10115 Berlin", "DE"]},
@@ -203,3 +205,46 @@ def test_amounts_the_currency_cannot_hold_are_problems(api, amount):
     answer = upload(api, broken)
     assert answer.status_code == 422, answer.text
     assert Decimal(STATEMENT["accounts"][0]["opening_balance"])  # nothing else changed
+
+
+BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">&lol3;</Document>"""
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">&xxe;</Document>"""
+
+
+@pytest.mark.parametrize("hostile", [BOMB, XXE], ids=["entity bomb", "external entity"])
+def test_an_xml_bomb_or_external_entity_is_refused_never_expanded(api, hostile):
+    answer = upload(api, hostile, format="camt053")
+    assert answer.status_code == 422
+    (problem,) = answer.json()["error"]["details"]["problems"]
+    assert "DTDs are refused" in problem["message"]
+    assert "root:" not in answer.text and "lollol" not in answer.text
+
+
+def test_a_pdf_changed_after_it_was_rendered_is_stored_with_its_findings(api):
+    (account_id,) = upload(api, STATEMENT).json()["account_ids"]
+    rendered = api.get(f"/accounts/{account_id}/statement", format="pdf").content
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(rendered)))
+    writer.add_metadata({"/Producer": "Acrobat Pro 24"})
+    changed = BytesIO()
+    writer.write(changed)
+    answer = upload(api, changed.getvalue(), user="u2", format="pdf")
+    assert answer.status_code == 201, answer.text
+    assert [f["code"] for f in answer.json()["findings"]] == ["modified_after_rendering"]
+    assert "Acrobat Pro 24" in answer.json()["findings"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [(b"%PDF-1.7\n garbage", "PDF"), (b"GIF89a not a pdf", "not a PDF")],
+    ids=["damaged", "not a pdf"],
+)
+def test_a_pdf_that_cannot_be_read_is_a_422_saying_why(api, data, says):
+    answer = upload(api, data, format="pdf")
+    assert answer.status_code == 422
+    problems = answer.json()["error"]["details"]["problems"]
+    assert problems and says in problems[0]["message"]
