@@ -11,6 +11,8 @@ spaces ambiguous.
 from __future__ import annotations
 
 import io
+import re
+import zlib
 from dataclasses import dataclass
 from itertools import islice
 from typing import NoReturn
@@ -27,6 +29,10 @@ from pdfminer.utils import decode_text
 from sandbox.statements.model import Problem, StatementError
 
 MAX_PAGES = 5_000  # a statement of MAX_ENTRIES entries needs about 2,500
+# What the file's compressed streams may inflate to, all together: a statement of MAX_PAGES
+# pages needs about 60 MB; a "zip bomb" of a few MB could need gigabytes.
+MAX_INFLATED = 128 * 1024 * 1024
+_STREAM = re.compile(rb"stream\r?\n")
 RUN_GAP = 1.5  # points between two characters that belong to different runs
 LINE_SLACK = 2.5  # points two baselines of one line may differ by (label and value sizes)
 
@@ -53,6 +59,27 @@ class Document:
     text: str
 
 
+def _check_inflated_size(data: bytes) -> None:
+    """Refuse a file whose deflated streams would inflate past MAX_INFLATED, before pdfminer
+    inflates any of them whole: each stream is inflated here in bounded steps and dropped."""
+    left = MAX_INFLATED
+    for found in _STREAM.finditer(data):
+        end = data.find(b"endstream", found.end())
+        inflater = zlib.decompressobj()
+        chunk = data[found.end() : end if end >= 0 else len(data)]
+        try:
+            while chunk and left >= 0:
+                left -= len(inflater.decompress(chunk, 1024 * 1024))
+                chunk = inflater.unconsumed_tail
+        except zlib.error:
+            continue  # not deflated, or damaged: pdfminer judges it
+        if left < 0:
+            _refuse(
+                "file",
+                f"the PDF's compressed streams inflate to more than {MAX_INFLATED // 2**20} MB",
+            )
+
+
 def read(data: bytes) -> Document:
     """The document's lines, runs and information; a file that is not a readable, unencrypted
     PDF with text raises StatementError saying why."""
@@ -60,6 +87,7 @@ def read(data: bytes) -> Document:
         _refuse("file", "the file is empty")
     if b"%PDF-" not in data[:1024]:
         _refuse("file", "the file is not a PDF (it does not start with %PDF-)")
+    _check_inflated_size(data)
     try:
         document = PDFDocument(PDFParser(io.BytesIO(data)))
     except (PDFEncryptionError, PDFPasswordIncorrect):

@@ -119,3 +119,16 @@ def statements(draw: st.DrawFn, max_accounts: int = 3) -> Statement:
         ),
         bank=Bank(name=draw(line(3, 40)), bic=None, colour="#1d4e89"),
     )
+
+
+def carried(entry: Entry) -> tuple[object, ...]:
+    """What every format carries of an entry, for comparing a round trip."""
+    return (
+        entry.booked_on,
+        entry.value_on,
+        entry.amount,
+        entry.description,
+        entry.counterparty_name,
+        entry.counterparty_iban,
+        entry.reference,
+    )

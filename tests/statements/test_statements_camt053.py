@@ -8,8 +8,7 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
-from statement_cases import statements
+from statement_cases import carried, statements
 
 from sandbox.statements import camt053
 from sandbox.statements.model import (
@@ -218,44 +217,11 @@ def test_a_rendered_statement_reads_back_as_it_was_written(statement: Statement)
             written.opening_balance,
             written.closing_balance,
         )
-        assert [_carried(entry) for entry in read.entries] == [
-            _carried(entry) for entry in written.entries
+        assert [carried(entry) for entry in read.entries] == [
+            carried(entry) for entry in written.entries
         ]
     assert back.owner == statement.owner
     assert back.bank.name == statement.bank.name
-
-
-def _carried(entry: Entry) -> tuple[object, ...]:
-    return (
-        entry.booked_on,
-        entry.value_on,
-        entry.amount,
-        entry.description,
-        entry.counterparty_name,
-        entry.counterparty_iban,
-        entry.reference,
-    )
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.binary(max_size=300))
-def test_any_bytes_either_read_or_give_problems_with_their_place(data: bytes) -> None:
-    try:
-        camt053.parse(data)
-    except StatementError as error:
-        assert all(problem.where and problem.message for problem in error.problems)
-
-
-@settings(max_examples=50, deadline=None)
-@given(statements(max_accounts=1), st.data())
-def test_a_damaged_export_either_reads_or_gives_problems(statement: Statement, data) -> None:
-    written = camt053.render(statement)
-    at = data.draw(st.integers(0, len(written) - 1))
-    damaged = written[:at] + data.draw(st.binary(min_size=1, max_size=3)) + written[at + 1 :]
-    try:
-        camt053.parse(damaged)
-    except StatementError as error:
-        assert all(problem.where and problem.message for problem in error.problems)
 
 
 def test_a_german_bank_file_of_version_02_reads_as_its_booked_entries() -> None:

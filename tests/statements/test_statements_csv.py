@@ -467,15 +467,6 @@ def test_more_accounts_than_allowed_is_one_problem() -> None:
     ]
 
 
-@given(st.binary(max_size=300))
-@settings(max_examples=200, deadline=None)
-def test_any_bytes_either_read_or_give_problems_with_places(data: bytes) -> None:
-    try:
-        csv_format.parse(data)
-    except StatementError as error:
-        assert all(problem.where and problem.message for problem in error.problems)
-
-
 @given(st.lists(st.lists(st.text(max_size=15), max_size=6), max_size=5))
 @settings(max_examples=200, deadline=None)
 def test_any_rows_under_a_known_header_give_problems_with_lines_not_a_crash(

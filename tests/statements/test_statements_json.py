@@ -356,15 +356,6 @@ def test_more_transactions_than_allowed_in_all_is_one_problem() -> None:
     ]
 
 
-@given(st.binary(max_size=300))
-@settings(max_examples=200, deadline=None)
-def test_any_bytes_either_read_or_give_problems_with_places(data: bytes) -> None:
-    try:
-        json_format.parse(data)
-    except StatementError as error:
-        assert all(problem.where and problem.message for problem in error.problems)
-
-
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
     lambda inner: (

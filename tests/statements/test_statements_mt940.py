@@ -8,8 +8,7 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
-from statement_cases import statements
+from statement_cases import carried, statements
 
 from sandbox.statements import mt940
 from sandbox.statements.model import Entry, Statement, StatementAccount, StatementError
@@ -55,43 +54,10 @@ def test_a_rendered_statement_reads_back_as_it_was_written(statement: Statement)
             written.closing_balance,
         )
         assert (read.name, read.bic, read.type) == (None, None, None)
-        assert [_carried(entry) for entry in read.entries] == [
-            _carried(entry) for entry in written.entries
+        assert [carried(entry) for entry in read.entries] == [
+            carried(entry) for entry in written.entries
         ]
     assert (back.owner.name, back.bank.name, back.issued_on) == (None, None, None)
-
-
-def _carried(entry: Entry) -> tuple[object, ...]:
-    return (
-        entry.booked_on,
-        entry.value_on,
-        entry.amount,
-        entry.description,
-        entry.counterparty_name,
-        entry.counterparty_iban,
-        entry.reference,
-    )
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.binary(max_size=300))
-def test_any_bytes_either_read_or_give_problems_with_their_place(data: bytes) -> None:
-    try:
-        mt940.parse(data)
-    except StatementError as error:
-        assert all(problem.where and problem.message for problem in error.problems)
-
-
-@settings(max_examples=50, deadline=None)
-@given(statements(max_accounts=1), st.data())
-def test_a_damaged_export_either_reads_or_gives_problems(statement: Statement, data) -> None:
-    written = mt940.render(statement)
-    at = data.draw(st.integers(0, len(written) - 1))
-    damaged = written[:at] + data.draw(st.binary(min_size=1, max_size=3)) + written[at + 1 :]
-    try:
-        mt940.parse(damaged)
-    except StatementError as error:
-        assert all(problem.where and problem.message for problem in error.problems)
 
 
 def test_a_german_savings_bank_export_reads_as_its_entries() -> None:

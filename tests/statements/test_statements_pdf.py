@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
 from datetime import date
 from decimal import Decimal
 
@@ -476,3 +477,21 @@ def _bytes(operand: object) -> bytes:
 
 def _fields(item: object) -> dict[str, object]:
     return {name: getattr(item, name) for name in item.__slots__}  # type: ignore[attr-defined]
+
+
+def test_a_pdf_whose_streams_inflate_without_end_is_refused_before_it_is_read() -> None:
+    """A few hundred kilobytes of deflated zeros that would need a gigabyte."""
+    inflater = zlib.compressobj(9)
+    bomb = b"".join(inflater.compress(bytes(1024 * 1024)) for _ in range(160)) + inflater.flush()
+    data = (
+        b"%PDF-1.7\n1 0 obj\n<< /Length " + str(len(bomb)).encode() + b" /Filter /FlateDecode >>\n"
+        b"stream\n" + bomb + b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    )
+    assert len(data) < 1024 * 1024
+
+    with pytest.raises(StatementError) as refused:
+        pdf.parse(data)
+
+    assert [(p.where, p.message) for p in refused.value.problems] == [
+        ("file", "the PDF's compressed streams inflate to more than 128 MB")
+    ]
