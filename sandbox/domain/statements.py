@@ -46,11 +46,16 @@ def export(
 def statement_of(
     db: Database, tenant: Tenant, account_id: int, start: date | None, end: date | None
 ) -> Statement:
+    today = tenant.now().date()
     if start is not None and end is not None and start > end:
         raise InvalidInput("`from` is after `to`", details={"from": str(start), "to": str(end)})
+    if start is not None and start > today:
+        raise InvalidInput(
+            "`from` is after the tenant's today", details={"from": str(start), "today": str(today)}
+        )
+    end = min(end or today, today)
     with db.connect() as conn:
         account = find_account(conn, tenant, account_id)
-        end = min(end or tenant.now().date(), tenant.now().date())
         rows = transaction_rows.entries_of_account(conn, account.id, start, end)
         entries = tuple(_entry(Transaction.from_row(row)) for row in rows)
         opening = closing = None

@@ -108,6 +108,10 @@ def upload_statement(
             transaction_count=sum(len(account.entries) for account in statement.accounts),
             created_at=now,
         )
+        if upload_id is None:  # the same statement, stored by a request at the same moment
+            existing = rows.upload_by_digest(conn, user.id, digest)
+            assert existing is not None
+            return _upload(conn, existing, external_user_id), False
         for account in statement.accounts:
             _insert_account(conn, tenant, user.id, upload_id, account, now)
         stored = rows.upload_by_id(conn, tenant.id, upload_id)

@@ -19,8 +19,13 @@ def user_for(conn: Connection, tenant: Tenant, external_id: str) -> User:
     """The user with this external id, created (and announced) on first use."""
     found = rows.user_by_external_id(conn, tenant.id, external_id)
     if found is None:
-        found = rows.insert_user(conn, tenant.id, external_id, tenant.now())
-        events.user_created(conn, tenant, external_id)
+        made = rows.insert_user_if_new(conn, tenant.id, external_id, tenant.now())
+        if made is None:  # another request made it meanwhile, and announced it
+            made = rows.user_by_external_id(conn, tenant.id, external_id)
+            assert made is not None
+        else:
+            events.user_created(conn, tenant, external_id)
+        found = made
     return User.from_row(found)
 
 

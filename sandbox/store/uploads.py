@@ -11,8 +11,16 @@ from sqlalchemy.engine import Connection, RowMapping
 from sandbox.store.schema import accounts, transactions, uploads
 
 
-def insert_upload(conn: Connection, **values: Any) -> int:
-    return conn.execute(sa.insert(uploads).returning(uploads.c.id), values).scalar_one()
+def insert_upload(conn: Connection, **values: Any) -> int | None:
+    """The new upload's id; None when the user has an upload of this digest already (made by
+    a request at the same moment: PostgreSQL's isolation let both look first)."""
+    try:
+        with conn.begin_nested():
+            return conn.execute(sa.insert(uploads).returning(uploads.c.id), values).scalar_one()
+    except sa.exc.IntegrityError:
+        if upload_by_digest(conn, values["user_id"], values["digest"]) is None:
+            raise
+        return None
 
 
 def upload_by_digest(conn: Connection, user_id: int, digest: str) -> RowMapping | None:

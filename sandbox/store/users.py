@@ -63,6 +63,21 @@ def insert_user(
     return _INSERT.run(conn, values).mapping()
 
 
+def insert_user_if_new(
+    conn: Connection, tenant_id: str, external_id: str, at: datetime
+) -> RowMapping | None:
+    """The new user; None when another transaction made it since this one looked. Only
+    PostgreSQL lets two transactions look at once (SQLite's writers take turns from BEGIN),
+    so only there is the insert tried in a savepoint, which keeps the transaction usable."""
+    if conn.dialect.name == "sqlite":
+        return insert_user(conn, tenant_id, external_id, at)
+    try:
+        with conn.begin_nested():
+            return insert_user(conn, tenant_id, external_id, at)
+    except sa.exc.IntegrityError:
+        return None
+
+
 def update_user(conn: Connection, user_id: int, **values: object) -> RowMapping:
     statement = sa.update(users).where(users.c.id == user_id).values(**values)
     return conn.execute(statement.returning(*users.c)).mappings().one()

@@ -115,3 +115,11 @@ def test_the_default_format_is_pdf_and_the_period_is_checked(api):
     assert unknown.status_code == 400
     assert unknown.json()["error"]["details"]["parameter"] == "format"
     assert statement(api, 999_999).status_code == 404
+
+
+def test_a_period_starting_after_today_is_a_422(api):
+    api.connect("u1")
+    account = api.get("/accounts", user_id="u1").json()["accounts"][0]
+    answer = statement(api, account["id"], **{"from": "2026-03-01"})
+    assert answer.status_code == 422
+    assert answer.json()["error"]["details"] == {"from": "2026-03-01", "today": "2026-01-15"}
