@@ -42,7 +42,8 @@ def main() -> int:
     cpu = next((line.split(":", 1)[1].strip() for line in info if "model name" in line), "?")
     machine = f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
     print()
-    print(f"targets (1-6: issue 5; 16: issue 16, the Powens face), {date.today()}, {machine}")
+    issues = "1-6: issue 5; 16: issue 16, the Powens face; 17: issue 17, analytics"
+    print(f"targets ({issues}), {date.today()}, {machine}")
     print(f"machine speed now: a {LOOP_STEPS:,}-step Python loop takes {pace():.3f} s on core 0")
     print(f"{'#':<3}{'what':<49}{'measured':<24}{'goal':<16}verdict")
     rows = sorted(results.values(), key=lambda row: row["target"])
