@@ -3,7 +3,6 @@ tests follow, and hypothesis strategies for arbitrary ledgers."""
 
 from __future__ import annotations
 
-import random
 from datetime import date, timedelta
 
 from hypothesis import strategies as st
@@ -202,38 +201,5 @@ def ledgers(draw: st.DrawFn, max_entries: int = 60, days: int = 400) -> tuple[Le
             today - timedelta(days=draw(st.integers(0, days))),
             draw(st.integers(-500_000, 500_000).filter(bool)),
             draw(st.sampled_from(list(Category))),
-        )
-    return book.ledger(), book.categories
-
-
-def large(seed: int = 7, entries: int = 20_000, years: int = 10) -> tuple[Ledger, Categories]:
-    """A busy account over `years`: salaries, rent, subscriptions and card payments."""
-    rng = random.Random(seed)
-    book = Book()
-    checking = book.account(3_000_00)
-    book.account(10_000_00, type="savings")
-    first = TODAY - timedelta(days=365 * years)
-    book.monthly(checking, first, TODAY, 3_500_00, Category.SALARY, "Acme GmbH")
-    book.monthly(checking, first, TODAY, -1_200_00, Category.RENT, "Hausverwaltung")
-    book.monthly(checking, first, TODAY, -15_99, Category.SUBSCRIPTIONS, "Spotify")
-    shops = [
-        f"CARD {n:04d} SHOP {name}" for n, name in enumerate(("REWE", "DM", "ALDI", "IKEA", "BP"))
-    ]
-    spending = [
-        Category.GROCERIES,
-        Category.SHOPPING,
-        Category.FUEL,
-        Category.GAMBLING,
-        Category.RESTAURANTS,
-    ]
-    while len(book.entries) < entries:
-        day = first + timedelta(days=rng.randrange(365 * years))
-        book.add(
-            checking,
-            day,
-            -rng.randrange(100, 20_000),
-            rng.choice(spending),
-            None,
-            rng.choice(shops),
         )
     return book.ledger(), book.categories
