@@ -22,6 +22,8 @@ from sandbox.domain.webhook_endpoints import Renderers
 from sandbox.errors import SandboxError
 from sandbox.faces.control.routes import control_app
 from sandbox.faces.json import EXCEPTION_HANDLERS, JSONResponse, refusal, status_of
+from sandbox.faces.kontomatik import errors as kontomatik_errors
+from sandbox.faces.kontomatik.routes import kontomatik_app
 from sandbox.faces.native import webhooks as native_webhooks
 from sandbox.faces.native.routes import native_app
 from sandbox.faces.powens import errors as powens_errors
@@ -43,6 +45,7 @@ SPEC = Path(__file__).resolve().parents[1] / "openapi.yaml"
 JSON_PATHS = ("/api/", "/_sandbox/")
 # Powens' API takes JSON and forms, and answers errors in its own format.
 POWENS_PATHS = ("/powens/",)
+KONTOMATIK_PATHS = ("/kontomatik/",)
 CONTROL_PATHS = ("/_sandbox/",)
 # Statement files: any media type, up to their own limit.
 UPLOAD_PATHS = re.compile(r"/api/v1/users/[^/]+/uploads")
@@ -81,14 +84,18 @@ def edge_refusal(scope: Scope, error: SandboxError) -> Response:
         return refusal(scope, error)
     if scope["path"].startswith(POWENS_PATHS) and not is_powens_page(scope["path"]):
         return powens_errors.answer(scope, error)
+    if scope["path"].startswith(KONTOMATIK_PATHS):
+        return kontomatik_errors.reply(error)
     return PlainTextResponse(f"{error.message}\n", status_code=status_of(error))
 
 
 def http_error(request: Request, error: Exception) -> Response:
     """A path no route takes: in Powens' format under `/powens/` (a path with a line break
-    escapes every mount), in the native one elsewhere."""
+    escapes every mount), in Kontomatik's under `/kontomatik/`, in the native one elsewhere."""
     if request.url.path.startswith(POWENS_PATHS):
         return powens_errors.http_error(request, error)
+    if request.url.path.startswith(KONTOMATIK_PATHS):
+        return kontomatik_errors.http_error(request, error)
     return EXCEPTION_HANDLERS[HTTPException](request, error)
 
 
@@ -114,6 +121,7 @@ def create_app(platform: Platform, renderers: Renderers = WEBHOOK_RENDERERS) -> 
             Mount("/api/v1", app=native_app(platform)),
             # A page mount, so a path with a line break reaches the webview's HTML 404 too.
             PageMount("/powens", app=powens_app(platform)),
+            Mount("/kontomatik/v1", app=kontomatik_app(platform)),
             resource("/healthz", get=healthz),
             resource("/openapi.yaml", get=openapi_spec),
             Mount("/_sandbox", app=control_app(platform, renderers)),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sandbox.domain.tenants import Tenant
 
 POWENS = "powens"
+KONTOMATIK = "kontomatik"
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,23 @@ def powens_keys(tenant: Tenant) -> FaceKeys:
         client_id=(spec and spec.client_id) or str(number),
         client_secret=(spec and spec.client_secret) or _derived(tenant, POWENS, "secret")[:32],
         config_token=(spec and spec.config_token) or _derived(tenant, POWENS, "config")[:40],
+    )
+
+
+@dataclass(frozen=True)
+class KontomatikKeys:
+    client: str
+    api_keys: tuple[str, ...]
+
+
+def kontomatik_keys(tenant: Tenant) -> KontomatikKeys:
+    """The tenant's Kontomatik client name and API keys: the scenario's, else `<id>-test`
+    and one key derived from the tenant."""
+    spec = next((t.kontomatik for t in tenant.scenario.tenants if t.id == tenant.id), None)
+    keys = tuple(spec.api_keys) if spec and spec.api_keys else ()
+    return KontomatikKeys(
+        client=(spec and spec.client) or f"{tenant.id.lower().replace('_', '-')}-test",
+        api_keys=keys or (_derived(tenant, KONTOMATIK, "api_key")[:40],),
     )
 
 

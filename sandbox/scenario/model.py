@@ -234,6 +234,17 @@ class PowensKeys(Strict):
     config_token: str | None = Field(default=None, min_length=8, max_length=128)
 
 
+class KontomatikKeys(Strict):
+    """The tenant's credentials on the Kontomatik face: its client name (what the widget is
+    given and replies echo as `user`) and its API keys (several may be valid at once); any
+    left out are derived from the tenant."""
+
+    client: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{2,63}$")
+    api_keys: list[Annotated[str, Field(min_length=16, max_length=128)]] = Field(
+        default=[], max_length=5
+    )
+
+
 class AnalyticsModule(StrEnum):
     """The analytics modules a tenant may have on (sandbox/analytics)."""
 
@@ -256,6 +267,7 @@ class Tenant(Strict):
     webhooks: list[WebhookEndpoint] = []
     branding: Branding = Branding()
     powens: PowensKeys = PowensKeys()
+    kontomatik: KontomatikKeys = KontomatikKeys()
     # Every module by default; `[]` turns them all off.
     analytics: list[AnalyticsModule] = list(AnalyticsModule)
 

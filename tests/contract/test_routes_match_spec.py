@@ -65,6 +65,8 @@ def test_every_operation_that_uses_the_database_documents_the_busy_answer():
             expected = "WebUnavailable" if path.startswith(("/connect", "/bank")) else "Unavailable"
             if path.startswith("/powens/"):  # Powens' webview is pages, its API Powens' JSON
                 expected = "WebUnavailable" if "/webview/" in path else "PowensUnavailable"
+            if path.startswith("/kontomatik/"):  # Kontomatik's XML
+                expected = "KontomatikUnavailable"
             assert busy == f"#/components/responses/{expected}", f"{method} {path}: 503 is {busy!r}"
 
 

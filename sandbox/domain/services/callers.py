@@ -15,7 +15,7 @@ from datetime import timedelta
 from sandbox.domain import clients, credentials, tenants
 from sandbox.domain.credentials import Caller, Issued, Kind
 from sandbox.domain.errors import BadCredentials
-from sandbox.domain.face_keys import POWENS, FaceKeys, powens_keys, same
+from sandbox.domain.face_keys import POWENS, FaceKeys, kontomatik_keys, powens_keys, same
 from sandbox.domain.records import User
 from sandbox.domain.tenants import Tenant
 from sandbox.store.database import Database
@@ -108,6 +108,20 @@ class Callers:
             raise BadCredentials("the token is not this domain's configuration token")
         credentials.check_address(tenant, address)
         return Caller(tenant)
+
+    def tenant_of_kontomatik_key(self, api_key: str, *, address: str | None) -> Tenant:
+        """The tenant holding this Kontomatik API key, called from `address`: BadCredentials
+        for a key no tenant holds, IpNotAllowed for an address outside its allowed ranges."""
+
+        def find() -> Tenant:
+            for tenant in tenants.list_tenants(self._db):
+                if any(same(api_key, key) for key in kontomatik_keys(tenant).api_keys):
+                    return tenant
+            raise BadCredentials("the API key does not match any client")
+
+        tenant = self._kept(("kontomatik", api_key, ""), find)
+        credentials.check_address(tenant, address)
+        return tenant
 
     def tenant_of_face_client(self, face: str, client_id: str) -> Tenant | None:
         """The tenant whose client id on `face` this is (a webview that names no domain)."""

@@ -9,7 +9,7 @@ import orjson
 
 from sandbox.domain.analytics import MODULES as ANALYTICS_MODULES
 from sandbox.domain.deliveries import Delivery
-from sandbox.domain.face_keys import FaceKeys
+from sandbox.domain.face_keys import FaceKeys, KontomatikKeys
 from sandbox.domain.sca import ListedChallenge
 from sandbox.domain.tenants import Tenant
 from sandbox.domain.webhook_endpoints import Endpoint, Renderers
@@ -44,6 +44,16 @@ def powens_json(base: str, tenant: Tenant, keys: FaceKeys) -> dict:
         "client_secret": keys.client_secret,
         "webview_url": f"{base}/powens/webview",
         "config_token": keys.config_token,
+    }
+
+
+def kontomatik_json(base: str, keys: KontomatikKeys) -> dict:
+    """What an integration written for Kontomatik is configured with: its base URL, client
+    name and (first) API key."""
+    return {
+        "base_url": f"{base}/kontomatik/v1",
+        "client": keys.client,
+        "api_key": keys.api_keys[0],
     }
 
 

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from sandbox.domain.errors import InvalidInput
-from sandbox.domain.face_keys import POWENS
+from sandbox.domain.face_keys import POWENS, kontomatik_keys
 from sandbox.domain.tenants import Tenant, TenantOptions
 from sandbox.faces.control import render
 from sandbox.faces.control.bodies import AnalyticsModules, ClockMove, NewTenant
@@ -64,6 +64,7 @@ def _tenant_json(request: Request, tenant: Tenant, webhook_url: str | None) -> d
     return {
         **render.tenant_json(tenant, webhook_url),
         "powens": render.powens_json(base, tenant, keys),
+        "kontomatik": render.kontomatik_json(base, kontomatik_keys(tenant)),
     }
 
 

@@ -1,0 +1,115 @@
+"""Errors of the Kontomatik face: the HTTP status and `<reply><exception name><message>`,
+mapped from the domain's errors in one table; a caller it does not know gets the 401 reply
+with a `<comment>` and no exception, as Kontomatik's (reference/kontomatik-xml/
+unauthorized-reply.xml)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from sandbox.clock import system_now
+from sandbox.domain.errors import (
+    Forbidden,
+    InvalidInput,
+    ModuleNotEnabled,
+    NoData,
+    NotFound,
+    SandboxError,
+    TooLarge,
+    Unavailable,
+)
+from sandbox.errors import UnsupportedMediaType
+from sandbox.faces.kontomatik import xml
+
+# First match wins: (status, Kontomatik's exception name).
+TABLE: list[tuple[type[SandboxError], int, str]] = [
+    (NoData, 400, "NoDataToCalculateScore"),
+    (ModuleNotEnabled, 400, "CommandNotAvailable"),
+    # The owner a request names is the only record this face looks up so far.
+    (NotFound, 404, "InvalidOwnerExternalId"),
+    (TooLarge, 413, "InvalidParameter"),
+    (UnsupportedMediaType, 415, "InvalidParameter"),
+    (InvalidInput, 400, "InvalidParameter"),
+    (Unavailable, 503, "ServiceTemporarilyUnavailable"),
+    # The sandbox's own edge: a Host it does not answer to.
+    (Forbidden, 403, "Forbidden"),
+]
+
+
+class NotKnown(SandboxError):
+    """No tenant holds the API key, or the address is not on its list."""
+
+    code = "unauthorized"
+
+    def __init__(self, key: str, address: str | None) -> None:
+        super().__init__("unknown API key or address")
+        self.key, self.address = key, address or "unknown"
+
+
+def masked(text: str) -> str:
+    """The first two and last two characters, the rest starred, as Kontomatik shows them."""
+    if len(text) <= 4:
+        return "*" * len(text)
+    return text[:2] + "*" * (len(text) - 4) + text[-2:]
+
+
+COMMENT = """
+    We don't know who you are.
+    We see your request as originating from IP {address} with API key
+    "{key}".
+    This is bank-sandbox's Kontomatik face: send your tenant's Kontomatik API key in the
+    X-Api-Key header (GET /_sandbox/tenants/{{id}} shows it) from one of the tenant's
+    allowed_ips.
+  """
+
+
+def unknown_reply(error: NotKnown) -> Response:
+    reply = xml.root(401, system_now())
+    xml.child(
+        reply, "comment", COMMENT.format(address=masked(error.address), key=masked(error.key))
+    )
+    return xml.XMLResponse(reply)
+
+
+def reply(error: SandboxError) -> Response:
+    """The error as Kontomatik's reply: its status and exception name from TABLE."""
+    if isinstance(error, NotKnown):
+        return unknown_reply(error)
+    status, name = next(
+        ((code, name) for kind, code, name in TABLE if isinstance(error, kind)),
+        (400, "InvalidParameter"),
+    )
+    return exception_reply(status, name, error.message)
+
+
+def exception_reply(
+    status: int, name: str, message: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    answer = xml.root(status, system_now())
+    exception = xml.child(answer, "exception", name=name)
+    xml.child(exception, "message", message)
+    return xml.XMLResponse(answer, headers)
+
+
+def kontomatik_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, SandboxError)
+    return reply(error)
+
+
+def http_error(request: Request, error: Exception) -> Response:
+    """No such path (404) or method (405), as Kontomatik's reply."""
+    assert isinstance(error, HTTPException)
+    if error.status_code == 405:  # with `Allow`, naming the methods there are
+        return exception_reply(
+            405, "InvalidParameter", "this method is not allowed here", error.headers
+        )
+    return exception_reply(
+        error.status_code, "InvalidParameter", f"no such Kontomatik API path: {request.url.path}"
+    )
+
+
+EXCEPTION_HANDLERS = {SandboxError: kontomatik_error, HTTPException: http_error}

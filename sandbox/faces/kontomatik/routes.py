@@ -1,0 +1,72 @@
+"""The Kontomatik face, `/kontomatik/v1`: an integration written for Kontomatik's API runs
+against the sandbox with a new base URL (reference/kontomatik.md). So far: the command
+catalog of the tenant's banks and the owner scores; sessions, commands and aggregated data
+come next (issue 18)."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+
+from sandbox.domain.face_keys import kontomatik_keys
+from sandbox.domain.platform import Platform
+from sandbox.faces.kontomatik import catalog, xml
+from sandbox.faces.kontomatik.caller import tenant_of
+from sandbox.faces.kontomatik.errors import EXCEPTION_HANDLERS
+from sandbox.faces.kontomatik.inputs import Params
+from sandbox.faces.routing import resource
+
+# The scoring model the replies name (Kontomatik names its model and when it was trained).
+MODEL_ID = "bank-sandbox-score-1"
+MODEL_TRAINED = "2026-12-01T00:00:00Z"
+
+
+def _platform(request: Request) -> Platform:
+    return request.app.state.platform
+
+
+async def command_catalog(request: Request) -> Response:
+    tenant = tenant_of(request)
+    params = Params(request, "country")
+    country = params.country("country")
+    reply = xml.root(
+        200, tenant.now(), schema="get_command_catalog", user=kontomatik_keys(tenant).client
+    )
+    targets = xml.child(reply, "targets")
+    for bank in _platform(request).banks.all(tenant):
+        for target in catalog.targets_of(bank):
+            if country in (None, "all", target.country):
+                catalog.target_xml(targets, target)
+    return xml.XMLResponse(reply)
+
+
+async def owner_scores(request: Request) -> Response:
+    tenant = tenant_of(request)
+    params = Params(request, "ownerExternalId")
+    owner = params.required("ownerExternalId")
+    found = _platform(request).analytics.run(tenant, owner, "score")
+    reply = xml.root(
+        200,
+        tenant.now(),
+        schema="get_owner_scores",
+        user=kontomatik_keys(tenant).client,
+        owner=owner,
+    )
+    models = xml.child(reply, "models")
+    model = xml.child(models, "model", id=MODEL_ID, retrainedAt=MODEL_TRAINED)
+    scores = xml.child(model, "scores")
+    xml.value(scores, "score", found.score)
+    xml.value(scores, "scorePercentile", found.percentile)
+    xml.value(scores, "scoreTier", found.tier)
+    return xml.XMLResponse(reply)
+
+
+def kontomatik_app(platform: Platform) -> Starlette:
+    routes = [
+        resource("/command-catalog.xml", get=command_catalog),
+        resource("/owner-scores.xml", get=owner_scores),
+    ]
+    app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)
+    app.state.platform = platform
+    return app
