@@ -188,8 +188,13 @@ class _Link:
                 raise ValueError(f"the header {name!r} cannot be sent")
             lines.append(f"{name}: {value}\r\n")
         lines.append("\r\n")
-        self.writer.write("".join(lines).encode("ascii") + body)
-        await self.writer.drain()
+        try:
+            self.writer.write("".join(lines).encode("ascii") + body)
+            await self.writer.drain()
+        except ConnectionError:
+            if self.kept:
+                raise _Stale from None
+            raise
         answer = _Answer()
         parser = answer.parser
         while not answer.complete and answer.body_bytes <= KEPT_ANSWER_BYTES:
@@ -233,6 +238,9 @@ class Sender:
         idle = self._idle.get(target.key)
         while idle:
             link = idle.pop()
+            if link.writer.is_closing() or link.reader.at_eof():  # closed while it waited
+                self._drop(link)
+                continue
             try:
                 return await self._exchange(link, target, headers, body)
             except _Stale:

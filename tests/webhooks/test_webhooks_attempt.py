@@ -213,3 +213,19 @@ def test_an_attempt_past_its_deadline_is_cut_off_and_the_next_goes_out_at_once()
         (200, None),
     ]
     assert (receiver.requests, receiver.connections) == (2, 2)
+
+
+def test_a_kept_connection_closed_while_it_waited_is_not_used_again():
+    """The receiver closes the connection between two deliveries, and the sender has seen it
+    close: the next delivery opens a new one at once, with no failed attempt."""
+
+    async def steps(receiver: Receiver, sender: Sender) -> list[Outcome]:
+        first = await deliver(receiver.url, sender)
+        for writer in receiver.writers:
+            writer.close()
+        await asyncio.sleep(0.1)  # the sender's side reads the end of the connection
+        return [first, await deliver(receiver.url, sender)]
+
+    outcomes, receiver = run([Answer(), Answer()], steps)
+    assert [(o.status_code, o.error) for o in outcomes] == [(200, None), (200, None)]
+    assert (receiver.requests, receiver.connections) == (2, 2)
