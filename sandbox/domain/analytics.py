@@ -9,6 +9,7 @@ the inferred one.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
@@ -94,24 +95,27 @@ def ledger_of(conn: Connection, tenant: Tenant, user_id: int) -> tuple[Ledger, d
 
 class Categorised:
     """The categories of each user's ledger, kept while the database's data version holds:
-    listing pages of transactions asks for them page after page."""
+    listing pages of transactions asks for them page after page. Worker threads share it."""
 
     def __init__(self) -> None:
         self._kept: OrderedDict[tuple[str, int], tuple[Hashable, Categories]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def of_user(
         self, conn: Connection, tenant: Tenant, user_id: int, version: Hashable
     ) -> Categories:
-        key = (tenant.id, user_id)
-        kept = self._kept.get(key)
-        if kept is not None and kept[0] == (version, tenant.now().date()):
-            self._kept.move_to_end(key)
-            return kept[1]
+        key, stamp = (tenant.id, user_id), (version, tenant.now().date())
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None and kept[0] == stamp:
+                self._kept.move_to_end(key)
+                return kept[1]
         ledger, set_by_client = ledger_of(conn, tenant, user_id)
         found = categorise_with(ledger, set_by_client)
-        self._kept[key] = ((version, tenant.now().date()), found)
-        if len(self._kept) > _KEPT:
-            self._kept.popitem(last=False)
+        with self._lock:
+            self._kept[key] = (stamp, found)
+            if len(self._kept) > _KEPT:
+                self._kept.popitem(last=False)
         return found
 
 

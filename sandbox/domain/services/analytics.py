@@ -34,7 +34,9 @@ class Analytics:
     def categories_of(
         self, tenant: Tenant, transactions: Iterable[Transaction]
     ) -> dict[int, str | None]:
-        """The category each transaction shows (None while `categories` is off)."""
+        """The category each transaction shows (None while `categories` is off). On a page of
+        many users' transactions it reads and categorises each one's ledger: call it from a
+        worker thread, not the event loop."""
         return analytics.categories_of(self._db, self._categorised, tenant, transactions)
 
     def set_modules(self, tenant: Tenant, modules: Iterable[str]) -> Tenant:

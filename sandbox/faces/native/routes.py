@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, get_args
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp
@@ -255,7 +256,9 @@ async def list_transactions(request: Request) -> Response:
     after = None if cursor is None else decode_position(cursor)
     platform = _platform(request)
     page = platform.transactions.page(tenant, wanted, after, limit)
-    categories = platform.analytics.categories_of(tenant, page.transactions)
+    categories = await run_in_threadpool(
+        platform.analytics.categories_of, tenant, page.transactions
+    )
     return JSONResponse(
         {
             "transactions": [
