@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from sandbox import bankdata
 from sandbox.domain.accounts import find_account
 from sandbox.domain.bank_logins import find_bank_login
-from sandbox.domain.records import Account, Transaction
+from sandbox.domain.records import Account, BankLogin, Transaction
 from sandbox.domain.tenants import Tenant
 from sandbox.errors import InvalidInput
 from sandbox.money import from_minor
@@ -106,17 +106,21 @@ def _bic_of(account: Account) -> str | None:
     return (account.statement or {}).get("bic")
 
 
+def holder_of_login(tenant: Tenant, login: BankLogin) -> tuple[Owner, Bank]:
+    """Who holds a bank login's accounts, as the fake bank knows them, and the bank."""
+    scenario_bank = tenant.scenario.bank(login.bank_id)
+    persona = tenant.scenario.persona(login.bank_id, login.persona_login)
+    bank = Bank(name=scenario_bank.name, bic=scenario_bank.bic, colour=scenario_bank.colour)
+    if persona is None:
+        return Owner(), bank
+    held = bankdata.owner(tenant.scenario, persona, scenario_bank)
+    address = (held.street, f"{held.postcode} {held.city}", held.country)
+    return Owner(name=held.name, address=address), bank
+
+
 def _owner_and_bank(conn: Connection, tenant: Tenant, account: Account) -> tuple[Owner, Bank]:
     if account.bank_login_id is not None:
-        login = find_bank_login(conn, tenant, account.bank_login_id)
-        scenario_bank = tenant.scenario.bank(login.bank_id)
-        persona = tenant.scenario.persona(login.bank_id, login.persona_login)
-        bank = Bank(name=scenario_bank.name, bic=scenario_bank.bic, colour=scenario_bank.colour)
-        if persona is None:
-            return Owner(), bank
-        held = bankdata.owner(tenant.scenario, persona, scenario_bank)
-        address = (held.street, f"{held.postcode} {held.city}", held.country)
-        return Owner(name=held.name, address=address), bank
+        return holder_of_login(tenant, find_bank_login(conn, tenant, account.bank_login_id))
     if account.upload_id is not None:
         upload = upload_rows.upload_by_id(conn, tenant.id, account.upload_id)
         if upload is not None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sandbox.domain import api_connect, bank_logins, connections, consents, control
+from sandbox.domain import api_connect, bank_logins, connections, consents, control, statements
 from sandbox.domain.api_connect import Standing
 from sandbox.domain.banks import SourceKind
 from sandbox.domain.records import BankLogin, User
 from sandbox.domain.states import LoginState
 from sandbox.domain.sync import SyncResult
 from sandbox.domain.tenants import Tenant
+from sandbox.statements.model import Owner
 from sandbox.store.database import Database
 
 
@@ -23,6 +24,10 @@ class BankLogins:
 
     def of_user(self, tenant: Tenant, user_id: int) -> list[BankLogin]:
         return bank_logins.list_bank_logins(self._db, tenant, user_id)
+
+    def holder(self, tenant: Tenant, bank_login_id: int) -> Owner:
+        """Who holds the bank login's accounts, as the bank shows them (name, address lines)."""
+        return statements.holder_of_login(tenant, self.get(tenant, bank_login_id))[0]
 
     def delete(self, tenant: Tenant, bank_login_id: int) -> None:
         bank_logins.delete_bank_login(self._db, tenant, bank_login_id)

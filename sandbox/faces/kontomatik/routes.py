@@ -1,17 +1,18 @@
 """The Kontomatik face, `/kontomatik/v1`: an integration written for Kontomatik's API runs
 against the sandbox with a new base URL (reference/kontomatik.md). So far: the command
-catalog of the tenant's banks and the owner scores; sessions, commands and aggregated data
-come next (issue 18)."""
+catalog of the tenant's banks, aggregated owner data and the owner scores; the widget,
+sessions and commands come next (issue 18)."""
 
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from sandbox.domain.face_keys import kontomatik_keys
 from sandbox.domain.platform import Platform
-from sandbox.faces.kontomatik import catalog, xml
+from sandbox.faces.kontomatik import catalog, data, xml
 from sandbox.faces.kontomatik.caller import tenant_of
 from sandbox.faces.kontomatik.errors import EXCEPTION_HANDLERS
 from sandbox.faces.kontomatik.inputs import Params
@@ -62,10 +63,30 @@ async def owner_scores(request: Request) -> Response:
     return xml.XMLResponse(reply)
 
 
+async def get_data(request: Request) -> Response:
+    """Everything imported for the owner, across its bank logins (built in a worker thread:
+    ten years of an owner's transactions take a while to write)."""
+    tenant = tenant_of(request)
+    owner = Params(request, "ownerExternalId").required("ownerExternalId")
+    client = kontomatik_keys(tenant).client
+    reply = await run_in_threadpool(data.owner_data, _platform(request), tenant, client, owner)
+    return xml.XMLResponse(reply)
+
+
+async def delete_data(request: Request) -> Response:
+    """Forget the owner and everything imported or uploaded for it."""
+    tenant = tenant_of(request)
+    owner = Params(request, "ownerExternalId").required("ownerExternalId")
+    _platform(request).users.delete(tenant, owner)
+    client = kontomatik_keys(tenant).client
+    return xml.XMLResponse(xml.root(200, tenant.now(), user=client, owner=owner))
+
+
 def kontomatik_app(platform: Platform) -> Starlette:
     routes = [
         resource("/command-catalog.xml", get=command_catalog),
         resource("/owner-scores.xml", get=owner_scores),
+        resource("/data.xml", get=get_data, delete=delete_data),
     ]
     app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)
     app.state.platform = platform

@@ -1,0 +1,171 @@
+"""Aggregated owner data (`GET /v1/data.xml`): everything imported for an owner (the tenant's
+user of that id) across its bank logins, grouped under `<owner><target>` as the captured
+`v1.data-reply.xml`: the target's owners, accounts with their money transactions, credit
+cards, deposits. Labels are the categories module's, while the tenant has it on."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from xml.etree.ElementTree import Element
+
+from sandbox.domain.accounts import HeldAccount
+from sandbox.domain.platform import Platform
+from sandbox.domain.records import BankLogin, Transaction
+from sandbox.domain.tenants import Tenant
+from sandbox.domain.transactions import Position, TransactionQuery
+from sandbox.faces.kontomatik import catalog, xml
+from sandbox.money import from_minor
+from sandbox.statements.model import Owner
+
+PAGE = 500
+CARD, DEPOSIT = "credit_card", "deposit"
+# The bank's own wording of a transaction's kind, from the kind the fake bank gives it.
+KINDS = {
+    "card": "CARD PAYMENT",
+    "groceries": "CARD PAYMENT",
+    "cash": "CASH WITHDRAWAL",
+    "fees": "BANK FEE",
+    "interest": "INTEREST",
+    "loan": "LOAN REPAYMENT",
+}
+
+
+def amount(value: Decimal) -> str:
+    """Two decimals, as Kontomatik writes every amount."""
+    return f"{value:.2f}"
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def owner_data(platform: Platform, tenant: Tenant, client: str, external_id: str) -> Element:
+    """The reply for one owner; NotFound for an owner the tenant does not have."""
+    user = platform.users.get(tenant, external_id)
+    logins = platform.bank_logins.of_user(tenant, user.id)
+    reply = xml.root(200, tenant.now(), schema="get_data", user=client, owner=external_id)
+    changed = max((login.updated_at for login in logins), default=user.created_at)
+    owner = xml.child(
+        reply,
+        "owner",
+        externalId=external_id,
+        createdAt=_stamp(user.created_at),
+        updatedAt=_stamp(changed),
+        origin="api",
+        lastChange=_stamp(changed),
+    )
+    for login in logins:
+        _target(platform, tenant, owner, user.id, login)
+    return reply
+
+
+def _target(
+    platform: Platform, tenant: Tenant, parent: Element, user_id: int, login: BankLogin
+) -> None:
+    bank = platform.banks.get(tenant, login.bank_id)
+    target = catalog.targets_of(bank)[0]
+    element = xml.child(
+        parent,
+        "target",
+        name=target.name,
+        officialName=target.official_name,
+        institution=target.institution,
+    )
+    holder = platform.bank_logins.holder(tenant, login.id)
+    _owners(element, holder)
+    held = platform.accounts.of_user(tenant, user_id, bank_login_id=login.id)
+    accounts = xml.child(element, "accounts")
+    cards = xml.child(element, "creditCards")
+    deposits = xml.child(element, "deposits")
+    for one in held:
+        kind = one.account.type
+        if kind == CARD:
+            _account(platform, tenant, xml.child(cards, "creditCard"), one, holder, card=True)
+        elif kind == DEPOSIT:
+            _account(platform, tenant, xml.child(deposits, "deposit"), one, holder, card=False)
+        else:
+            _account(platform, tenant, xml.child(accounts, "account"), one, holder, card=False)
+
+
+def _owners(parent: Element, holder: Owner) -> None:
+    owners = xml.child(parent, "owners")
+    if holder.name is None:
+        return
+    owner = xml.child(owners, "owner")
+    xml.child(owner, "name", holder.name)
+    if holder.address:
+        xml.child(owner, "address", " ".join(holder.address))
+    xml.child(owner, "kind", "OWNER")
+
+
+def _account(
+    platform: Platform,
+    tenant: Tenant,
+    element: Element,
+    held: HeldAccount,
+    holder: Owner,
+    *,
+    card: bool,
+) -> None:
+    account = held.account
+    xml.child(element, "name", account.name)
+    if card and account.masked_pan:
+        xml.child(element, "number", account.masked_pan)
+    else:
+        xml.child(element, "friendlyName", (account.annotations or {}).get("name") or account.name)
+    if account.iban:
+        xml.child(element, "iban", account.iban)
+    if account.balance is not None:
+        xml.child(element, "currencyBalance", amount(account.balance))
+        xml.child(element, "currencyFundsAvailable", amount(account.balance))
+    xml.child(element, "currencyName", account.currency)
+    transactions = _transactions(platform, tenant, account.id)
+    since = min((t.booked_on for t in transactions), default=account.discovered_at.date())
+    xml.child(element, "activeSinceAtLeast", since.isoformat())
+    if not card:
+        xml.child(element, "directDebit", available=account.type == "checking")
+    money = xml.child(element, "moneyTransactions")
+    labels = platform.analytics.categories_of(tenant, transactions)
+    for transaction in transactions:
+        _transaction(money, transaction, labels.get(transaction.id))
+    _owners(element, holder)
+
+
+def _transactions(platform: Platform, tenant: Tenant, account_id: int) -> list[Transaction]:
+    """Every transaction of the account, newest first."""
+    found: list[Transaction] = []
+    after: Position | None = None
+    while True:
+        page = platform.transactions.page(
+            tenant, TransactionQuery(account_id=account_id), after, PAGE
+        )
+        found += page.transactions
+        if page.next is None:
+            return found
+        after = page.next
+
+
+def _transaction(parent: Element, transaction: Transaction, label: str | None) -> None:
+    element = xml.child(parent, "moneyTransaction")
+    xml.child(element, "transactionOn", (transaction.value_on or transaction.booked_on).isoformat())
+    xml.child(element, "bookedOn", transaction.booked_on.isoformat())
+    xml.child(element, "currencyAmount", amount(transaction.amount))
+    if transaction.balance_after_minor is not None:
+        balance = from_minor(transaction.balance_after_minor, transaction.currency)
+        xml.child(element, "currencyBalance", amount(balance))
+    xml.child(element, "title", transaction.description)
+    if transaction.counterparty_name:
+        xml.child(element, "party", transaction.counterparty_name)
+    if transaction.counterparty_iban:
+        xml.child(element, "partyIban", transaction.counterparty_iban)
+    incoming = transaction.amount > 0
+    xml.child(
+        element,
+        "kind",
+        KINDS.get(transaction.category or "", "INCOMING TRANSFER" if incoming else "TRANSFER"),
+    )
+    xml.child(element, "status", "DONE")
+    if label is not None:
+        labels = xml.child(element, "labels")
+        xml.child(labels, "label", label.replace("_", " "))
