@@ -319,6 +319,14 @@ def _day(text: str) -> date | None:
 MAX_AMOUNT = Decimal(10) ** 15
 
 
+def transactions_of_account(db: Database, tenant: Tenant, account_id: int) -> list[Transaction]:
+    """Every transaction of one of the tenant's accounts, newest first, in one read."""
+    with db.connect() as conn:
+        account = find_account(conn, tenant, account_id)
+        found = rows.entries_of_account(conn, account.id, None, None)
+    return [Transaction.from_row(row) for row in reversed(found)]
+
+
 def transaction_of_user(
     db: Database, tenant: Tenant, user_id: int, transaction_id: int
 ) -> tuple[Transaction, Account]:

@@ -45,7 +45,3 @@ def parse(name: str, data: bytes) -> Statement:
 
 def render(name: str, statement: Statement) -> bytes:
     return module(name).render(statement)
-
-
-def media_type(name: str) -> str:
-    return module(name).MEDIA_TYPE

@@ -55,10 +55,6 @@ def delete_upload(conn: Connection, upload_id: int) -> None:
     conn.execute(sa.delete(uploads).where(uploads.c.id == upload_id))
 
 
-def update_upload(conn: Connection, upload_id: int, **values: Any) -> None:
-    conn.execute(sa.update(uploads).where(uploads.c.id == upload_id).values(values))
-
-
 def insert_transactions(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         conn.execute(sa.insert(transactions), list(rows))

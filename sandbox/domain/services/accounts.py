@@ -138,6 +138,10 @@ class Transactions:
         the accounts of the listing's scope and its first and last dates."""
         return transactions.slice_of_transactions(self._db, tenant, search, offset, limit)
 
+    def of_account(self, tenant: Tenant, account_id: int) -> list[Transaction]:
+        """Every transaction of the account, newest first (a whole statement's worth)."""
+        return transactions.transactions_of_account(self._db, tenant, account_id)
+
     def of_user(
         self, tenant: Tenant, user_id: int, transaction_id: int
     ) -> tuple[Transaction, Account]:

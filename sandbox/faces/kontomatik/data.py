@@ -13,12 +13,10 @@ from sandbox.domain.accounts import HeldAccount
 from sandbox.domain.platform import Platform
 from sandbox.domain.records import BankLogin, Transaction
 from sandbox.domain.tenants import Tenant
-from sandbox.domain.transactions import Position, TransactionQuery
 from sandbox.faces.kontomatik import catalog, xml
 from sandbox.money import from_minor
 from sandbox.statements.model import Owner
 
-PAGE = 500
 CARD, DEPOSIT = "credit_card", "deposit"
 # The bank's own wording of a transaction's kind, from the kind the fake bank gives it.
 KINDS = {
@@ -120,7 +118,7 @@ def _account(
         xml.child(element, "currencyBalance", amount(account.balance))
         xml.child(element, "currencyFundsAvailable", amount(account.balance))
     xml.child(element, "currencyName", account.currency)
-    transactions = _transactions(platform, tenant, account.id)
+    transactions = platform.transactions.of_account(tenant, account.id)
     since = min((t.booked_on for t in transactions), default=account.discovered_at.date())
     xml.child(element, "activeSinceAtLeast", since.isoformat())
     if not card:
@@ -130,20 +128,6 @@ def _account(
     for transaction in transactions:
         _transaction(money, transaction, labels.get(transaction.id))
     _owners(element, holder)
-
-
-def _transactions(platform: Platform, tenant: Tenant, account_id: int) -> list[Transaction]:
-    """Every transaction of the account, newest first."""
-    found: list[Transaction] = []
-    after: Position | None = None
-    while True:
-        page = platform.transactions.page(
-            tenant, TransactionQuery(account_id=account_id), after, PAGE
-        )
-        found += page.transactions
-        if page.next is None:
-            return found
-        after = page.next
 
 
 def _transaction(parent: Element, transaction: Transaction, label: str | None) -> None:

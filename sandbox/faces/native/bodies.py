@@ -17,8 +17,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from schwifty import IBAN
-from schwifty.exceptions import SchwiftyException
 
 from sandbox.categories import Category
 from sandbox.faces.json import Body as SharedBody
@@ -82,6 +80,10 @@ def _amount(value: object) -> object:
 
 
 def _iban(value: str | None) -> str | None:
+    # Imported here: loading schwifty at start-up costs every start about 13 ms.
+    from schwifty import IBAN
+    from schwifty.exceptions import SchwiftyException
+
     if value is None:
         return None
     try:
