@@ -139,6 +139,28 @@ def issue_in(
     return Issued(secret, expires_at, signature)
 
 
+def issue_numbered(
+    conn: Connection, tenant: Tenant, user_id: int, ttl: timedelta
+) -> tuple[Issued, int]:
+    """A provider session whose secret is ten digits, as Kontomatik's session ids look (the
+    signature is what keeps it private), and its credential's id, in the caller's transaction."""
+    while True:
+        secret = str(secrets.randbelow(9 * 10**9) + 10**9)
+        if rows.credential_by_hash(conn, Kind.PROVIDER_SESSION.value, digest(secret)) is None:
+            break
+    now = tenant.now()
+    row = rows.insert_credential(
+        conn,
+        tenant_id=tenant.id,
+        user_id=user_id,
+        kind=Kind.PROVIDER_SESSION.value,
+        secret_hash=digest(secret),
+        created_at=now,
+        expires_at=now + ttl,
+    )
+    return Issued(secret, now + ttl, signature_of(tenant, secret)), row["id"]
+
+
 def new_user_with_token(
     db: Database, tenant: Tenant, key: str | None, temporary_for: timedelta | None
 ) -> tuple[User, Issued]:

@@ -249,3 +249,58 @@ class NoData(InvalidInput):
     """An analytics module has too little of the user's history to say anything."""
 
     code = "no_data"
+
+
+# --- Signed-in bank sessions (domain/bank_sessions.py) ------------------------------------------
+
+
+class SessionUnknown(NotFound):
+    code = "session_unknown"
+
+
+class SessionSignatureWrong(InvalidInput):
+    code = "session_signature_wrong"
+
+
+class SessionExpired(NotFound):
+    code = "session_expired"
+
+
+class SessionSignedOut(Conflict):
+    """The session was signed out (by the client, or after its whole import)."""
+
+    code = "session_signed_out"
+
+
+class WholeImportDone(Conflict):
+    code = "whole_import_done"
+
+
+class ImportsMixed(Conflict):
+    """A whole import after imports of parts, or the other way round."""
+
+    code = "imports_mixed"
+
+
+class AccessUnknown(NotFound):
+    """No such standing access, or it was revoked or is over."""
+
+    code = "access_unknown"
+
+
+class AccessLimit(Conflict):
+    """Too many imports through one standing access in a day."""
+
+    code = "access_limit"
+
+
+class AccessNotOffered(InvalidInput):
+    """A standing access through a source that cannot hold one (a bank's website)."""
+
+    code = "access_not_offered"
+
+
+class UnknownLogin(InvalidInput):
+    """No person of the scenario logs in with this login at the banks asked for."""
+
+    code = "unknown_login"

@@ -41,6 +41,7 @@ class ImportKind(StrEnum):
     RENEW = "renew"
     EXTEND_HISTORY = "extend_history"
     CONTROL = "control"
+    SESSION = "session"  # an import a client asked for in a signed-in bank session
 
 
 class ImportStatus(StrEnum):
@@ -102,6 +103,9 @@ class ImportJob:
     partial: bool
     warning: Problem | None
     error: Problem | None
+    # A session's import: the session, and what it asked for (`bank_sessions.Scope` as stored).
+    bank_session_id: int | None = None
+    scope: dict[str, Any] | None = None
 
     @property
     def finished(self) -> bool:
@@ -127,12 +131,19 @@ def record(
     kind: ImportKind,
     result: SyncResult | None = None,
     refusal: SandboxError | None = None,
+    bank_session_id: int | None = None,
+    scope: dict[str, Any] | None = None,
+    instant: bool = False,
 ) -> int:
     """The job of a sync that just ran: `result` when it imported, `refusal` when the bank said
-    no. The bank's `import_speed` paces it; its `import_outcome` ends a sync that succeeded."""
+    no. The bank's `import_speed` paces it; its `import_outcome` ends a sync that succeeded.
+    `instant`: a job that imported nothing and is over at once (a session's sign-out)."""
     now = tenant.now()
-    polls = POLLS[bank.import_speed]
-    ending = _ending(bank.import_outcome) if refusal is None else _failure(refusal)
+    polls = 0 if instant else POLLS[bank.import_speed]
+    if instant:
+        ending = _ending(None)
+    else:
+        ending = _ending(bank.import_outcome) if refusal is None else _failure(refusal)
     done = result or SyncResult(0, 0, 0)
     return rows.insert_job(
         conn,
@@ -140,6 +151,8 @@ def record(
         bank_login_id=bank_login_id,
         user_id=user_id,
         kind=kind.value,
+        bank_session_id=bank_session_id,
+        scope=scope,
         status=ending["outcome"] if polls == 0 else ImportStatus.SETUP.value,
         polls=polls,
         reads=0,
@@ -209,6 +222,11 @@ def poll(conn: Connection, tenant: Tenant, job_id: int) -> ImportJob:
     return _look(conn, tenant, _row(conn, tenant, job_id), as_poll=True)
 
 
+def poll_quietly(conn: Connection, tenant: Tenant, job_id: int) -> ImportJob:
+    """The job as it reads now, without moving it (the answer to the call that started it)."""
+    return _look(conn, tenant, _row(conn, tenant, job_id), as_poll=False)
+
+
 def poll_of_login(
     conn: Connection, tenant: Tenant, bank_login_id: int, before: int | None, limit: int
 ) -> ImportPage:
@@ -275,6 +293,8 @@ def _job(
         partial=shown and bool(row["partial"]),
         warning=warning,
         error=error,
+        bank_session_id=row["bank_session_id"],
+        scope=row["scope"],
     )
 
 

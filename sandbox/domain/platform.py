@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from sandbox.domain.services.accounts import Accounts, Transactions
 from sandbox.domain.services.analytics import Analytics
 from sandbox.domain.services.bank_logins import BankLogins
+from sandbox.domain.services.bank_sessions import BankSessions
 from sandbox.domain.services.banks import Banks
 from sandbox.domain.services.callers import Callers
 from sandbox.domain.services.events import Events
@@ -44,6 +45,7 @@ class Platform:
     flows: ConnectFlows = field(init=False)
     bank_site: BankSite = field(init=False)
     bank_logins: BankLogins = field(init=False)
+    bank_sessions: BankSessions = field(init=False)
     accounts: Accounts = field(init=False)
     transactions: Transactions = field(init=False)
     sca: ScaChallenges = field(init=False)
@@ -68,6 +70,7 @@ class Platform:
         self.flows = ConnectFlows(db)
         self.bank_site = BankSite(db)
         self.bank_logins = BankLogins(db)
+        self.bank_sessions = BankSessions(db)
         self.accounts = Accounts(db)
         self.transactions = Transactions(db)
         self.sca = ScaChallenges(db)

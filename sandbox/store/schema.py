@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from sandbox.store.types import UTCDateTime
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 SOURCE_KINDS = ("api", "web")
 SCA_PURPOSES = ("connect", "renew", "extend_history")
@@ -32,7 +32,7 @@ TRANSACTION_STATUSES = ("booked", "pending")
 ISSUED_CREDENTIAL_KINDS = ("user_token", "auth_code", "provider_session")
 IMPORT_JOB_STATUSES = ("setup", "in_progress", "successful", "error", "fatal")
 IMPORT_JOB_OUTCOMES = ("successful", "error", "fatal")
-IMPORT_JOB_KINDS = ("connect", "refresh", "renew", "extend_history", "control")
+IMPORT_JOB_KINDS = ("connect", "refresh", "renew", "extend_history", "control", "session")
 # A delivery of an event to one endpoint. An event no endpoint took has no delivery at all: it
 # is listed as `skipped` (`sandbox/domain/deliveries.py`).
 DELIVERY_STATUSES = ("pending", "delivered", "failed")
@@ -363,6 +363,51 @@ credentials = sa.Table(
     sa.Index(None, "user_id"),
 )
 
+# A bank login's standing access for later sessions without the user (Kontomatik's multiple
+# access): good until `expires_at` (the consent's end) unless revoked.
+bank_accesses = sa.Table(
+    "bank_accesses",
+    metadata,
+    _id(),
+    _tenant_id(),
+    # What the client holds: random, shown in full (a client stores it next to the owner).
+    sa.Column("public_id", sa.String(64), nullable=False, unique=True),
+    _ref("bank_login_id", "bank_logins.id"),
+    _ref("user_id", "users.id"),
+    _at("created_at"),
+    _at("expires_at"),
+    _at("revoked_at", nullable=True),
+    sa.Index(None, "bank_login_id"),
+    sa.Index(None, "user_id"),
+)
+
+# A signed-in session at a bank (Kontomatik's sessionId + signature): what a client may import
+# from one bank login for a while after its user signed in (domain/bank_sessions.py). Its secret
+# is a provider-session credential.
+bank_sessions = sa.Table(
+    "bank_sessions",
+    metadata,
+    _id(),
+    _tenant_id(),
+    _ref("credential_id", "credentials.id"),
+    _ref("bank_login_id", "bank_logins.id"),
+    _ref("user_id", "users.id"),
+    _ref("access_id", "bank_accesses.id", nullable=True),
+    # The bank's source the user signed in through.
+    sa.Column("source", sa.String, nullable=False),
+    # How many days back its imports reach.
+    sa.Column("history_days", sa.Integer, nullable=False),
+    # `all` once a whole import ran, `parts` once an import of one resource ran: never both.
+    sa.Column("imports", sa.String, nullable=True),
+    _at("created_at"),
+    _at("signed_out_at", nullable=True),
+    _one_of("source", SOURCE_KINDS),
+    sa.UniqueConstraint("credential_id"),
+    sa.Index(None, "bank_login_id"),
+    sa.Index(None, "access_id"),
+    sa.Index(None, "user_id"),
+)
+
 import_jobs = sa.Table(
     "import_jobs",
     metadata,
@@ -371,6 +416,9 @@ import_jobs = sa.Table(
     _ref("bank_login_id", "bank_logins.id"),
     _ref("user_id", "users.id"),
     sa.Column("kind", sa.String, nullable=False),
+    # A session's import: the session, and what it asked for (domain/bank_sessions.py `Scope`).
+    _ref("bank_session_id", "bank_sessions.id", nullable=True),
+    sa.Column("scope", Json, nullable=True),
     # The status the last read showed; `outcome`, the one it ends with (domain/imports.py).
     sa.Column("status", sa.String, nullable=False),
     sa.Column("outcome", sa.String, nullable=False),
@@ -396,6 +444,7 @@ import_jobs = sa.Table(
     sa.Index(None, "bank_login_id", "id"),
     sa.Index(None, "user_id"),
     sa.Index(None, "tenant_id"),
+    sa.Index(None, "bank_session_id"),
 )
 
 webhook_endpoints = sa.Table(

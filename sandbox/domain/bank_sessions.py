@@ -1,0 +1,383 @@
+"""Signed-in bank sessions (Kontomatik's `sessionId` + `sessionIdSignature`): after its user
+signs in, a client may import from one bank login for a while, without the user, by commands
+that run as import jobs (`imports.py`) it polls.
+
+Rules every face gets the same:
+- a session's secret is a provider-session credential (`credentials.py`): ten digits, as
+  Kontomatik's session ids look, with an HMAC signature the caller presents alongside; it lasts
+  `TTL` on the tenant's clock;
+- a session imports either everything at once (`all`, once) or resource by resource (`parts`,
+  any number of times), never both; signing out ends it;
+- its imports reach back `history_days`: the consent's history at sign-in (deeper once the user
+  passed the extra SCA for it), 90 days for a session reopened from a standing access;
+- a standing access (Kontomatik's multiple access) is granted at sign-in through a bank's API
+  source only; it lasts to the consent's end unless revoked, and its sessions start at most
+  `ACCESS_IMPORTS` imports in any 24 hours.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from sandbox.domain import credentials, imports
+from sandbox.domain.bank_logins import find_bank_login
+from sandbox.domain.connections import bank_of, sync_login
+from sandbox.domain.credentials import signature_of
+from sandbox.domain.errors import (
+    AccessLimit,
+    AccessNotOffered,
+    AccessUnknown,
+    BankRefusal,
+    ImportsMixed,
+    InvalidInput,
+    NotFound,
+    SandboxError,
+    SessionExpired,
+    SessionSignatureWrong,
+    SessionSignedOut,
+    SessionUnknown,
+    WholeImportDone,
+)
+from sandbox.domain.imports import ImportKind
+from sandbox.domain.records import BankLogin
+from sandbox.domain.states import NEEDS_USER
+from sandbox.domain.tenants import Tenant
+from sandbox.store import bank_sessions as rows
+from sandbox.store import users as user_rows
+from sandbox.store.database import Database
+
+TTL = timedelta(minutes=30)  # a session's life on the tenant's clock
+REOPENED_HISTORY_DAYS = 90  # what a session reopened from a standing access reaches back
+ACCESS_IMPORTS = 4  # imports a standing access's sessions may start in any 24 hours
+ACCESS_WINDOW = timedelta(hours=24)
+
+
+class Resource(StrEnum):
+    """What an import of a session covers."""
+
+    ALL = "all"  # owners, accounts, cards, their transactions: once per session
+    OWNERS = "owners"
+    ACCOUNTS = "accounts"
+    ACCOUNT_TRANSACTIONS = "account_transactions"
+    CARDS = "cards"
+    CARD_TRANSACTIONS = "card_transactions"
+    SIGN_OUT = "sign_out"  # not an import: the end of the session, recorded as a job to poll
+
+
+# --- Records --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BankSession:
+    id: int
+    tenant_id: str
+    user_id: int
+    external_user_id: str
+    bank_login_id: int
+    source: str  # the bank's source the user signed in through: `api` or `web`
+    history_days: int
+    imports: str | None  # `all`, `parts`, or None before the first
+    created_at: datetime
+    expires_at: datetime
+    signed_out_at: datetime | None
+    access_id: str | None  # the standing access it came with or from
+
+    @classmethod
+    def from_row(cls, row: Any) -> BankSession:
+        return cls(
+            id=row["id"],
+            tenant_id=row["tenant_id"],
+            user_id=row["user_id"],
+            external_user_id=row["external_user_id"],
+            bank_login_id=row["bank_login_id"],
+            source=row["source"],
+            history_days=row["history_days"],
+            imports=row["imports"],
+            created_at=row["created_at"],
+            expires_at=row["expires_at"],
+            signed_out_at=row["signed_out_at"],
+            access_id=row["access_public_id"],
+        )
+
+    def earliest(self, today: date) -> date:
+        """The first day its imports reach."""
+        return today - timedelta(days=self.history_days)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A new session: its secret and signature are shown this once."""
+
+    session: BankSession
+    secret: str
+    signature: str
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What an import asked for. `since`: the first day of transactions wanted (None: as far
+    as the session reaches); `iban` and `card` pick one account or card."""
+
+    resource: Resource
+    since: date | None = None
+    iban: str | None = None
+    card: str | None = None
+
+    def stored(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"resource": self.resource.value}
+        if self.since is not None:
+            found["since"] = self.since.isoformat()
+        if self.iban is not None:
+            found["iban"] = self.iban
+        if self.card is not None:
+            found["card"] = self.card
+        return found
+
+    @classmethod
+    def of(cls, stored: dict[str, Any]) -> Scope:
+        since = stored.get("since")
+        return cls(
+            Resource(stored["resource"]),
+            None if since is None else date.fromisoformat(since),
+            stored.get("iban"),
+            stored.get("card"),
+        )
+
+
+# --- Signing in -----------------------------------------------------------------------------------
+
+
+def sign_in(
+    db: Database, tenant: Tenant, bank_login_id: int, *, source: str | None, standing: bool
+) -> SignedIn:
+    """A session on a bank login its user just signed in to (through `source`, else the one
+    its last sync used); with `standing`, a standing access to reopen sessions from, which only
+    an API source can hold (AccessNotOffered otherwise)."""
+    with db.begin() as conn:
+        login = find_bank_login(conn, tenant, bank_login_id)
+        used = source or _source_of(login)
+        access_id = None
+        if standing:
+            if used != "api":
+                raise AccessNotOffered(
+                    "a standing access needs the bank's API source (PSD2); "
+                    f"this session signed in through its {used} source",
+                    details={"source": used},
+                )
+            access_id = _grant_access(conn, tenant, login)
+        history = (
+            login.consent.history_days
+            if login.consent
+            else bank_of(tenant, login.bank_id).history_days
+        )
+        return _open(conn, tenant, login, used, history, access_id)
+
+
+def _source_of(login: BankLogin) -> str:
+    used = [s for s in login.sources if s.last_update is not None]
+    if used:
+        return max(used, key=lambda s: s.last_update or datetime.min).kind
+    return min(login.sources, key=lambda s: s.priority).kind if login.sources else "api"
+
+
+def _grant_access(conn: Connection, tenant: Tenant, login: BankLogin) -> int:
+    now = tenant.now()
+    ends = login.consent.expires_at if login.consent else now
+    return rows.insert_access(
+        conn,
+        tenant_id=tenant.id,
+        public_id=secrets.token_hex(16),
+        bank_login_id=login.id,
+        user_id=login.user_id,
+        created_at=now,
+        expires_at=ends,
+    )
+
+
+def _open(
+    conn: Connection,
+    tenant: Tenant,
+    login: BankLogin,
+    source: str,
+    history_days: int,
+    access_id: int | None,
+) -> SignedIn:
+    user = user_rows.user_by_id(conn, tenant.id, login.user_id)
+    assert user is not None
+    issued, credential_id = credentials.issue_numbered(conn, tenant, user["id"], TTL)
+    session_id = rows.insert_session(
+        conn,
+        tenant_id=tenant.id,
+        credential_id=credential_id,
+        bank_login_id=login.id,
+        user_id=login.user_id,
+        access_id=access_id,
+        source=source,
+        history_days=history_days,
+        imports=None,
+        created_at=tenant.now(),
+    )
+    found = rows.session_by_id(conn, tenant.id, session_id)
+    assert issued.signature is not None
+    return SignedIn(BankSession.from_row(found), issued.secret, issued.signature)
+
+
+def reopen(db: Database, tenant: Tenant, access_public_id: str) -> SignedIn:
+    """A new session from a standing access, reaching back `REOPENED_HISTORY_DAYS`."""
+    with db.begin() as conn:
+        access = _usable_access(conn, tenant, access_public_id)
+        login = find_bank_login(conn, tenant, access["bank_login_id"])
+        _check_access_quota(conn, tenant, access["id"])
+        history = min(REOPENED_HISTORY_DAYS, login.consent.history_days if login.consent else 90)
+        return _open(conn, tenant, login, "api", history, access["id"])
+
+
+def revoke_access(db: Database, tenant: Tenant, access_public_id: str) -> None:
+    with db.begin() as conn:
+        access = _usable_access(conn, tenant, access_public_id)
+        rows.revoke_access(conn, access["id"], tenant.now())
+
+
+def _usable_access(conn: Connection, tenant: Tenant, public_id: str) -> Any:
+    access = rows.access_by_public_id(conn, tenant.id, public_id[:64])
+    now = tenant.now()
+    if access is None or access["revoked_at"] is not None or now >= access["expires_at"]:
+        raise AccessUnknown(
+            "the multiple access is unknown, revoked or over", details={"access_id": public_id[:64]}
+        )
+    login = find_bank_login(conn, tenant, access["bank_login_id"])
+    if login.consent is None or login.consent.over(now):
+        raise AccessUnknown(
+            "the consent behind the access is over", details={"access_id": public_id[:64]}
+        )
+    return access
+
+
+def _check_access_quota(conn: Connection, tenant: Tenant, access_id: int) -> None:
+    started = rows.imports_through_access(conn, access_id, tenant.now() - ACCESS_WINDOW)
+    if started >= ACCESS_IMPORTS:
+        raise AccessLimit(
+            f"at most {ACCESS_IMPORTS} imports in 24 hours through one multiple access",
+            details={"limit": ACCESS_IMPORTS},
+        )
+
+
+# --- Holding a session ----------------------------------------------------------------------------
+
+
+def resolve(db: Database, tenant: Tenant, secret: str, signature: str) -> BankSession:
+    """The tenant's session of this secret, signed right, not expired and not signed out."""
+    with db.connect() as conn:
+        return _held(conn, tenant, secret, signature)
+
+
+def _held(
+    conn: Connection, tenant: Tenant, secret: str, signature: str, *, out_too: bool = False
+) -> BankSession:
+    """`out_too`: a signed-out session is returned too (the caller says why it is no use)."""
+    row = rows.session_by_secret(conn, credentials.digest(secret))
+    if row is None or row["tenant_id"] != tenant.id:
+        raise SessionUnknown("no such session", details={"session_id": secret[:32]})
+    if not hmac.compare_digest(signature.encode(), signature_of(tenant, secret).encode()):
+        raise SessionSignatureWrong("the session's signature does not match it")
+    session = BankSession.from_row(row)
+    if tenant.now() >= session.expires_at:
+        raise SessionExpired("Session expired.", details={"session_id": secret[:32]})
+    if session.signed_out_at is not None and not out_too:
+        raise SessionSignedOut(
+            "the session is signed out from the bank", details={"session_id": secret[:32]}
+        )
+    return session
+
+
+def start_import(
+    db: Database, tenant: Tenant, secret: str, signature: str, scope: Scope
+) -> imports.ImportJob:
+    """An import in the session, as a job to poll. The bank login is synced now, as the user
+    signed in moments ago; a bank refusal ends the job in `error` rather than failing here."""
+    with db.begin() as conn:
+        session = _held(conn, tenant, secret, signature, out_too=True)
+        _check_order(session, scope.resource)
+        if session.signed_out_at is not None:
+            raise SessionSignedOut("the session is signed out from the bank")
+        login = find_bank_login(conn, tenant, session.bank_login_id)
+        if scope.since is not None and scope.since > tenant.now().date():
+            raise InvalidInput("since is in the future", details={"since": scope.since.isoformat()})
+        if session.access_id is not None:
+            access = rows.access_by_public_id(conn, tenant.id, session.access_id)
+            assert access is not None
+            _check_access_quota(conn, tenant, access["id"])
+        done = Resource.ALL if scope.resource is Resource.ALL else "parts"
+        rows.update_session(conn, session.id, imports=str(done))
+        job_id = _run(conn, tenant, session, login, scope)
+        if scope.resource is Resource.ALL:  # after a whole import the bank session is over
+            rows.update_session(conn, session.id, signed_out_at=tenant.now())
+        return imports.poll_quietly(conn, tenant, job_id)
+
+
+def _check_order(session: BankSession, resource: Resource) -> None:
+    if session.imports == Resource.ALL.value:
+        if resource is Resource.ALL:
+            raise WholeImportDone("the default import already ran in this session")
+        raise SessionSignedOut("the session signed out after its default import")
+    if session.imports == "parts" and resource is Resource.ALL:
+        raise ImportsMixed(
+            "this session imported resource by resource: a default import cannot follow"
+        )
+
+
+def _run(
+    conn: Connection, tenant: Tenant, session: BankSession, login: BankLogin, scope: Scope
+) -> int:
+    bank = bank_of(tenant, login.bank_id)
+    owner: dict[str, Any] = {
+        "bank_login_id": login.id,
+        "user_id": login.user_id,
+        "bank": bank,
+        "kind": ImportKind.SESSION,
+        "bank_session_id": session.id,
+        "scope": scope.stored(),
+    }
+    if scope.resource is Resource.SIGN_OUT:
+        return imports.record(conn, tenant, **owner, instant=True)
+    refusal: SandboxError | None = None
+    if login.state in NEEDS_USER:
+        refusal = BankRefusal(login.state, "the bank asks its user to act before an import")
+    else:
+        try:
+            result = sync_login(
+                conn, tenant, login, bank, user_present=True, history_days=session.history_days
+            )
+        except BankRefusal as error:
+            refusal = error
+    if refusal is not None:
+        return imports.record(conn, tenant, **owner, refusal=refusal)
+    return imports.record(conn, tenant, **owner, result=result)
+
+
+def sign_out(db: Database, tenant: Tenant, secret: str, signature: str) -> imports.ImportJob:
+    """End the session; recorded as a finished job, for a face whose sign-out is a command."""
+    with db.begin() as conn:
+        session = _held(conn, tenant, secret, signature)
+        login = find_bank_login(conn, tenant, session.bank_login_id)
+        job_id = _run(conn, tenant, session, login, Scope(Resource.SIGN_OUT))
+        rows.update_session(conn, session.id, signed_out_at=tenant.now())
+        return imports.poll_quietly(conn, tenant, job_id)
+
+
+def session_of_job(db: Database, tenant: Tenant, job: imports.ImportJob) -> BankSession:
+    """The session a session import ran in (NotFound for any other job)."""
+    if job.bank_session_id is None:
+        raise NotFound(f"no session import {job.id}", details={"import_id": job.id})
+    with db.connect() as conn:
+        row = rows.session_by_id(conn, tenant.id, job.bank_session_id)
+    if row is None:
+        raise NotFound(f"no session import {job.id}", details={"import_id": job.id})
+    return BankSession.from_row(row)
