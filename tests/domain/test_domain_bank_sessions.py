@@ -73,7 +73,7 @@ def test_a_whole_import_is_a_job_of_the_session_then_the_session_is_signed_out(p
     assert job.scope == {"resource": "all", "since": since.isoformat()}
     polled = [platform.imports.get(world.tenant, job.id).status for _ in range(4)]
     assert polled[-1] is ImportStatus.SUCCESSFUL
-    assert platform.bank_sessions.of_job(world.tenant, job).id == signed.session.id
+    assert platform.bank_sessions.poll(world.tenant, job.id)[1].id == signed.session.id
     with pytest.raises(WholeImportDone):
         run(platform, world, signed)
     with pytest.raises(SessionSignedOut):
@@ -117,7 +117,7 @@ def test_an_other_job_has_no_session(platform, world):
     )
     page = platform.imports.of_bank_login(world.tenant, made.id, before=None, limit=5)
     with pytest.raises(NotFound):
-        platform.bank_sessions.of_job(world.tenant, page.jobs[0])
+        platform.bank_sessions.poll(world.tenant, page.jobs[0].id)
 
 
 def test_a_standing_access_reopens_sessions_of_90_days_four_imports_a_day(platform, world):

@@ -5,7 +5,7 @@ cards, deposits. Labels are the categories module's, while the tenant has it on.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from xml.etree.ElementTree import Element
 
@@ -71,7 +71,7 @@ def _target(
         institution=target.institution,
     )
     holder = platform.bank_logins.holder(tenant, login.id)
-    _owners(element, holder)
+    owners_xml(element, holder)
     held = platform.accounts.of_user(tenant, user_id, bank_login_id=login.id)
     accounts = xml.child(element, "accounts")
     cards = xml.child(element, "creditCards")
@@ -79,14 +79,14 @@ def _target(
     for one in held:
         kind = one.account.type
         if kind == CARD:
-            _account(platform, tenant, xml.child(cards, "creditCard"), one, holder, card=True)
+            account_xml(platform, tenant, xml.child(cards, "creditCard"), one, holder)
         elif kind == DEPOSIT:
-            _account(platform, tenant, xml.child(deposits, "deposit"), one, holder, card=False)
+            account_xml(platform, tenant, xml.child(deposits, "deposit"), one, holder)
         else:
-            _account(platform, tenant, xml.child(accounts, "account"), one, holder, card=False)
+            account_xml(platform, tenant, xml.child(accounts, "account"), one, holder)
 
 
-def _owners(parent: Element, holder: Owner) -> None:
+def owners_xml(parent: Element, holder: Owner) -> None:
     owners = xml.child(parent, "owners")
     if holder.name is None:
         return
@@ -97,16 +97,23 @@ def _owners(parent: Element, holder: Owner) -> None:
     xml.child(owner, "kind", "OWNER")
 
 
-def _account(
+def account_xml(
     platform: Platform,
     tenant: Tenant,
     element: Element,
     held: HeldAccount,
     holder: Owner,
     *,
-    card: bool,
+    since: date | None = None,
+    money: bool = True,
+    partial: bool = False,
 ) -> None:
+    """An account, card or deposit; with its money transactions from `since` on unless `money`
+    is False; `partial`: the import behind it ran out of time (`partialDueToTimeout`)."""
     account = held.account
+    card = account.type == CARD
+    if partial:
+        element.set("partialDueToTimeout", "true")
     xml.child(element, "name", account.name)
     if card and account.masked_pan:
         xml.child(element, "number", account.masked_pan)
@@ -119,15 +126,18 @@ def _account(
         xml.child(element, "currencyFundsAvailable", amount(account.balance))
     xml.child(element, "currencyName", account.currency)
     transactions = platform.transactions.of_account(tenant, account.id)
-    since = min((t.booked_on for t in transactions), default=account.discovered_at.date())
-    xml.child(element, "activeSinceAtLeast", since.isoformat())
+    active = min((t.booked_on for t in transactions), default=account.discovered_at.date())
+    xml.child(element, "activeSinceAtLeast", active.isoformat())
     if not card:
         xml.child(element, "directDebit", available=account.type == "checking")
-    money = xml.child(element, "moneyTransactions")
-    labels = platform.analytics.categories_of(tenant, transactions)
-    for transaction in transactions:
-        _transaction(money, transaction, labels.get(transaction.id))
-    _owners(element, holder)
+    if money:
+        if since is not None:
+            transactions = [t for t in transactions if t.booked_on >= since]
+        listed = xml.child(element, "moneyTransactions")
+        labels = platform.analytics.categories_of(tenant, transactions)
+        for transaction in transactions:
+            _transaction(listed, transaction, labels.get(transaction.id))
+    owners_xml(element, holder)
 
 
 def _transaction(parent: Element, transaction: Transaction, label: str | None) -> None:
