@@ -8,8 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-
-from tests.faces.kontomatik.kontomatik_replies import captured, root_of, shape
+from kontomatik_replies import captured, root_of, shape
 
 TODAY = date(2026, 1, 15)  # the frozen tenant's clock
 
