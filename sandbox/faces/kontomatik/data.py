@@ -13,20 +13,11 @@ from sandbox.domain.accounts import HeldAccount
 from sandbox.domain.platform import Platform
 from sandbox.domain.records import BankLogin, Transaction
 from sandbox.domain.tenants import Tenant
-from sandbox.faces.kontomatik import catalog, xml
+from sandbox.faces.kontomatik import catalog, wording, xml
 from sandbox.money import from_minor
 from sandbox.statements.model import Owner
 
 CARD, DEPOSIT = "credit_card", "deposit"
-# The bank's own wording of a transaction's kind, from the kind the fake bank gives it.
-KINDS = {
-    "card": "CARD PAYMENT",
-    "groceries": "CARD PAYMENT",
-    "cash": "CASH WITHDRAWAL",
-    "fees": "BANK FEE",
-    "interest": "INTEREST",
-    "loan": "LOAN REPAYMENT",
-}
 
 
 def amount(value: Decimal) -> str:
@@ -76,14 +67,19 @@ def _target(
     accounts = xml.child(element, "accounts")
     cards = xml.child(element, "creditCards")
     deposits = xml.child(element, "deposits")
+    places = {CARD: (cards, "creditCard"), DEPOSIT: (deposits, "deposit")}
     for one in held:
-        kind = one.account.type
-        if kind == CARD:
-            account_xml(platform, tenant, xml.child(cards, "creditCard"), one, holder)
-        elif kind == DEPOSIT:
-            account_xml(platform, tenant, xml.child(deposits, "deposit"), one, holder)
-        else:
-            account_xml(platform, tenant, xml.child(accounts, "account"), one, holder)
+        parent, tag = places.get(one.account.type, (accounts, "account"))
+        account_xml(platform, tenant, xml.child(parent, tag), one, holder, country=bank.country)
+
+
+def address_text(lines: tuple[str, ...]) -> str:
+    """One line, as Kontomatik writes an address ("Stolarska 15/2 33-543 Jaworzno"): the
+    street and the town, without a closing country code."""
+    kept = list(lines)
+    if kept and len(kept[-1]) == 2 and kept[-1].isalpha() and kept[-1].isupper():
+        kept.pop()
+    return " ".join(kept)
 
 
 def owners_xml(parent: Element, holder: Owner) -> None:
@@ -93,7 +89,7 @@ def owners_xml(parent: Element, holder: Owner) -> None:
     owner = xml.child(owners, "owner")
     xml.child(owner, "name", holder.name)
     if holder.address:
-        xml.child(owner, "address", " ".join(holder.address))
+        xml.child(owner, "address", address_text(holder.address))
     xml.child(owner, "kind", "OWNER")
 
 
@@ -104,12 +100,14 @@ def account_xml(
     held: HeldAccount,
     holder: Owner,
     *,
+    country: str,
     since: date | None = None,
     money: bool = True,
     partial: bool = False,
 ) -> None:
-    """An account, card or deposit; with its money transactions from `since` on unless `money`
-    is False; `partial`: the import behind it ran out of time (`partialDueToTimeout`)."""
+    """An account, card or deposit of a bank in `country`; with its money transactions from
+    `since` on unless `money` is False; `partial`: the import behind it ran out of time
+    (`partialDueToTimeout`)."""
     account = held.account
     card = account.type == CARD
     if partial:
@@ -136,11 +134,13 @@ def account_xml(
         listed = xml.child(element, "moneyTransactions")
         labels = platform.analytics.categories_of(tenant, transactions)
         for transaction in transactions:
-            _transaction(listed, transaction, labels.get(transaction.id))
+            _transaction(listed, transaction, labels.get(transaction.id), country)
     owners_xml(element, holder)
 
 
-def _transaction(parent: Element, transaction: Transaction, label: str | None) -> None:
+def _transaction(
+    parent: Element, transaction: Transaction, label: str | None, country: str
+) -> None:
     element = xml.child(parent, "moneyTransaction")
     xml.child(element, "transactionOn", (transaction.value_on or transaction.booked_on).isoformat())
     xml.child(element, "bookedOn", transaction.booked_on.isoformat())
@@ -153,12 +153,7 @@ def _transaction(parent: Element, transaction: Transaction, label: str | None) -
         xml.child(element, "party", transaction.counterparty_name)
     if transaction.counterparty_iban:
         xml.child(element, "partyIban", transaction.counterparty_iban)
-    incoming = transaction.amount > 0
-    xml.child(
-        element,
-        "kind",
-        KINDS.get(transaction.category or "", "INCOMING TRANSFER" if incoming else "TRANSFER"),
-    )
+    xml.child(element, "kind", wording.kind(transaction.category, transaction.amount > 0, country))
     xml.child(element, "status", "DONE")
     if label is not None:
         labels = xml.child(element, "labels")

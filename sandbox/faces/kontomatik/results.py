@@ -13,9 +13,10 @@ from sandbox.domain.accounts import HeldAccount
 from sandbox.domain.bank_sessions import BankSession, Resource, Scope, compact_iban
 from sandbox.domain.imports import ImportJob
 from sandbox.domain.platform import Platform
+from sandbox.domain.records import Person
 from sandbox.domain.tenants import Tenant
 from sandbox.faces.kontomatik import xml
-from sandbox.faces.kontomatik.data import CARD, DEPOSIT, account_xml, owners_xml
+from sandbox.faces.kontomatik.data import CARD, DEPOSIT, account_xml, address_text, owners_xml
 
 ACCOUNT_PARTS = {Resource.ALL, Resource.ACCOUNTS, Resource.ACCOUNT_TRANSACTIONS}
 CARD_PARTS = {Resource.ALL, Resource.CARDS, Resource.CARD_TRANSACTIONS}
@@ -34,8 +35,14 @@ def result_xml(
         return
     result = xml.child(command, "result")
     holder = platform.bank_logins.holder(tenant, session.bank_login_id)
+    login = platform.bank_logins.get(tenant, session.bank_login_id)
+    country = platform.banks.get(tenant, login.bank_id).country
     if scope.resource in (Resource.ALL, Resource.OWNERS):
-        owners_xml(result, holder)
+        person = platform.bank_logins.person(tenant, session.bank_login_id)
+        if person is None:
+            owners_xml(result, holder)
+        else:
+            _person_xml(xml.child(result, "owners"), person, country)
     if scope.resource is Resource.OWNERS:
         return
     held = platform.accounts.of_user(tenant, session.user_id, bank_login_id=session.bank_login_id)
@@ -47,7 +54,15 @@ def result_xml(
         for one in _picked(held, scope, card=False):
             element = xml.child(accounts, "account")
             account_xml(
-                platform, tenant, element, one, holder, since=since, money=money, partial=partial
+                platform,
+                tenant,
+                element,
+                one,
+                holder,
+                country=country,
+                since=since,
+                money=money,
+                partial=partial,
             )
     cards = _picked(held, scope, card=True)
     if scope.resource in CARD_PARTS and (cards or scope.resource is not Resource.ALL):
@@ -55,8 +70,30 @@ def result_xml(
         for one in cards:
             element = xml.child(listed, "creditCard")
             account_xml(
-                platform, tenant, element, one, holder, since=since, money=money, partial=partial
+                platform,
+                tenant,
+                element,
+                one,
+                holder,
+                country=country,
+                since=since,
+                money=money,
+                partial=partial,
             )
+
+
+def _person_xml(parent: Element, person: Person, country: str) -> None:
+    """The owner with the details the bank keeps, in the order of Kontomatik's Owner (its
+    PHP SDK's `Owner.php`): a PESEL only at a Polish bank."""
+    owner = xml.child(parent, "owner")
+    xml.child(owner, "name", person.name)
+    xml.child(owner, "address", address_text(person.address))
+    if country.upper() == "PL" and person.national_id.isdigit():
+        xml.child(owner, "polishPesel", person.national_id)
+    xml.child(owner, "phone", person.phone)
+    xml.child(owner, "email", person.email)
+    xml.child(owner, "birthDate", person.birth_date.isoformat())
+    xml.child(owner, "kind", "OWNER")
 
 
 def _since(session: BankSession, scope: Scope, job: ImportJob) -> date:

@@ -11,6 +11,7 @@ import pytest
 from kontomatik_replies import captured, root_of, shape
 
 TODAY = date(2026, 1, 15)  # the frozen tenant's clock
+OWNER_DETAILS = ("polishPesel", "phone", "email", "birthDate")  # at a Polish bank
 
 
 def session(integrator, login: str = "anna.kowalska", **form: str) -> dict[str, str]:
@@ -104,8 +105,10 @@ def test_default_import_is_set_up_polled_and_successful_in_the_captured_shapes(i
 
     theirs = captured("v1.command-reply.default-import.xml")
     ours = shape(reply.content)
-    # the same elements with the same attributes (cards: the captured KontoBank has none)
-    assert {(p, a) for p, a in ours if "/creditCards" not in p} == theirs
+    # the same elements with the same attributes; beyond them only cards (the captured
+    # KontoBank has none) and the owner details Kontomatik's SDK reads (Owner.php)
+    details = {f"reply/command/result/owners/owner/{name}" for name in OWNER_DETAILS}
+    assert {(p, a) for p, a in ours if "/creditCards" not in p and p not in details} == theirs
     command = root_of(reply.content).find("command")
     assert command.get("target") == "BankWislanyApi" and command.get("institution") == "BankWislany"
     days = [
@@ -113,6 +116,18 @@ def test_default_import_is_set_up_polled_and_successful_in_the_captured_shapes(i
         for t in command.iterfind("result/accounts/account/moneyTransactions/moneyTransaction")
     ]
     assert days and min(days) >= since
+    # the bank's own words for each kind, in Polish as the captured PRZELEW PRZYCHODZĄCY
+    kinds = {t.find("kind").text for t in command.iterfind(".//moneyTransaction")}
+    assert "PRZELEW PRZYCHODZĄCY" in kinds
+    assert kinds <= {
+        "PŁATNOŚĆ KARTĄ",
+        "WYPŁATA Z BANKOMATU",
+        "OPŁATA",
+        "KAPITALIZACJA ODSETEK",
+        "SPŁATA KREDYTU",
+        "PRZELEW PRZYCHODZĄCY",
+        "PRZELEW WYCHODZĄCY",
+    }
     names = [a.find("name").text for a in command.iterfind("result/accounts/account")]
     assert "Konto Osobiste" in names
     assert command.find("result/creditCards/creditCard/number") is not None
@@ -132,7 +147,13 @@ def test_resource_imports_give_their_part_and_never_mix_with_a_default_import(in
     _, owners = until_done(integrator, command_id(start(integrator, "import-owners", held)))
     result = root_of(owners.content).find("command/result")
     assert [child.tag for child in result] == ["owners"]
-    assert result.find("owners/owner/name").text == "Anna Kowalska"
+    owner = result.find("owners/owner")
+    assert [child.tag for child in owner] == ["name", "address", *OWNER_DETAILS, "kind"]
+    assert owner.find("name").text == "Anna Kowalska"
+    assert owner.find("address").text == "ul. Wiśniowa 21/4 02-520 Warszawa"
+    assert owner.find("email").text == "anna.kowalska@example.com"
+    assert owner.find("birthDate").text == "1985-03-12"
+    assert len(owner.find("polishPesel").text) == 11
 
     _, accounts = until_done(integrator, command_id(start(integrator, "import-accounts", held)))
     listed = root_of(accounts.content).findall("command/result/accounts/account")
