@@ -83,7 +83,8 @@ def _text(value: object) -> str:
     return str(value)
 
 
-_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# A carriage return is written as a reference so that a reader gets it back, not a newline.
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTRIBUTE = str.maketrans(
     {
         "&": "&amp;",
