@@ -1,7 +1,8 @@
 """The Kontomatik face, `/kontomatik/v1`: an integration written for Kontomatik's API runs
 against the sandbox with a new base URL (reference/kontomatik.md). So far: the command
-catalog of the tenant's banks, aggregated owner data and the owner scores; the widget,
-sessions and commands come next (issue 18)."""
+catalog of the tenant's banks, aggregated owner data, the owner scores, and the JSON
+products (Owner Upload, Income Confirmation, PDF statements); the widget, sessions and
+commands come next (issue 18)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ from starlette.responses import Response
 
 from sandbox.domain.face_keys import kontomatik_keys
 from sandbox.domain.platform import Platform
-from sandbox.faces.kontomatik import catalog, data, xml
+from sandbox.faces.kontomatik import (
+    catalog,
+    data,
+    income,
+    owner_upload,
+    pdf_statements,
+    xml,
+)
 from sandbox.faces.kontomatik.caller import tenant_of
 from sandbox.faces.kontomatik.errors import EXCEPTION_HANDLERS
 from sandbox.faces.kontomatik.inputs import Params
@@ -87,6 +95,11 @@ def kontomatik_app(platform: Platform) -> Starlette:
         resource("/command-catalog.xml", get=command_catalog),
         resource("/owner-scores.xml", get=owner_scores),
         resource("/data.xml", get=get_data, delete=delete_data),
+        # JSON endpoints, answering errors in JSON (json_errors.py)
+        resource("/owner", post=owner_upload.upload_owner),
+        resource("/owner-income-confirmation", get=income.income_confirmation),
+        resource("/pdf/statement", post=pdf_statements.parse_statement),
+        resource("/pdf/statement-trusted", post=pdf_statements.parse_statement_trusted),
     ]
     app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)
     app.state.platform = platform
