@@ -148,9 +148,11 @@ def _owner_json(owner: Owner) -> dict[str, Any]:
 
 
 def _findings(statement: Statement) -> tuple[Finding, ...]:
-    """What the parser found and what the balances show, each once."""
-    seen = {(f.code, f.where) for f in statement.findings}
-    more = tuple(f for f in balance_findings(statement) if (f.code, f.where) not in seen)
+    """What the parser found and what the balances show, each once: a parser that checks the
+    balances itself (PDF) names the account its own way, so a code it reported is not added
+    again under the generic check's name."""
+    seen = {f.code for f in statement.findings}
+    more = tuple(f for f in balance_findings(statement) if f.code not in seen)
     return statement.findings + more
 
 
