@@ -23,6 +23,7 @@ from sandbox.errors import SandboxError
 from sandbox.faces.control.routes import control_app
 from sandbox.faces.json import EXCEPTION_HANDLERS, JSONResponse, refusal, status_of
 from sandbox.faces.kontomatik import errors as kontomatik_errors
+from sandbox.faces.kontomatik import json_errors as kontomatik_json_errors
 from sandbox.faces.kontomatik.routes import kontomatik_app
 from sandbox.faces.native import webhooks as native_webhooks
 from sandbox.faces.native.routes import native_app
@@ -47,8 +48,11 @@ JSON_PATHS = ("/api/", "/_sandbox/")
 POWENS_PATHS = ("/powens/",)
 KONTOMATIK_PATHS = ("/kontomatik/",)
 CONTROL_PATHS = ("/_sandbox/",)
-# Statement files: any media type, up to their own limit.
-UPLOAD_PATHS = re.compile(r"/api/v1/users/[^/]+/uploads")
+# Statement files: any media type, up to their own limit (Kontomatik's Owner Upload and PDF
+# statements too, which check their media types themselves).
+UPLOAD_PATHS = re.compile(
+    r"/api/v1/users/[^/]+/uploads|/kontomatik/v1/(?:owner|pdf/statement(?:-trusted)?)"
+)
 UPLOAD_SETTING = "SANDBOX_MAX_UPLOAD_BYTES"
 
 # Each webhook format (`sandbox/subscriptions.py`), written and signed by the face that owns it.
@@ -84,6 +88,8 @@ def edge_refusal(scope: Scope, error: SandboxError) -> Response:
         return refusal(scope, error)
     if scope["path"].startswith(POWENS_PATHS) and not is_powens_page(scope["path"]):
         return powens_errors.answer(scope, error)
+    if kontomatik_json_errors.PATHS.fullmatch(scope["path"]):
+        return kontomatik_json_errors.answer(error)
     if scope["path"].startswith(KONTOMATIK_PATHS):
         return kontomatik_errors.reply(error)
     return PlainTextResponse(f"{error.message}\n", status_code=status_of(error))

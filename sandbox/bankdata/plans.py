@@ -109,7 +109,9 @@ def _build(seed: int, persona: Persona, bank: Bank) -> Book:
     accounts: dict[str, BankAccount] = {}
     for spec in specs:
         key = f"{bank.id}/{persona.login}/{spec.id}"
-        iban = None if spec.type in _NO_IBAN else identity.iban(country, code, seed, key)
+        iban = spec.iban or (
+            None if spec.type in _NO_IBAN else identity.iban(country, code, seed, key)
+        )
         accounts[spec.id] = BankAccount(
             key=key,
             account_id=spec.id,

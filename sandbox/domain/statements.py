@@ -115,7 +115,17 @@ def holder_of_login(tenant: Tenant, login: BankLogin) -> tuple[Owner, Bank]:
         return Owner(), bank
     held = bankdata.owner(tenant.scenario, persona, scenario_bank)
     address = (held.street, f"{held.postcode} {held.city}", held.country)
-    return Owner(name=held.name, address=address), bank
+    co_owners = tuple(
+        Owner(
+            name=co.name,
+            address=()
+            if co.address is None
+            else (co.address.street, f"{co.address.postcode} {co.address.city}")
+            + ((co.address.country,) if co.address.country else ()),
+        )
+        for co in persona.owner.co_owners
+    )
+    return Owner(name=held.name, address=address, co_owners=co_owners), bank
 
 
 def person_of_login(tenant: Tenant, login: BankLogin) -> Person | None:

@@ -27,7 +27,13 @@ from sandbox.errors import NotFound
 from sandbox.money import to_minor
 from sandbox.statements import formats
 from sandbox.statements.checks import balance_findings
-from sandbox.statements.model import Finding, Statement, StatementAccount, StatementError
+from sandbox.statements.model import (
+    Finding,
+    Owner,
+    Statement,
+    StatementAccount,
+    StatementError,
+)
 from sandbox.store import accounts as account_rows
 from sandbox.store import uploads as rows
 from sandbox.store.database import Database
@@ -82,6 +88,19 @@ def upload_statement(
     """Store the file's accounts and transactions for the user (created when new); True when
     stored now, False when the same statement was uploaded before (that upload is returned)."""
     statement = read_statement(format_name, data)
+    return store_statement(db, tenant, external_user_id, format_name, file_name, statement)
+
+
+def store_statement(
+    db: Database,
+    tenant: Tenant,
+    external_user_id: str,
+    format_name: str,
+    file_name: str | None,
+    statement: Statement,
+) -> tuple[Upload, bool]:
+    """Store a statement a face has read itself (Kontomatik's Owner Upload JSON), as a file of
+    `format_name` would be: the same checks, the same dedupe by what it says."""
     digest = _digest(statement)
     findings = _findings(statement)
     with db.begin() as conn:
@@ -97,7 +116,7 @@ def upload_statement(
             format=format_name,
             file_name=file_name,
             digest=digest,
-            owner={"name": statement.owner.name, "address": list(statement.owner.address)},
+            owner=_owner_json(statement.owner),
             bank={
                 "name": statement.bank.name,
                 "bic": statement.bank.bic,
@@ -119,10 +138,21 @@ def upload_statement(
         return _upload(conn, stored, external_user_id), True
 
 
+def _owner_json(owner: Owner) -> dict[str, Any]:
+    found: dict[str, Any] = {"name": owner.name, "address": list(owner.address)}
+    if owner.co_owners:
+        found["co_owners"] = [
+            {"name": co.name, "address": list(co.address)} for co in owner.co_owners
+        ]
+    return found
+
+
 def _findings(statement: Statement) -> tuple[Finding, ...]:
-    """What the parser found and what the balances show, each once."""
-    seen = {(f.code, f.where) for f in statement.findings}
-    more = tuple(f for f in balance_findings(statement) if (f.code, f.where) not in seen)
+    """What the parser found and what the balances show, each once: a parser that checks the
+    balances itself (PDF) names the account its own way, so a code it reported is not added
+    again under the generic check's name."""
+    seen = {f.code for f in statement.findings}
+    more = tuple(f for f in balance_findings(statement) if f.code not in seen)
     return statement.findings + more
 
 

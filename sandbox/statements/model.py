@@ -61,6 +61,9 @@ class Owner:
     name: str | None = None
     # Printed lines: street, then postcode and city, then country.
     address: tuple[str, ...] = ()
+    # Who holds the accounts with them, where the bank lists them (Kontomatik's CO_OWNER);
+    # no statement format carries them.
+    co_owners: tuple[Owner, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ import yaml
 from starlette.routing import Mount, Route
 
 from sandbox.app import UPLOAD_PATHS, create_app
+from sandbox.faces.kontomatik.json_errors import PATHS as KONTOMATIK_JSON
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi.yaml"
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}
@@ -65,8 +66,9 @@ def test_every_operation_that_uses_the_database_documents_the_busy_answer():
             expected = "WebUnavailable" if path.startswith(("/connect", "/bank")) else "Unavailable"
             if path.startswith("/powens/"):  # Powens' webview is pages, its API Powens' JSON
                 expected = "WebUnavailable" if "/webview/" in path else "PowensUnavailable"
-            if path.startswith("/kontomatik/"):  # Kontomatik's XML
-                expected = "KontomatikUnavailable"
+            if path.startswith("/kontomatik/"):  # Kontomatik's XML, or JSON for its JSON products
+                json_product = KONTOMATIK_JSON.fullmatch(path)
+                expected = "KontomatikJsonUnavailable" if json_product else "KontomatikUnavailable"
             assert busy == f"#/components/responses/{expected}", f"{method} {path}: 503 is {busy!r}"
 
 

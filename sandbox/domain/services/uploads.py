@@ -5,6 +5,7 @@ from __future__ import annotations
 from sandbox.domain import uploads
 from sandbox.domain.tenants import Tenant
 from sandbox.domain.uploads import Upload, UploadPage
+from sandbox.statements.model import Statement
 from sandbox.store.database import Database
 
 
@@ -26,6 +27,25 @@ class Uploads:
         large file takes a while: call it from a worker thread, not the event loop."""
         return uploads.upload_statement(
             self._db, tenant, external_user_id, format_name, file_name, data
+        )
+
+    def read(self, format_name: str, data: bytes) -> Statement:
+        """The file read in its format, with what its checks found, without storing it:
+        UnreadableStatement listing every problem. Call it from a worker thread."""
+        return uploads.read_statement(format_name, data)
+
+    def store(
+        self,
+        tenant: Tenant,
+        external_user_id: str,
+        format_name: str,
+        file_name: str | None,
+        statement: Statement,
+    ) -> tuple[Upload, bool]:
+        """As `upload`, for a statement a face has read from its own wire format (Kontomatik's
+        Owner Upload): stored under `format_name`, deduped by what it says."""
+        return uploads.store_statement(
+            self._db, tenant, external_user_id, format_name, file_name, statement
         )
 
     def get(self, tenant: Tenant, upload_id: int) -> Upload:

@@ -1,10 +1,17 @@
 """Aggregated owner data (`GET /v1/data.xml`): everything imported for an owner (the tenant's
 user of that id) across its bank logins, grouped under `<owner><target>` as the captured
 `v1.data-reply.xml`: the target's owners, accounts with their money transactions, credit
-cards, deposits. Labels are the categories module's, while the tenant has it on."""
+cards, deposits. Labels are the categories module's, while the tenant has it on.
+
+What was uploaded (Owner Upload, PDF statements, the native API's statement uploads) follows
+the bank logins, one `<target origin="upload">` or `<target origin="pdf">` per upload: Kontomatik
+aggregates AIS, PDF and Owner Upload data under one owner (reference §7), but its words for the
+other origins are not public, so `origin` on a target is the sandbox's. The owner's `origin` is
+that of its most recent source of data."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from xml.etree.ElementTree import Element
@@ -13,11 +20,20 @@ from sandbox.domain.accounts import HeldAccount
 from sandbox.domain.platform import Platform
 from sandbox.domain.records import BankLogin, Transaction
 from sandbox.domain.tenants import Tenant
+from sandbox.domain.uploads import Upload
 from sandbox.faces.kontomatik import catalog, wording, xml
 from sandbox.money import from_minor
 from sandbox.statements.model import Owner
 
 CARD, DEPOSIT = "credit_card", "deposit"
+# The owner's and a target's origin, by where its data came from: a bank login (Kontomatik's
+# `api` or `scraper`: the sandbox says `api` for both), or an upload of this format.
+BANK_ORIGIN = "api"
+UPLOAD_ORIGINS = {"pdf": "pdf"}  # any other format: "upload"
+# A target's name when the upload names no bank.
+UNNAMED = {"upload": "OwnerUpload", "pdf": "PdfStatement"}
+NO_COUNTRY = ""  # an upload's bank: its transactions' kinds in English
+COUNTRY = re.compile(r"[A-Z]{2}")
 
 
 def amount(value: Decimal) -> str:
@@ -33,20 +49,33 @@ def owner_data(platform: Platform, tenant: Tenant, client: str, external_id: str
     """The reply for one owner; NotFound for an owner the tenant does not have."""
     user = platform.users.get(tenant, external_id)
     logins = platform.bank_logins.of_user(tenant, user.id)
+    uploaded: dict[int, list[HeldAccount]] = {}
+    for held in platform.accounts.of_user(tenant, user.id):
+        if held.account.bank_login_id is None and held.account.upload_id is not None:
+            uploaded.setdefault(held.account.upload_id, []).append(held)
+    uploads = [platform.uploads.get(tenant, upload_id) for upload_id in sorted(uploaded)]
     reply = xml.root(200, tenant.now(), schema="get_data", user=client, owner=external_id)
-    changed = max((login.updated_at for login in logins), default=user.created_at)
+    sources = [(login.updated_at, BANK_ORIGIN) for login in logins]
+    sources += [(upload.created_at, origin_of(upload)) for upload in uploads]
+    changed, origin = max(sources, default=(user.created_at, BANK_ORIGIN))
     owner = xml.child(
         reply,
         "owner",
         externalId=external_id,
         createdAt=_stamp(user.created_at),
         updatedAt=_stamp(changed),
-        origin="api",
+        origin=origin,
         lastChange=_stamp(changed),
     )
     for login in logins:
         _target(platform, tenant, owner, user.id, login)
+    for upload in uploads:
+        _upload_target(platform, tenant, owner, upload, uploaded[upload.id])
     return reply
+
+
+def origin_of(upload: Upload) -> str:
+    return UPLOAD_ORIGINS.get(upload.format, "upload")
 
 
 def _target(
@@ -62,35 +91,78 @@ def _target(
         institution=target.institution,
     )
     holder = platform.bank_logins.holder(tenant, login.id)
-    owners_xml(element, holder)
     held = platform.accounts.of_user(tenant, user_id, bank_login_id=login.id)
+    _contents(platform, tenant, element, holder, held, bank.country)
+
+
+def _upload_target(
+    platform: Platform, tenant: Tenant, parent: Element, upload: Upload, held: list[HeldAccount]
+) -> None:
+    """An upload's accounts, under the bank its statement names (if any)."""
+    origin = origin_of(upload)
+    bank_name = upload.bank.get("name")
+    name = (catalog.camel(bank_name) if bank_name else "") or UNNAMED[origin]
+    element = xml.child(
+        parent,
+        "target",
+        name=name,
+        officialName=bank_name or name,
+        institution=name,
+        origin=origin,
+    )
+    _contents(platform, tenant, element, _stored_owner(upload.owner), held, NO_COUNTRY)
+
+
+def _stored_owner(stored: dict) -> Owner:
+    """The owner an upload keeps as JSON (`domain/uploads.py`)."""
+    co_owners = tuple(_stored_owner(one) for one in stored.get("co_owners") or ())
+    return Owner(
+        name=stored.get("name"), address=tuple(stored.get("address") or ()), co_owners=co_owners
+    )
+
+
+def _contents(
+    platform: Platform,
+    tenant: Tenant,
+    element: Element,
+    holder: Owner,
+    held: list[HeldAccount],
+    country: str,
+) -> None:
+    """A target's owners, accounts, credit cards and deposits."""
+    owners_xml(element, holder)
     accounts = xml.child(element, "accounts")
     cards = xml.child(element, "creditCards")
     deposits = xml.child(element, "deposits")
     places = {CARD: (cards, "creditCard"), DEPOSIT: (deposits, "deposit")}
     for one in held:
         parent, tag = places.get(one.account.type, (accounts, "account"))
-        account_xml(platform, tenant, xml.child(parent, tag), one, holder, country=bank.country)
-
-
-def address_text(lines: tuple[str, ...]) -> str:
-    """One line, as Kontomatik writes an address ("Stolarska 15/2 33-543 Jaworzno"): the
-    street and the town, without a closing country code."""
-    kept = list(lines)
-    if kept and len(kept[-1]) == 2 and kept[-1].isalpha() and kept[-1].isupper():
-        kept.pop()
-    return " ".join(kept)
+        account_xml(platform, tenant, xml.child(parent, tag), one, holder, country=country)
 
 
 def owners_xml(parent: Element, holder: Owner) -> None:
+    """Co-owners first, then the owner, as Kontomatik's captured reply lists them."""
     owners = xml.child(parent, "owners")
+    for co_owner in holder.co_owners:
+        owner_xml(owners, co_owner, "CO_OWNER")
+    owner_xml(owners, holder, "OWNER")
+
+
+def owner_xml(parent: Element, holder: Owner, kind: str) -> None:
     if holder.name is None:
         return
-    owner = xml.child(owners, "owner")
+    owner = xml.child(parent, "owner")
     xml.child(owner, "name", holder.name)
     if holder.address:
-        xml.child(owner, "address", address_text(holder.address))
-    xml.child(owner, "kind", "OWNER")
+        xml.child(owner, "address", address(holder.address))
+    xml.child(owner, "kind", kind)
+
+
+def address(lines: tuple[str, ...]) -> str:
+    """The lines on one line, as Kontomatik writes an address ("Stolarska 15/2 33-543
+    Jaworzno"): a last line that is only a country code is left out."""
+    shown = lines[:-1] if len(lines) > 1 and COUNTRY.fullmatch(lines[-1]) else lines
+    return " ".join(line for line in shown if line)
 
 
 def account_xml(

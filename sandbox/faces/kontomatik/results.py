@@ -16,7 +16,7 @@ from sandbox.domain.platform import Platform
 from sandbox.domain.records import Person
 from sandbox.domain.tenants import Tenant
 from sandbox.faces.kontomatik import xml
-from sandbox.faces.kontomatik.data import CARD, DEPOSIT, account_xml, address_text, owners_xml
+from sandbox.faces.kontomatik.data import CARD, DEPOSIT, account_xml, address, owner_xml, owners_xml
 
 ACCOUNT_PARTS = {Resource.ALL, Resource.ACCOUNTS, Resource.ACCOUNT_TRANSACTIONS}
 CARD_PARTS = {Resource.ALL, Resource.CARDS, Resource.CARD_TRANSACTIONS}
@@ -42,7 +42,10 @@ def result_xml(
         if person is None:
             owners_xml(result, holder)
         else:
-            _person_xml(xml.child(result, "owners"), person, country)
+            owners = xml.child(result, "owners")
+            for co_owner in holder.co_owners:  # first, as in the captured reply
+                owner_xml(owners, co_owner, "CO_OWNER")
+            _person_xml(owners, person, country)
     if scope.resource is Resource.OWNERS:
         return
     held = platform.accounts.of_user(tenant, session.user_id, bank_login_id=session.bank_login_id)
@@ -69,7 +72,7 @@ def _person_xml(parent: Element, person: Person, country: str) -> None:
     PHP SDK's `Owner.php`): a PESEL only at a Polish bank."""
     owner = xml.child(parent, "owner")
     xml.child(owner, "name", person.name)
-    xml.child(owner, "address", address_text(person.address))
+    xml.child(owner, "address", address(person.address))
     if country.upper() == "PL" and person.national_id.isdigit():
         xml.child(owner, "polishPesel", person.national_id)
     xml.child(owner, "phone", person.phone)

@@ -1,7 +1,8 @@
 """The Kontomatik face, `/kontomatik/v1`: an integration written for Kontomatik's API runs
 against the sandbox with a new base URL (reference/kontomatik.md). So far: the command
 catalog of the tenant's banks, sessions (mock-session, multiple access), the asynchronous
-import commands and their polls, aggregated owner data and the owner scores."""
+import commands and their polls, aggregated owner data, the owner scores, and the JSON
+products (Owner Upload, Income Confirmation, PDF statements)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ from starlette.responses import Response
 
 from sandbox.domain.face_keys import kontomatik_keys
 from sandbox.domain.platform import Platform
-from sandbox.faces.kontomatik import catalog, commands, data, xml
+from sandbox.faces.kontomatik import (
+    catalog,
+    commands,
+    data,
+    income,
+    owner_upload,
+    pdf_statements,
+    xml,
+)
 from sandbox.faces.kontomatik.caller import tenant_of
 from sandbox.faces.kontomatik.errors import EXCEPTION_HANDLERS
 from sandbox.faces.kontomatik.inputs import Params
@@ -92,6 +101,11 @@ def kontomatik_app(platform: Platform) -> Starlette:
         resource("/command/delete-multiple-access.xml", post=commands.delete_multiple_access),
         # `{command}`: a command's name to start it (POST), a started one's id to poll it (GET)
         resource("/command/{command}.xml", get=commands.poll, post=commands.start),
+        # JSON endpoints, answering errors in JSON (json_errors.py)
+        resource("/owner", post=owner_upload.upload_owner),
+        resource("/owner-income-confirmation", get=income.income_confirmation),
+        resource("/pdf/statement", post=pdf_statements.parse_statement),
+        resource("/pdf/statement-trusted", post=pdf_statements.parse_statement_trusted),
     ]
     app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)
     app.state.platform = platform

@@ -239,7 +239,7 @@ def test_add_bank_login_skips_the_management_list(live, page: Page, screenshot, 
 def test_bank_search_filters_as_you_type(live, page: Page, screenshot) -> None:
     page.goto(live.session())
     banks = page.locator("#bank-list li:visible")
-    expect(banks).to_have_count(9)
+    expect(banks).to_have_count(11)
     screenshot(page, "all")
     page.get_by_label("Bank name").press_sequentially("wisl")
     expect(banks).to_have_count(1)

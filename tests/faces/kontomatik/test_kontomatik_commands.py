@@ -344,3 +344,25 @@ def test_a_deleted_multiple_access_is_gone(integrator):
     for path in ("reuse-multiple-access", "delete-multiple-access"):
         got = integrator.post(f"/command/{path}.xml", multipleAccessId=access)
         assert exception_of(got)[:2] == (404, "InvalidMultipleAccessId")
+
+
+def test_kontobanks_test1_imports_as_in_kontomatiks_documentation(integrator):
+    """Kontomatik's own test login, as its documentation and captured reply show it."""
+    held = session(integrator, login="test1", target="KontoBank")
+    started = start(integrator, "default-import", held)
+    _, reply = until_done(integrator, command_id(started))
+    command = root_of(reply.content).find("command")
+    assert (command.get("target"), command.get("institution")) == ("KontoBank", "KontoBank")
+    owners = command.findall("result/owners/owner")
+    assert [(o.find("name").text, o.find("kind").text) for o in owners] == [
+        ("Tadeusz Krajowy", "CO_OWNER"),
+        ("Maria Sochacka", "OWNER"),
+    ]
+    assert owners[1].find("address").text == "Stolarska 15/2 33-543 Jaworzno"
+    account = command.find("result/accounts/account")
+    assert account.find("name").text == "Konto 0"
+    assert account.find("iban").text == "PL69137013140000049678278112"
+    assert account.find("currencyName").text == "PLN"
+    details = {f"reply/command/result/owners/owner/{name}" for name in OWNER_DETAILS}
+    ours = {(p, a) for p, a in shape(reply.content) if p not in details}
+    assert ours == captured("v1.command-reply.default-import.xml")

@@ -190,6 +190,8 @@ TIERS = {
     ("cigale", "hugo.bernard@example.com"): "D",
     ("nordlicht-sparbank", "overdraft-often"): "D",
     ("nordlicht-sparbank", "irregular-income"): "D",
+    ("kontobank", "test1"): "B",
+    ("kontobank-es", "test2"): "B",
 }
 
 

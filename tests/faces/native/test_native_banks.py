@@ -73,13 +73,15 @@ def test_filter_by_part_of_the_name_in_any_case(api):
         "bank-wislany",
         "bursztyn-bank",
         "polderbank",
+        "kontobank",
+        "kontobank-es",
     ]
     assert names(api.get("/banks", name="lumière")) == ["banque-lumiere"]
     assert names(api.get("/banks", name="zzz")) == []
 
 
 def test_filter_by_country_and_bic(api):
-    assert names(api.get("/banks", country="pl")) == ["bank-wislany", "bursztyn-bank"]
+    assert names(api.get("/banks", country="pl")) == ["bank-wislany", "bursztyn-bank", "kontobank"]
     assert names(api.get("/banks", bic="NOSPDEHHXXX")) == ["nordlicht-sparbank"]
     assert names(api.get("/banks", bic="nospdehh")) == ["nordlicht-sparbank"]
     assert names(api.get("/banks", bic="NOSPDEHH123")) == []
@@ -126,7 +128,11 @@ def test_each_tenant_sees_its_own_scenarios_banks(api, client):
     small = client.post("/_sandbox/tenants", json={"scenario_yaml": SMALL}).json()
     headers = {"Authorization": f"Bearer {small['api_key']}"}
     answer = client.get("/api/v1/banks", headers=headers, params={"country": "ES"})
-    assert [bank["id"] for bank in answer.json()["banks"]] == ["banco-meseta", "tinybank"]
+    assert [bank["id"] for bank in answer.json()["banks"]] == [
+        "banco-meseta",
+        "kontobank-es",
+        "tinybank",
+    ]
     assert client.get("/api/v1/banks/tinybank", headers=headers).status_code == 200
     assert api.get("/banks/tinybank").status_code == 404
 

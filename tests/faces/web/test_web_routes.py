@@ -27,7 +27,7 @@ def test_the_entry_page_lists_the_banks_with_strict_security_headers(hosted):
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert h1(response) == "Choose your bank"
-    assert len(re.findall(r"<li data-bank", response.text)) == 9
+    assert len(re.findall(r"<li data-bank", response.text)) == 11
     policy = response.headers["content-security-policy"]
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert "script-src" not in policy and "'unsafe-inline'" not in policy
