@@ -50,7 +50,16 @@ def test_every_operation_has_an_id_and_documented_responses():
 
 
 # Served without the database, so never too busy to answer.
-WITHOUT_DATABASE = {"/healthz", "/openapi.yaml", "/connect/"}
+WITHOUT_DATABASE = {
+    "/healthz",
+    "/openapi.yaml",
+    "/connect/",
+    "/kontomatik/signin/done",
+    "/kontomatik/assets/{name}",
+}
+# The Kontomatik face's pages (HTML) and its JSON endpoints, beside its XML API.
+KONTOMATIK_PAGES = ("/kontomatik/signin", "/kontomatik/demo")
+KONTOMATIK_JSON = ("/kontomatik/v1/signin/",)
 
 
 def test_every_operation_that_uses_the_database_documents_the_busy_answer():
@@ -67,6 +76,10 @@ def test_every_operation_that_uses_the_database_documents_the_busy_answer():
                 expected = "WebUnavailable" if "/webview/" in path else "PowensUnavailable"
             if path.startswith("/kontomatik/"):  # Kontomatik's XML
                 expected = "KontomatikUnavailable"
+            if path.startswith(KONTOMATIK_PAGES):
+                expected = "WebUnavailable"
+            if path.startswith(KONTOMATIK_JSON):
+                expected = "KontomatikJsonUnavailable"
             assert busy == f"#/components/responses/{expected}", f"{method} {path}: 503 is {busy!r}"
 
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from sandbox.clock import system_now
 from sandbox.domain.errors import (
@@ -25,8 +25,23 @@ from sandbox.domain.errors import (
 from sandbox.errors import UnsupportedMediaType
 from sandbox.faces.kontomatik import xml
 
+
+class UnknownRedirection(NotFound):
+    """A SignIn Redirection id the tenant never had."""
+
+    code = "unknown_redirection"
+
+
+class InvalidTarget(InvalidInput):
+    """A target the tenant has no bank for (or none in this access mode)."""
+
+    code = "invalid_target"
+
+
 # First match wins: (status, Kontomatik's exception name).
 TABLE: list[tuple[type[SandboxError], int, str]] = [
+    (UnknownRedirection, 404, "InvalidRedirectionId"),
+    (InvalidTarget, 400, "InvalidTarget"),
     (NoData, 400, "NoDataToCalculateScore"),
     (ModuleNotEnabled, 400, "CommandNotAvailable"),
     # The owner a request names is the only record this face looks up so far.
@@ -93,6 +108,21 @@ def exception_reply(
     exception = xml.child(answer, "exception", name=name)
     xml.child(exception, "message", message)
     return xml.XMLResponse(answer, headers)
+
+
+def json_reply(error: SandboxError) -> Response:
+    """The error of a JSON endpoint (SignIn Redirection): the same status and exception name
+    as the XML reply's, as `{"exception": {"name", "message"}}`."""
+    if isinstance(error, NotKnown):
+        message = f"unknown API key {masked(error.key)!r} or address {masked(error.address)}"
+        return JSONResponse(
+            {"exception": {"name": "Unauthorized", "message": message}}, status_code=401
+        )
+    status, name = next(
+        ((code, name) for kind, code, name in TABLE if isinstance(error, kind)),
+        (400, "InvalidParameter"),
+    )
+    return JSONResponse({"exception": {"name": name, "message": error.message}}, status_code=status)
 
 
 def kontomatik_error(request: Request, error: Exception) -> Response:

@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from sandbox.domain.face_keys import kontomatik_keys
 from sandbox.domain.platform import Platform
-from sandbox.faces.kontomatik import catalog, data, xml
+from sandbox.faces.kontomatik import catalog, data, redirection, xml
 from sandbox.faces.kontomatik.caller import tenant_of
 from sandbox.faces.kontomatik.errors import EXCEPTION_HANDLERS
 from sandbox.faces.kontomatik.inputs import Params
@@ -87,6 +87,8 @@ def kontomatik_app(platform: Platform) -> Starlette:
         resource("/command-catalog.xml", get=command_catalog),
         resource("/owner-scores.xml", get=owner_scores),
         resource("/data.xml", get=get_data, delete=delete_data),
+        resource("/signin/redirection", post=redirection.create),
+        resource("/signin/redirection-status", get=redirection.status),
     ]
     app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)
     app.state.platform = platform

@@ -15,6 +15,7 @@ from sandbox.domain.banks import AccountType, Bank, ScaMethod, ScaMethodKind
 from sandbox.domain.flow import Flow
 from sandbox.domain.states import LoginState
 from sandbox.domain.tenants import Tenant
+from sandbox.faces.flow_scripts import face_script
 from sandbox.faces.web.headers import page_policy
 from sandbox.faces.web.pages import render
 
@@ -127,6 +128,7 @@ def flow_context(flow: Flow) -> dict[str, Any]:
         "csrf_token": flow.session.csrf_token,
         "cancel_url": connect_url(flow.session.id, "cancel"),
         "tenant_name": brand(flow.tenant)["name"],
+        "face_script": face_script(flow),
     }
 
 
