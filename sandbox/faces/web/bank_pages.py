@@ -76,6 +76,7 @@ def _bank_context(flow: Flow) -> dict:
         "csrf_token": flow.session.csrf_token,
         "bank": bank_view(bank),
         "cancel_url": bank_url(bank.id, "cancel", flow.session.id),
+        "focus": EMBEDDED_IN not in flow.session.options,
     }
 
 

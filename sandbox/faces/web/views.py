@@ -16,7 +16,7 @@ from sandbox.domain.flow import Flow
 from sandbox.domain.states import LoginState
 from sandbox.domain.tenants import Tenant
 from sandbox.faces.flow_scripts import face_script
-from sandbox.faces.web.headers import page_policy
+from sandbox.faces.web.headers import EMBEDDED_IN, page_policy
 from sandbox.faces.web.pages import render
 
 LANG = "en"
@@ -129,6 +129,9 @@ def flow_context(flow: Flow) -> dict[str, Any]:
         "cancel_url": connect_url(flow.session.id, "cancel"),
         "tenant_name": brand(flow.tenant)["name"],
         "face_script": face_script(flow),
+        # A page framed by another origin takes no focus: the browser refuses it there, and
+        # the embedding page's focus is its own.
+        "focus": EMBEDDED_IN not in flow.session.options,
     }
 
 
