@@ -6,6 +6,7 @@ example names that this fresh sandbox does not have (an SCA challenge, an import
 from __future__ import annotations
 
 import base64
+import json
 import re
 import shlex
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from defusedxml import ElementTree
 
 from sandbox.testing.server import SandboxServer
 
@@ -33,6 +35,12 @@ class Step:
 
 
 CAPTURE = re.compile(r"(\w+)=\$\((curl .*?)\s*\|\s*jq -r '?([.\w\[\]]+)'?\)")
+RAW_CAPTURE = re.compile(r"(\w+)=\$\((curl [^|]*)\)")
+ECHO_XPATH = re.compile(
+    r"(\w+)=\$\(echo \"\$(\w+)\" \| xmllint --xpath '(string\(//[\w/@]+\))' -\)"
+)
+# An XML answer's value, as xmllint prints it: `| xmllint --xpath 'string(//session/@id)' -`.
+XML_CAPTURE = re.compile(r"(\w+)=\$\((curl .*?)\s*\|\s*xmllint --xpath '(string\(//[\w/@]+\))' -\)")
 
 
 def curl_blocks(text: str) -> list[list[Step]]:
@@ -42,9 +50,15 @@ def curl_blocks(text: str) -> list[list[Step]]:
         steps = []
         for line in block.replace("\\\n", " ").splitlines():
             line = line.split(" # ")[0].strip()
-            if match := CAPTURE.fullmatch(line):
+            if match := CAPTURE.fullmatch(line) or XML_CAPTURE.fullmatch(line):
                 name, command, path = match.groups()
                 steps.append(Step(shlex.split(command), (name, path)))
+            elif match := ECHO_XPATH.fullmatch(line):  # a value of an answer kept before
+                name, kept, path = match.groups()
+                steps.append(Step(["echo", kept], (name, path)))
+            elif match := RAW_CAPTURE.fullmatch(line):  # a whole answer, kept for later
+                name, command = match.groups()
+                steps.append(Step(shlex.split(command), (name, "")))
             elif match := re.fullmatch(r"(\w+)=(\S+)", line):
                 steps.append(Step(["="], (match.group(1), match.group(2))))
             elif line.startswith("curl "):
@@ -54,7 +68,7 @@ def curl_blocks(text: str) -> list[list[Step]]:
 
 
 def curl_commands(text: str) -> list[list[str]]:
-    return [step.words for block in curl_blocks(text) for step in block if step.words != ["="]]
+    return [step.words for block in curl_blocks(text) for step in block if step.words[0] == "curl"]
 
 
 def jq(value: object, path: str) -> str:
@@ -62,6 +76,16 @@ def jq(value: object, path: str) -> str:
     for key, index in re.findall(r"\.(\w+)|\[(\d+)\]", path):
         value = value[key] if key else value[int(index)]  # type: ignore[index]
     return str(value)
+
+
+def xpath(text: str, path: str) -> str:
+    """What `xmllint --xpath 'string(//a/b/@c)'` prints (the first match), read with
+    defusedxml."""
+    steps = path.removeprefix("string(//").removesuffix(")").split("/")
+    attribute = steps.pop()[1:] if steps[-1].startswith("@") else None
+    found = ElementTree.fromstring(text.encode()).find(".//" + "/".join(steps))
+    assert found is not None, (path, text)
+    return (found.get(attribute) if attribute else found.text) or ""
 
 
 def expanded(words: list[str], variables: dict[str, str]) -> list[str]:
@@ -84,11 +108,14 @@ def as_request(words: list[str], base: str) -> httpx.Request:
             method = next(words)
         elif word == "-H":
             name, _, value = next(words).partition(":")
-            headers[name.strip()] = value.strip()
+            headers[name.strip().title()] = value.strip()
         elif word in ("-d", "--data-binary"):
             value = next(words)
             data = (ROOT / value[1:]).read_bytes() if value.startswith("@") else value.encode()
             method = "POST" if method == "GET" else method
+            if word == "-d":  # as curl sends it unless told otherwise
+                form = "application/x-www-form-urlencoded"
+                headers.setdefault("Content-Type", form)
         elif word == "-F":
             field, _, value = next(words).partition("=@")
             files = {field: (Path(value).name, (ROOT / value).read_bytes())}
@@ -104,6 +131,10 @@ def as_request(words: list[str], base: str) -> httpx.Request:
     if files is not None:
         return httpx.Client().build_request(method, url, headers=headers, files=files)
     return httpx.Request(method, url, headers=headers, content=data)
+
+
+def _json_path(text: str, path: str) -> str:
+    return jq(json.loads(text), path)
 
 
 def test_the_readme_shows_curl_examples():
@@ -126,6 +157,11 @@ def test_every_curl_example_is_answered_as_printed(sandbox):
                     assert step.capture is not None
                     variables[step.capture[0]] = step.capture[1]
                     continue
+                if step.words[0] == "echo":
+                    assert step.capture is not None
+                    name, path = step.capture
+                    variables[name] = xpath(variables[step.words[1]], path)
+                    continue
                 words = expanded(step.words, variables)
                 response = client.send(as_request(words, sandbox.url))
                 shown = (" ".join(words), response.text)
@@ -134,4 +170,8 @@ def test_every_curl_example_is_answered_as_printed(sandbox):
                 assert "no route" not in response.text, shown
                 if step.capture is not None:
                     name, path = step.capture
-                    variables[name] = jq(response.json(), path)
+                    if not path:
+                        variables[name] = response.text
+                    else:
+                        read = xpath if path.startswith("string(") else _json_path
+                        variables[name] = read(response.text, path)

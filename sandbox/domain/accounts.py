@@ -92,6 +92,11 @@ def _stored(
     return [Account.from_row(row) for row in rows_]
 
 
+def of_bank_login(conn: Connection, tenant: Tenant, bank_login_id: int) -> list[Account]:
+    """The bank login's accounts that are not deleted, oldest first."""
+    return _stored(conn, tenant, None, bank_login_id, False)
+
+
 def find_account(conn: Connection, tenant: Tenant, account_id: int) -> Account:
     row = rows.account_by_id(conn, tenant.id, account_id)
     if row is None:

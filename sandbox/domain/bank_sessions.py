@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from sandbox.domain import credentials, imports
+from sandbox.domain import accounts, credentials, imports
 from sandbox.domain.bank_logins import find_bank_login
 from sandbox.domain.connections import bank_of, sync_login
 from sandbox.domain.credentials import signature_of
@@ -36,13 +36,15 @@ from sandbox.domain.errors import (
     AccessUnknown,
     BankRefusal,
     ImportsMixed,
-    InvalidInput,
     NotFound,
     SandboxError,
     SessionExpired,
     SessionSignatureWrong,
     SessionSignedOut,
     SessionUnknown,
+    SinceInFuture,
+    UnknownCard,
+    UnknownIban,
     WholeImportDone,
 )
 from sandbox.domain.imports import ImportKind
@@ -278,10 +280,13 @@ def _check_access_quota(conn: Connection, tenant: Tenant, access_id: int) -> Non
 # --- Holding a session ----------------------------------------------------------------------------
 
 
-def resolve(db: Database, tenant: Tenant, secret: str, signature: str) -> BankSession:
-    """The tenant's session of this secret, signed right, not expired and not signed out."""
+def resolve(
+    db: Database, tenant: Tenant, secret: str, signature: str, *, out_too: bool = False
+) -> BankSession:
+    """The tenant's session of this secret, signed right, not expired and (unless `out_too`)
+    not signed out."""
     with db.connect() as conn:
-        return _held(conn, tenant, secret, signature)
+        return _held(conn, tenant, secret, signature, out_too=out_too)
 
 
 def _held(
@@ -315,7 +320,10 @@ def start_import(
             raise SessionSignedOut("the session is signed out from the bank")
         login = find_bank_login(conn, tenant, session.bank_login_id)
         if scope.since is not None and scope.since > tenant.now().date():
-            raise InvalidInput("since is in the future", details={"since": scope.since.isoformat()})
+            raise SinceInFuture(
+                "since is in the future", details={"since": scope.since.isoformat()}
+            )
+        _check_picked(conn, tenant, login, scope)
         if session.access_id is not None:
             access = rows.access_by_public_id(conn, tenant.id, session.access_id)
             assert access is not None
@@ -326,6 +334,29 @@ def start_import(
         if scope.resource is Resource.ALL:  # after a whole import the bank session is over
             rows.update_session(conn, session.id, signed_out_at=tenant.now())
         return imports.poll_quietly(conn, tenant, job_id)
+
+
+def _check_picked(conn: Connection, tenant: Tenant, login: BankLogin, scope: Scope) -> None:
+    """The account (by IBAN) or card (by its number as imported) is the bank login's."""
+    if scope.iban is None and scope.card is None:
+        return
+    held = accounts.of_bank_login(conn, tenant, login.id)
+    if scope.iban is not None:
+        wanted = compact_iban(scope.iban)
+        if not any(compact_iban(a.iban or "") == wanted for a in held if a.type != "credit_card"):
+            raise UnknownIban(
+                "no account of the session has this IBAN", details={"iban": scope.iban[:64]}
+            )
+    if scope.card is not None:
+        numbers = {a.masked_pan for a in held if a.type == "credit_card"}
+        if scope.card not in numbers:
+            raise UnknownCard(
+                "no card of the session has this number", details={"card": scope.card[:64]}
+            )
+
+
+def compact_iban(text: str) -> str:
+    return text.replace(" ", "").upper()
 
 
 def _check_order(session: BankSession, resource: Resource) -> None:
@@ -378,12 +409,11 @@ def sign_out(db: Database, tenant: Tenant, secret: str, signature: str) -> impor
         return imports.poll_quietly(conn, tenant, job_id)
 
 
-def session_of_job(db: Database, tenant: Tenant, job: imports.ImportJob) -> BankSession:
-    """The session a session import ran in (NotFound for any other job)."""
-    if job.bank_session_id is None:
-        raise NotFound(f"no session import {job.id}", details={"import_id": job.id})
-    with db.connect() as conn:
-        row = rows.session_by_id(conn, tenant.id, job.bank_session_id)
-    if row is None:
-        raise NotFound(f"no session import {job.id}", details={"import_id": job.id})
-    return BankSession.from_row(row)
+def poll(db: Database, tenant: Tenant, job_id: int) -> tuple[imports.ImportJob, BankSession]:
+    """A session import as it reads now (a poll, moving it on) with its session; NotFound for
+    any other job, which this read leaves as it was."""
+    with db.begin() as conn:
+        row = rows.session_of_job(conn, tenant.id, job_id)
+        if row is None:
+            raise NotFound(f"no session import {job_id}", details={"import_id": job_id})
+        return imports.poll(conn, tenant, job_id), BankSession.from_row(row)

@@ -304,3 +304,21 @@ class UnknownLogin(InvalidInput):
     """No person of the scenario logs in with this login at the banks asked for."""
 
     code = "unknown_login"
+
+
+class UnknownIban(InvalidInput):
+    """An import asked for an account the session's bank login does not hold."""
+
+    code = "unknown_iban"
+
+
+class UnknownCard(InvalidInput):
+    """An import asked for a card the session's bank login does not hold."""
+
+    code = "unknown_card"
+
+
+class SinceInFuture(InvalidInput):
+    """An import asked for transactions from a day that has not come yet."""
+
+    code = "since_in_future"

@@ -121,6 +121,21 @@ class LoginSource:
 
 
 @dataclass(frozen=True)
+class Person:
+    """Who holds a bank login's accounts, as the bank knows them: what a provider's owner
+    details show (Kontomatik's `<owner>`). `national_id`: the bank country's identity number
+    (a PESEL at a Polish bank)."""
+
+    name: str
+    address: tuple[str, ...]
+    country: str
+    birth_date: date
+    email: str
+    phone: str
+    national_id: str
+
+
+@dataclass(frozen=True)
 class BankLogin:
     id: int
     tenant_id: str

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from sandbox import bankdata
 from sandbox.domain.accounts import find_account
 from sandbox.domain.bank_logins import find_bank_login
-from sandbox.domain.records import Account, BankLogin, Transaction
+from sandbox.domain.records import Account, BankLogin, Person, Transaction
 from sandbox.domain.tenants import Tenant
 from sandbox.errors import InvalidInput
 from sandbox.money import from_minor
@@ -116,6 +116,24 @@ def holder_of_login(tenant: Tenant, login: BankLogin) -> tuple[Owner, Bank]:
     held = bankdata.owner(tenant.scenario, persona, scenario_bank)
     address = (held.street, f"{held.postcode} {held.city}", held.country)
     return Owner(name=held.name, address=address), bank
+
+
+def person_of_login(tenant: Tenant, login: BankLogin) -> Person | None:
+    """The holder with the details the bank keeps (None for a login of no known person)."""
+    scenario_bank = tenant.scenario.bank(login.bank_id)
+    persona = tenant.scenario.persona(login.bank_id, login.persona_login)
+    if persona is None:
+        return None
+    held = bankdata.owner(tenant.scenario, persona, scenario_bank)
+    return Person(
+        name=held.name,
+        address=(held.street, f"{held.postcode} {held.city}", held.country),
+        country=held.country,
+        birth_date=held.birth_date,
+        email=held.email,
+        phone=held.phone,
+        national_id=held.national_id,
+    )
 
 
 def _owner_and_bank(conn: Connection, tenant: Tenant, account: Account) -> tuple[Owner, Bank]:

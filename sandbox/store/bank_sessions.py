@@ -40,6 +40,14 @@ def session_by_id(conn: Connection, tenant_id: str, session_id: int) -> RowMappi
     return conn.execute(query).mappings().one_or_none()
 
 
+def session_of_job(conn: Connection, tenant_id: str, job_id: int) -> RowMapping | None:
+    """The session an import job of the tenant ran in; None for another job."""
+    query = _SESSION.join(import_jobs, import_jobs.c.bank_session_id == bank_sessions.c.id).where(
+        import_jobs.c.tenant_id == tenant_id, import_jobs.c.id == job_id
+    )
+    return conn.execute(query).mappings().one_or_none()
+
+
 def update_session(conn: Connection, session_id: int, **values: Any) -> None:
     conn.execute(sa.update(bank_sessions).where(bank_sessions.c.id == session_id).values(values))
 

@@ -377,6 +377,7 @@ bank_accesses = sa.Table(
     _at("created_at"),
     _at("expires_at"),
     _at("revoked_at", nullable=True),
+    sa.Index(None, "tenant_id"),
     sa.Index(None, "bank_login_id"),
     sa.Index(None, "user_id"),
 )
@@ -403,6 +404,7 @@ bank_sessions = sa.Table(
     _at("signed_out_at", nullable=True),
     _one_of("source", SOURCE_KINDS),
     sa.UniqueConstraint("credential_id"),
+    sa.Index(None, "tenant_id"),
     sa.Index(None, "bank_login_id"),
     sa.Index(None, "access_id"),
     sa.Index(None, "user_id"),

@@ -4,27 +4,34 @@ standing access within its daily quota and the consent's life."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 
-from sandbox.domain import connections
+from sandbox.domain import connections, credentials, tenants
 from sandbox.domain.bank_sessions import ACCESS_IMPORTS, TTL, Resource, Scope
 from sandbox.domain.errors import (
     AccessLimit,
     AccessNotOffered,
     AccessUnknown,
     ImportsMixed,
-    InvalidInput,
     NotFound,
+    SandboxError,
     SessionExpired,
     SessionSignatureWrong,
     SessionSignedOut,
     SessionUnknown,
+    SinceInFuture,
     UnknownLogin,
     WholeImportDone,
 )
 from sandbox.domain.imports import ImportKind, ImportStatus
+from sandbox.domain.platform import Platform
+from sandbox.scenario import load_scenario_text
+from sandbox.settings import Settings
 
 WHOLE = Scope(Resource.ALL)
 
@@ -73,7 +80,7 @@ def test_a_whole_import_is_a_job_of_the_session_then_the_session_is_signed_out(p
     assert job.scope == {"resource": "all", "since": since.isoformat()}
     polled = [platform.imports.get(world.tenant, job.id).status for _ in range(4)]
     assert polled[-1] is ImportStatus.SUCCESSFUL
-    assert platform.bank_sessions.of_job(world.tenant, job).id == signed.session.id
+    assert platform.bank_sessions.poll(world.tenant, job.id)[1].id == signed.session.id
     with pytest.raises(WholeImportDone):
         run(platform, world, signed)
     with pytest.raises(SessionSignedOut):
@@ -91,7 +98,7 @@ def test_imports_of_parts_repeat_but_never_mix_with_a_whole_one(platform, world)
 def test_since_in_the_future_is_refused(platform, world):
     signed = signed_in(platform, world)
     tomorrow = world.tenant.now().date() + timedelta(days=1)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(SinceInFuture):
         run(platform, world, signed, Scope(Resource.ALL, since=tomorrow))
 
 
@@ -117,7 +124,7 @@ def test_an_other_job_has_no_session(platform, world):
     )
     page = platform.imports.of_bank_login(world.tenant, made.id, before=None, limit=5)
     with pytest.raises(NotFound):
-        platform.bank_sessions.of_job(world.tenant, page.jobs[0])
+        platform.bank_sessions.poll(world.tenant, page.jobs[0].id)
 
 
 def test_a_standing_access_reopens_sessions_of_90_days_four_imports_a_day(platform, world):
@@ -179,3 +186,121 @@ def test_a_session_without_the_user_finds_the_login_at_the_first_bank_having_it(
 
 def test_since_is_kept_as_a_date(platform, world):
     assert Scope.of(Scope(Resource.ALL, since=date(2026, 1, 1)).stored()).since == date(2026, 1, 1)
+
+
+# --- Any order of commands, time and sign-outs: the rules hold ---------------------------------
+
+
+class Model:
+    """What a session's next command meets, by Kontomatik's rules."""
+
+    def __init__(self, started: datetime) -> None:
+        self.ends = started + TTL
+        self.imports: str | None = None  # "all" or "parts"
+        self.out = False
+
+    def import_error(self, now: datetime, resource: Resource) -> type[Exception] | None:
+        if now >= self.ends:
+            return SessionExpired
+        if self.imports == "all":
+            return WholeImportDone if resource is Resource.ALL else SessionSignedOut
+        if self.imports == "parts" and resource is Resource.ALL:
+            return ImportsMixed
+        return SessionSignedOut if self.out else None
+
+    def sign_out_error(self, now: datetime) -> type[Exception] | None:
+        if now >= self.ends:
+            return SessionExpired
+        return SessionSignedOut if self.out else None
+
+
+MACHINE_SCENARIO = load_scenario_text(
+    "extends: default\nname: machine\nclock: {start: 2026-01-15T09:00:00Z, frozen: true}\n"
+)
+RESOURCES = [Resource.ALL, Resource.OWNERS, Resource.ACCOUNTS, Resource.CARDS]
+
+
+class BankSessionMachine(RuleBasedStateMachine):
+    """Sessions opened, imports of any part, sign-outs and time in any order: each command is
+    refused exactly when Kontomatik's rules say, with the error they name, and a job is made
+    exactly when it is not."""
+
+    sessions = Bundle("sessions")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.platform = Platform.open(Settings(database_url="sqlite:///:memory:"), MACHINE_SCENARIO)
+        self.tenant = tenants.create_tenant(self.platform.db, MACHINE_SCENARIO, "machine")
+        self.models: dict[str, Model] = {}
+        self.owners = 0
+
+    def teardown(self) -> None:
+        self.platform.close()
+
+    @rule(target=sessions)
+    def sign_in(self):
+        self.owners += 1
+        signed = self.platform.bank_sessions.open_without_user(
+            self.tenant,
+            external_user_id=f"owner-{self.owners}",
+            login="good",
+            bank_ids=["rheinwert-bank"],
+            source=None,
+            standing=False,
+        )
+        self.models[signed.secret] = Model(self.tenant.now())
+        return signed
+
+    @rule(signed=sessions, resource=st.sampled_from(RESOURCES))
+    def run_import(self, signed, resource: Resource) -> None:
+        model = self.models[signed.secret]
+        expected = model.import_error(self.tenant.now(), resource)
+        try:
+            job = self.platform.bank_sessions.start_import(
+                self.tenant, signed.secret, signed.signature, Scope(resource)
+            )
+        except SandboxError as error:
+            assert type(error) is expected, (resource, model.__dict__, error)
+            return
+        assert expected is None and job.bank_session_id == signed.session.id
+        model.imports = "all" if resource is Resource.ALL else "parts"
+        model.out = model.out or resource is Resource.ALL
+
+    @rule(signed=sessions)
+    def sign_out(self, signed) -> None:
+        model = self.models[signed.secret]
+        expected = model.sign_out_error(self.tenant.now())
+        try:
+            self.platform.bank_sessions.sign_out(self.tenant, signed.secret, signed.signature)
+        except SandboxError as error:
+            assert type(error) is expected, (model.__dict__, error)
+            return
+        assert expected is None
+        model.out = True
+
+    @rule(minutes=st.integers(min_value=1, max_value=20))
+    def wait(self, minutes: int) -> None:
+        self.tenant = tenants.save_clock(
+            self.platform.db, self.tenant, self.tenant.clock.advanced(timedelta(minutes=minutes))
+        )
+
+    @invariant()
+    def resolving_agrees(self) -> None:
+        for secret, model in self.models.items():
+            signature = credentials.signature_of(self.tenant, secret)
+            expected = model.sign_out_error(self.tenant.now())
+            try:
+                self.platform.bank_sessions.resolve(self.tenant, secret, signature)
+            except SandboxError as error:
+                assert type(error) is expected
+            else:
+                assert expected is None
+
+
+BankSessionMachine.TestCase.settings = settings(
+    max_examples=20,
+    stateful_step_count=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+test_commands_meet_kontomatiks_rules_in_any_order = BankSessionMachine.TestCase

@@ -162,6 +162,49 @@ def populate(make_tenant: Callable[..., TenantRow]) -> Callable[[Connection, str
             secret_hash=f"{tenant_id:0>64}"[-64:],
             created_at=T0,
         )
+        session_credential = row(
+            s.credentials,
+            user_id=ids["user"],
+            kind="provider_session",
+            secret_hash=f"s{tenant_id:0>63}"[-64:],
+            created_at=T0,
+            expires_at=T0,
+        )
+        access = row(
+            s.bank_accesses,
+            public_id=f"access-{tenant_id}",
+            bank_login_id=login,
+            user_id=ids["user"],
+            created_at=T0,
+            expires_at=T0,
+        )
+        bank_session = row(
+            s.bank_sessions,
+            credential_id=session_credential,
+            bank_login_id=login,
+            user_id=ids["user"],
+            access_id=access,
+            source="api",
+            history_days=90,
+            created_at=T0,
+        )
+        row(
+            s.import_jobs,
+            bank_login_id=login,
+            bank_session_id=bank_session,
+            scope={"resource": "all"},
+            user_id=ids["user"],
+            kind="session",
+            status="successful",
+            outcome="successful",
+            polls=0,
+            new_accounts=1,
+            new_transactions=2,
+            deleted_accounts=0,
+            created_at=T0,
+            ready_at=T0,
+            finished_at=T0,
+        )
         row(
             s.import_jobs,
             bank_login_id=login,

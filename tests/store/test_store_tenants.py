@@ -186,6 +186,8 @@ def test_deleting_a_bank_login_deletes_its_accounts_and_transactions(
         "accounts",
         "transactions",
         "import_jobs",
+        "bank_sessions",
+        "bank_accesses",
     ):
         assert left[table] == 0, table
     assert left["users"] == 1

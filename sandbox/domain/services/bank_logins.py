@@ -7,7 +7,7 @@ from datetime import datetime
 from sandbox.domain import api_connect, bank_logins, connections, consents, control, statements
 from sandbox.domain.api_connect import Standing
 from sandbox.domain.banks import SourceKind
-from sandbox.domain.records import BankLogin, User
+from sandbox.domain.records import BankLogin, Person, User
 from sandbox.domain.states import LoginState
 from sandbox.domain.sync import SyncResult
 from sandbox.domain.tenants import Tenant
@@ -28,6 +28,11 @@ class BankLogins:
     def holder(self, tenant: Tenant, bank_login_id: int) -> Owner:
         """Who holds the bank login's accounts, as the bank shows them (name, address lines)."""
         return statements.holder_of_login(tenant, self.get(tenant, bank_login_id))[0]
+
+    def person(self, tenant: Tenant, bank_login_id: int) -> Person | None:
+        """The holder with the details the bank keeps: birth date, email, phone, identity
+        number; None for a login of no known person."""
+        return statements.person_of_login(tenant, self.get(tenant, bank_login_id))
 
     def delete(self, tenant: Tenant, bank_login_id: int) -> None:
         bank_logins.delete_bank_login(self._db, tenant, bank_login_id)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sandbox.domain import bank_sessions, connections, sign_ins
 from sandbox.domain.bank_sessions import BankSession, Scope, SignedIn
-from sandbox.domain.errors import UnknownLogin
+from sandbox.domain.errors import AlreadyConnected, UnknownLogin
 from sandbox.domain.imports import ImportJob
 from sandbox.domain.tenants import Tenant
 from sandbox.store.database import Database
@@ -42,16 +42,22 @@ class BankSessions:
         standing: bool,
     ) -> SignedIn:
         """A test's session with no sign-in pages: the person with `login` at the first of
-        `bank_ids` that has one is connected (every account shared), then signed in."""
+        `bank_ids` that has one is connected (every account shared), or signed in again on the
+        owner's bank login of that person."""
         for bank_id in bank_ids:
             if tenant.scenario.persona(bank_id, login) is not None:
-                made, _ = connections.connect_directly(
-                    self._db,
-                    tenant,
-                    external_user_id=external_user_id,
-                    bank_id=bank_id,
-                    login=login,
-                )
+                try:
+                    made, _ = connections.connect_directly(
+                        self._db,
+                        tenant,
+                        external_user_id=external_user_id,
+                        bank_id=bank_id,
+                        login=login,
+                    )
+                except AlreadyConnected as connected:  # signed in again on the same login
+                    return self.sign_in(
+                        tenant, connected.bank_login_id, source=source, standing=standing
+                    )
                 return self.sign_in(tenant, made.id, source=source, standing=standing)
         raise UnknownLogin(
             f"no one logs in as {login[:64]!r} at these banks", details={"login": login[:64]}
@@ -64,8 +70,12 @@ class BankSessions:
     def revoke_access(self, tenant: Tenant, access_id: str) -> None:
         bank_sessions.revoke_access(self._db, tenant, access_id)
 
-    def resolve(self, tenant: Tenant, secret: str, signature: str) -> BankSession:
-        return bank_sessions.resolve(self._db, tenant, secret, signature)
+    def resolve(
+        self, tenant: Tenant, secret: str, signature: str, *, signed_out_too: bool = False
+    ) -> BankSession:
+        """The session, signed right and not expired; a signed-out one only with
+        `signed_out_too` (for a caller that then learns why it is no use)."""
+        return bank_sessions.resolve(self._db, tenant, secret, signature, out_too=signed_out_too)
 
     def start_import(self, tenant: Tenant, secret: str, signature: str, scope: Scope) -> ImportJob:
         """An import in the session, as a job the client polls through `platform.imports`."""
@@ -74,6 +84,7 @@ class BankSessions:
     def sign_out(self, tenant: Tenant, secret: str, signature: str) -> ImportJob:
         return bank_sessions.sign_out(self._db, tenant, secret, signature)
 
-    def of_job(self, tenant: Tenant, job: ImportJob) -> BankSession:
-        """The session a session import ran in; NotFound for any other job."""
-        return bank_sessions.session_of_job(self._db, tenant, job)
+    def poll(self, tenant: Tenant, job_id: int) -> tuple[ImportJob, BankSession]:
+        """A session's import as it reads now (a poll) with its session; NotFound for any
+        other job."""
+        return bank_sessions.poll(self._db, tenant, job_id)

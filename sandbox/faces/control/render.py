@@ -49,11 +49,13 @@ def powens_json(base: str, tenant: Tenant, keys: FaceKeys) -> dict:
 
 def kontomatik_json(base: str, keys: KontomatikKeys) -> dict:
     """What an integration written for Kontomatik is configured with: its base URL, client
-    name and (first) API key."""
+    name, (first) API key and the SignIn Widget's script in place of
+    `https://signin.kontomatik.com/assets/signin-widget.js`."""
     return {
         "base_url": f"{base}/kontomatik/v1",
         "client": keys.client,
         "api_key": keys.api_keys[0],
+        "widget_script_url": f"{base}/kontomatik/assets/signin-widget.js",
     }
 
 

@@ -24,6 +24,8 @@ def tenant_of(request: Request) -> Tenant:
     if not key:
         raise NotKnown(key, address)
     try:
-        return _platform(request).callers.tenant_of_kontomatik_key(key, address=address)
+        tenant = _platform(request).callers.tenant_of_kontomatik_key(key, address=address)
     except (Unauthorized, IpNotAllowed):  # Kontomatik answers both with the same 401
         raise NotKnown(key, address) from None
+    request.state.tenant = tenant  # an error reply from here on names the client, as theirs
+    return tenant

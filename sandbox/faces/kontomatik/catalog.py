@@ -12,7 +12,8 @@ from xml.etree.ElementTree import Element
 from sandbox.domain.banks import Bank
 from sandbox.faces.kontomatik import xml
 
-# Every target runs every import command of the API.
+# Every target runs every import command of the API; a PSD2 target can end its consent's
+# session too (SignOutCommand), a website's cannot, as the captured KontoBank lacks it.
 COMMANDS = (
     "DefaultImportCommand",
     "EnterCredentialCommand",
@@ -22,6 +23,7 @@ COMMANDS = (
     "ImportCreditCardTransactionsCommand",
     "ImportOwnersDetailsCommand",
 )
+SIGN_OUT = "SignOutCommand"
 BUSINESS_TYPES = {"small_business"}
 
 
@@ -70,6 +72,10 @@ def targets_of(bank: Bank) -> list[Target]:
     return found
 
 
+def commands_of(target: Target) -> tuple[str, ...]:
+    return (*COMMANDS, SIGN_OUT) if target.psd2 else COMMANDS
+
+
 def target_xml(parent: Element, target: Target) -> Element:
     element = xml.child(
         parent,
@@ -85,7 +91,7 @@ def target_xml(parent: Element, target: Target) -> Element:
     types = xml.child(element, "supportedAccountTypes")
     xml.child(types, "supportedAccountType", name="Individual")
     commands = xml.child(element, "commands")
-    for command in COMMANDS:
+    for command in commands_of(target):
         xml.child(commands, "command", name=command)
     metadata = xml.child(element, "credentialsMetadata")
     credential = xml.child(

@@ -5,7 +5,7 @@ cards, deposits. Labels are the categories module's, while the tenant has it on.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from xml.etree.ElementTree import Element
 
@@ -13,20 +13,11 @@ from sandbox.domain.accounts import HeldAccount
 from sandbox.domain.platform import Platform
 from sandbox.domain.records import BankLogin, Transaction
 from sandbox.domain.tenants import Tenant
-from sandbox.faces.kontomatik import catalog, xml
+from sandbox.faces.kontomatik import catalog, wording, xml
 from sandbox.money import from_minor
 from sandbox.statements.model import Owner
 
 CARD, DEPOSIT = "credit_card", "deposit"
-# The bank's own wording of a transaction's kind, from the kind the fake bank gives it.
-KINDS = {
-    "card": "CARD PAYMENT",
-    "groceries": "CARD PAYMENT",
-    "cash": "CASH WITHDRAWAL",
-    "fees": "BANK FEE",
-    "interest": "INTEREST",
-    "loan": "LOAN REPAYMENT",
-}
 
 
 def amount(value: Decimal) -> str:
@@ -71,42 +62,56 @@ def _target(
         institution=target.institution,
     )
     holder = platform.bank_logins.holder(tenant, login.id)
-    _owners(element, holder)
+    owners_xml(element, holder)
     held = platform.accounts.of_user(tenant, user_id, bank_login_id=login.id)
     accounts = xml.child(element, "accounts")
     cards = xml.child(element, "creditCards")
     deposits = xml.child(element, "deposits")
+    places = {CARD: (cards, "creditCard"), DEPOSIT: (deposits, "deposit")}
     for one in held:
-        kind = one.account.type
-        if kind == CARD:
-            _account(platform, tenant, xml.child(cards, "creditCard"), one, holder, card=True)
-        elif kind == DEPOSIT:
-            _account(platform, tenant, xml.child(deposits, "deposit"), one, holder, card=False)
-        else:
-            _account(platform, tenant, xml.child(accounts, "account"), one, holder, card=False)
+        parent, tag = places.get(one.account.type, (accounts, "account"))
+        account_xml(platform, tenant, xml.child(parent, tag), one, holder, country=bank.country)
 
 
-def _owners(parent: Element, holder: Owner) -> None:
+def address_text(lines: tuple[str, ...]) -> str:
+    """One line, as Kontomatik writes an address ("Stolarska 15/2 33-543 Jaworzno"): the
+    street and the town, without a closing country code."""
+    kept = list(lines)
+    if kept and len(kept[-1]) == 2 and kept[-1].isalpha() and kept[-1].isupper():
+        kept.pop()
+    return " ".join(kept)
+
+
+def owners_xml(parent: Element, holder: Owner) -> None:
     owners = xml.child(parent, "owners")
     if holder.name is None:
         return
     owner = xml.child(owners, "owner")
     xml.child(owner, "name", holder.name)
     if holder.address:
-        xml.child(owner, "address", " ".join(holder.address))
+        xml.child(owner, "address", address_text(holder.address))
     xml.child(owner, "kind", "OWNER")
 
 
-def _account(
+def account_xml(
     platform: Platform,
     tenant: Tenant,
     element: Element,
     held: HeldAccount,
     holder: Owner,
     *,
-    card: bool,
+    country: str,
+    since: date | None = None,
+    money: bool = True,
+    partial: bool = False,
 ) -> None:
+    """An account, card or deposit of a bank in `country`; with its money transactions from
+    `since` on unless `money` is False; `partial`: the import behind it ran out of time
+    (`partialDueToTimeout`)."""
     account = held.account
+    card = account.type == CARD
+    if partial:
+        element.set("partialDueToTimeout", "true")
     xml.child(element, "name", account.name)
     if card and account.masked_pan:
         xml.child(element, "number", account.masked_pan)
@@ -119,18 +124,23 @@ def _account(
         xml.child(element, "currencyFundsAvailable", amount(account.balance))
     xml.child(element, "currencyName", account.currency)
     transactions = platform.transactions.of_account(tenant, account.id)
-    since = min((t.booked_on for t in transactions), default=account.discovered_at.date())
-    xml.child(element, "activeSinceAtLeast", since.isoformat())
+    active = min((t.booked_on for t in transactions), default=account.discovered_at.date())
+    xml.child(element, "activeSinceAtLeast", active.isoformat())
     if not card:
         xml.child(element, "directDebit", available=account.type == "checking")
-    money = xml.child(element, "moneyTransactions")
-    labels = platform.analytics.categories_of(tenant, transactions)
-    for transaction in transactions:
-        _transaction(money, transaction, labels.get(transaction.id))
-    _owners(element, holder)
+    if money:
+        if since is not None:
+            transactions = [t for t in transactions if t.booked_on >= since]
+        listed = xml.child(element, "moneyTransactions")
+        labels = platform.analytics.categories_of(tenant, transactions)
+        for transaction in transactions:
+            _transaction(listed, transaction, labels.get(transaction.id), country)
+    owners_xml(element, holder)
 
 
-def _transaction(parent: Element, transaction: Transaction, label: str | None) -> None:
+def _transaction(
+    parent: Element, transaction: Transaction, label: str | None, country: str
+) -> None:
     element = xml.child(parent, "moneyTransaction")
     xml.child(element, "transactionOn", (transaction.value_on or transaction.booked_on).isoformat())
     xml.child(element, "bookedOn", transaction.booked_on.isoformat())
@@ -143,12 +153,7 @@ def _transaction(parent: Element, transaction: Transaction, label: str | None) -
         xml.child(element, "party", transaction.counterparty_name)
     if transaction.counterparty_iban:
         xml.child(element, "partyIban", transaction.counterparty_iban)
-    incoming = transaction.amount > 0
-    xml.child(
-        element,
-        "kind",
-        KINDS.get(transaction.category or "", "INCOMING TRANSFER" if incoming else "TRANSFER"),
-    )
+    xml.child(element, "kind", wording.kind(transaction.category, transaction.amount > 0, country))
     xml.child(element, "status", "DONE")
     if label is not None:
         labels = xml.child(element, "labels")

@@ -13,15 +13,31 @@ from starlette.responses import JSONResponse, Response
 
 from sandbox.clock import system_now
 from sandbox.domain.errors import (
+    AccessLimit,
+    AccessNotOffered,
+    AccessUnknown,
+    BankRefusal,
     Forbidden,
+    ImportsMixed,
     InvalidInput,
     ModuleNotEnabled,
     NoData,
     NotFound,
     SandboxError,
+    SessionExpired,
+    SessionSignatureWrong,
+    SessionSignedOut,
+    SessionUnknown,
+    SinceInFuture,
     TooLarge,
     Unavailable,
+    UnknownCard,
+    UnknownIban,
+    UnknownLogin,
+    WholeImportDone,
 )
+from sandbox.domain.face_keys import kontomatik_keys
+from sandbox.domain.tenants import Tenant
 from sandbox.errors import UnsupportedMediaType
 from sandbox.faces.kontomatik import xml
 
@@ -42,6 +58,21 @@ class InvalidTarget(InvalidInput):
 TABLE: list[tuple[type[SandboxError], int, str]] = [
     (UnknownRedirection, 404, "InvalidRedirectionId"),
     (InvalidTarget, 400, "InvalidTarget"),
+    # Sessions and commands (reference/kontomatik.md §12; an expired session as the captured
+    # session-expired-reply.xml: InvalidSessionId, "Session expired.").
+    (SessionUnknown, 404, "InvalidSessionId"),
+    (SessionExpired, 404, "InvalidSessionId"),
+    (SessionSignatureWrong, 400, "InvalidSessionIdSignature"),
+    (SessionSignedOut, 409, "NotSignedIn"),
+    (WholeImportDone, 409, "DefaultImportAlreadyExecuted"),
+    (ImportsMixed, 400, "CommandNotAvailable"),
+    (AccessUnknown, 404, "InvalidMultipleAccessId"),
+    (AccessLimit, 429, "MultipleAccessLimitExceeded"),
+    (AccessNotOffered, 400, "InvalidTarget"),
+    (UnknownIban, 400, "InvalidIban"),
+    (SinceInFuture, 400, "InvalidSince"),
+    (UnknownCard, 400, "InvalidParameter"),
+    (UnknownLogin, 400, "InvalidCredentials"),
     (NoData, 400, "NoDataToCalculateScore"),
     (ModuleNotEnabled, 400, "CommandNotAvailable"),
     # The owner a request names is the only record this face looks up so far.
@@ -53,6 +84,44 @@ TABLE: list[tuple[type[SandboxError], int, str]] = [
     # The sandbox's own edge: a Host it does not answer to.
     (Forbidden, 403, "Forbidden"),
 ]
+
+
+class Named(InvalidInput):
+    """A problem of this face's own, with the exception name and status Kontomatik gives it
+    (`InvalidSince`, `InvalidCommandId`, `CommandNotAvailable`...)."""
+
+    code = "invalid_parameter"
+
+    def __init__(
+        self, name: str, message: str, status: int = 400, owner: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.name, self.status, self.owner = name, status, owner
+
+
+# The bank's refusals (by the state the bank login reads after it), in Kontomatik's words: at a
+# session's start (mock-session) as the reply's exception, in an import as the command's.
+REFUSALS = {
+    "wrong_credentials": "InvalidCredentials",
+    "action_needed": "ManualActionRequired",
+    "password_expired": "ManualActionRequired",
+    "sca_required": "SessionExpired",
+    "webauth_required": "SessionExpired",
+    "decoupled_pending": "SessionExpired",
+    "rate_limited": "AccessTemporarilyBlocked",
+    "bank_unavailable": "ServiceTemporarilyUnavailable",
+    "error": "ServiceTemporarilyUnavailable",
+}
+# How a forced end of an import reads (a test's `error` or `fatal`): the one exception inside a
+# command Kontomatik's SDK shows (v1.command-reply.exception.xml), and an unexpected one.
+FORCED = {"import_failed": "SessionExpired", "import_fatal": "UnexpectedException"}
+
+
+def refusal_name(code: str, details: object) -> str:
+    """The exception name of an import's or a sign-in's neutral error."""
+    if code == BankRefusal.code and isinstance(details, dict):
+        return REFUSALS.get(str(details.get("state")), "ServiceTemporarilyUnavailable")
+    return FORCED.get(code, "UnexpectedException")
 
 
 class NotKnown(SandboxError):
@@ -90,21 +159,37 @@ def unknown_reply(error: NotKnown) -> Response:
     return xml.XMLResponse(reply)
 
 
-def reply(error: SandboxError) -> Response:
-    """The error as Kontomatik's reply: its status and exception name from TABLE."""
+def reply(error: SandboxError, tenant: Tenant | None = None) -> Response:
+    """The error as Kontomatik's reply: its status and exception name from TABLE; once the
+    caller is known, the reply names its client (`user`) on the tenant's clock, as theirs."""
     if isinstance(error, NotKnown):
         return unknown_reply(error)
-    status, name = next(
-        ((code, name) for kind, code, name in TABLE if isinstance(error, kind)),
-        (400, "InvalidParameter"),
-    )
-    return exception_reply(status, name, error.message)
+    owner = None
+    if isinstance(error, Named):
+        status, name, owner = error.status, error.name, error.owner
+    elif isinstance(error, BankRefusal):
+        status, name = 400, refusal_name(error.code, error.details)
+    else:
+        status, name = next(
+            ((code, name) for kind, code, name in TABLE if isinstance(error, kind)),
+            (400, "InvalidParameter"),
+        )
+    return exception_reply(status, name, error.message, tenant=tenant, owner=owner)
 
 
 def exception_reply(
-    status: int, name: str, message: str, headers: Mapping[str, str] | None = None
+    status: int,
+    name: str,
+    message: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    tenant: Tenant | None = None,
+    owner: str | None = None,
 ) -> Response:
-    answer = xml.root(status, system_now())
+    if tenant is None:
+        answer = xml.root(status, system_now())
+    else:
+        answer = xml.root(status, tenant.now(), user=kontomatik_keys(tenant).client, owner=owner)
     exception = xml.child(answer, "exception", name=name)
     xml.child(exception, "message", message)
     return xml.XMLResponse(answer, headers)
@@ -127,7 +212,7 @@ def json_reply(error: SandboxError) -> Response:
 
 def kontomatik_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, SandboxError)
-    return reply(error)
+    return reply(error, getattr(request.state, "tenant", None))
 
 
 def http_error(request: Request, error: Exception) -> Response:

@@ -1,7 +1,7 @@
 """The Kontomatik face, `/kontomatik/v1`: an integration written for Kontomatik's API runs
 against the sandbox with a new base URL (reference/kontomatik.md). So far: the command
-catalog of the tenant's banks, aggregated owner data and the owner scores; the widget,
-sessions and commands come next (issue 18)."""
+catalog of the tenant's banks, sessions (mock-session, multiple access), the asynchronous
+import commands and their polls, aggregated owner data and the owner scores."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from sandbox.domain.face_keys import kontomatik_keys
 from sandbox.domain.platform import Platform
-from sandbox.faces.kontomatik import catalog, data, redirection, xml
+from sandbox.faces.kontomatik import catalog, commands, data, redirection, xml
 from sandbox.faces.kontomatik.caller import tenant_of
 from sandbox.faces.kontomatik.errors import EXCEPTION_HANDLERS
 from sandbox.faces.kontomatik.inputs import Params
@@ -89,6 +89,11 @@ def kontomatik_app(platform: Platform) -> Starlette:
         resource("/data.xml", get=get_data, delete=delete_data),
         resource("/signin/redirection", post=redirection.create),
         resource("/signin/redirection-status", get=redirection.status),
+        resource("/mock-session.xml", post=commands.mock_session),
+        resource("/command/reuse-multiple-access.xml", post=commands.reuse_multiple_access),
+        resource("/command/delete-multiple-access.xml", post=commands.delete_multiple_access),
+        # `{command}`: a command's name to start it (POST), a started one's id to poll it (GET)
+        resource("/command/{command}.xml", get=commands.poll, post=commands.start),
     ]
     app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)
     app.state.platform = platform

@@ -25,6 +25,17 @@ class Integrator:
     def get(self, path: str, **params: str):
         return self.client.get(f"/kontomatik/v1{path}", headers=self.headers, params=params)
 
+    def post(self, path: str, **form: str):
+        """A command as Kontomatik's clients send it: form-encoded."""
+        return self.client.post(f"/kontomatik/v1{path}", headers=self.headers, data=form)
+
+    def advance(self, duration: str) -> None:
+        """Move the tenant's clock on by an ISO 8601 duration (`P181D`, `PT31M`)."""
+        moved = self.client.post(
+            f"/_sandbox/tenants/{self.tenant_id}/clock", json={"advance": duration}
+        )
+        assert moved.status_code == 200, moved.text
+
     def connect(self, user: str, bank: str, login: str) -> None:
         tenant = tenants.get_tenant(self.platform.db, self.tenant_id)
         with self.platform.db.begin() as conn:

@@ -63,6 +63,8 @@ def test_a_tenants_key_works_only_from_an_address_it_allows(platform):
 
 def test_the_control_api_shows_a_new_tenants_kontomatik_keys_and_they_work(integrator):
     assert integrator.keys["base_url"] == "http://testserver/kontomatik/v1"
+    widget = "http://testserver/kontomatik/assets/signin-widget.js"
+    assert integrator.keys["widget_script_url"] == widget
     assert integrator.keys["client"].endswith("-test")
     catalog = integrator.get("/command-catalog.xml")
     assert catalog.status_code == 200

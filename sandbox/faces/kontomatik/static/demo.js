@@ -34,7 +34,7 @@
       "curl -s " + key + " -d " + quoted(session) + " " + quoted(api + "/command/default-import.xml"),
       "",
       "# 2. Poll it every few seconds until state=\"successful\"",
-      "curl -s " + key + " " + quoted(api + "/command/COMMAND_ID.xml?" + session),
+      "curl -s " + key + " " + quoted(api + "/command/COMMAND_ID.xml"),
       "",
       "# 3. Everything imported for the owner",
       "curl -s " + key + " " +
