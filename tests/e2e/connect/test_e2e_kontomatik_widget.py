@@ -2,7 +2,7 @@
 page on another origin (a second port) loads the sandbox's `signin-widget.js` and calls
 `embedKontomatik`; the user signs in inside the iframe, with embedded SCA at Rheinwert Bank and
 with the Nordlicht Sparbank app; the shop's callbacks get the session, which its backend then
-uses over the API. A message from any other window or origin is ignored."""
+uses over the API: the default import, polled to `successful`, and the owner's data. A message from any other window or origin is ignored."""
 
 from __future__ import annotations
 
@@ -152,6 +152,31 @@ def owner_accounts(live, owner: str) -> list[str]:
     return [element.text for element in ElementTree.fromstring(answer.content).iter("iban")]
 
 
+def default_import(live, session_id: str, signature: str) -> str:
+    """What the shop's backend does with onSuccess's values: start the default import, poll it
+    (each poll of an unfinished one moves it on) until it ends; its final state."""
+    started = httpx.post(
+        f"{live.url}/kontomatik/v1/command/default-import.xml",
+        data={"sessionId": session_id, "sessionIdSignature": signature},
+        headers=API_KEY,
+    )
+    assert started.status_code == 202, started.text
+    command = ElementTree.fromstring(started.content).find("command")
+    assert command is not None and command.get("state") == "setup"
+    states = []
+    for _ in range(20):
+        polled = httpx.get(
+            f"{live.url}/kontomatik/v1/command/{command.get('id')}.xml", headers=API_KEY
+        )
+        assert polled.status_code == 200, polled.text
+        state = ElementTree.fromstring(polled.content).find("command").get("state")
+        states.append(state)
+        if state not in ("setup", "in_progress"):
+            break
+    assert "in_progress" in states, states
+    return states[-1]
+
+
 def check_session(live, success: list, target: str, official_name: str, owner: str) -> None:
     got_target, session_id, signature, options = success
     assert got_target == target
@@ -184,6 +209,7 @@ def test_the_widget_signs_in_with_embedded_sca_and_the_session_reaches_the_api(
         "onSuccess",
     ]
     assert ["onTargetSelected", "RheinwertBankApi_de", "Rheinwert Bank"] in calls(page)
+    assert default_import(live, success[1], success[2]) == "successful"
     assert owner_accounts(live, owner), "data.xml has no account for the owner"
 
 
@@ -208,6 +234,7 @@ def test_the_widget_signs_in_with_the_bank_app_of_a_decoupled_bank(
     success = succeeded(page)
     screenshot(page, "signed-in")
     check_session(live, success, "NordlichtSparbankApi_de", "Nordlicht Sparbank", owner)
+    assert default_import(live, success[1], success[2]) == "successful"
     assert owner_accounts(live, owner)
 
 
