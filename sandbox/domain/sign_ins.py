@@ -27,7 +27,7 @@ from sandbox.domain.errors import Conflict, InvalidInput, NotFound
 from sandbox.domain.outcome import Outcome, OutcomeKind
 from sandbox.domain.records import ConnectSession
 from sandbox.domain.sessions import finished_outcome
-from sandbox.domain.tenants import Tenant, get_tenant
+from sandbox.domain.tenants import Tenant
 from sandbox.store import bank_sessions as session_rows
 from sandbox.store import sessions as rows
 from sandbox.store.database import Database
@@ -74,7 +74,6 @@ def result(db: Database, tenant: Tenant, session_id: str) -> FlowResult:
         row = rows.session_by_id(conn, session_id[:64])
     if row is None or row["tenant_id"] != tenant.id:
         raise NotFound("no such sign-in", details={"id": session_id[:64]})
-    tenant = get_tenant(db, tenant.id)  # the clock as it is now
     session = ConnectSession.from_row(row)
     outcome = finished_outcome(session)
     if outcome is None:

@@ -5,9 +5,12 @@ hosted pages: HTML errors and the security headers (`web/headers.py`)."""
 
 from __future__ import annotations
 
+import re
+
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Mount
+from starlette.types import ASGIApp
 
 from sandbox.domain.errors import NotFound
 from sandbox.domain.face_keys import kontomatik_keys
@@ -15,7 +18,7 @@ from sandbox.domain.platform import Platform
 from sandbox.faces.kontomatik import signin
 from sandbox.faces.kontomatik.embed import ASSETS_DIR, ASSETS_URL, asset_url
 from sandbox.faces.routing import resource
-from sandbox.faces.web.routes import PageMount, pages_app
+from sandbox.faces.web.routes import pages_app
 from sandbox.faces.web.views import SANDBOX_BRAND, page
 
 PREFIX = "/kontomatik"
@@ -67,6 +70,18 @@ ROUTES = [
 ]
 
 
+class Pages(Mount):
+    """The face's pages and files, and only those: any other path under `/kontomatik` (one the
+    API's mount does not take either, such as a path with a line break in it) falls through to
+    the app's handler, which answers Kontomatik's XML 404."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        super().__init__(PREFIX, app=app)
+        self.path_regex = re.compile(
+            rf"^{PREFIX}/(?P<path>signin|signin/done|demo|assets/[^/]+)\Z", re.DOTALL
+        )
+
+
 def kontomatik_pages(platform: Platform) -> list[BaseRoute]:
     """Mounted after the API (`/kontomatik/v1`), which keeps its own XML answers."""
-    return [PageMount(PREFIX, app=pages_app(platform, list(ROUTES)))]
+    return [Pages(pages_app(platform, list(ROUTES)))]

@@ -90,7 +90,7 @@ async def create(request: Request) -> Response:
             external_user_id=owner_of(sign_in),
             redirect_uri=body.redirectUri,
             state=None,
-            options=flow_options(tenant, sign_in, targets),
+            options=flow_options(sign_in, targets),
         )
     except SandboxError as error:
         return errors.json_reply(error)

@@ -96,7 +96,7 @@ def offered(platform: Platform, tenant: Tenant, sign_in: SignIn) -> list[tuple[B
     return found
 
 
-def flow_options(tenant: Tenant, sign_in: SignIn, targets: list[tuple[Bank, Target]]) -> dict:
+def flow_options(sign_in: SignIn, targets: list[tuple[Bank, Target]]) -> dict:
     """The flow's options: the banks offered, the bank of the `target` (and the source the
     session records), the access mode's standing. InvalidInput when no bank is offered."""
     bank_ids = list(dict.fromkeys(bank.id for bank, _ in targets))
@@ -164,7 +164,7 @@ async def entry(request: Request) -> Response:
             text=f"{sign_in.target} is not offered here.",
             code="UnsupportedTarget",
         )
-    options = flow_options(tenant, sign_in, targets) | {EMBEDDED_IN: origin}
+    options = flow_options(sign_in, targets) | {EMBEDDED_IN: origin}
     session = platform.flows.open_connect(
         tenant,
         face=FACE,

@@ -31,9 +31,7 @@ def test_every_script_of_the_face_is_served_and_posts_to_a_named_origin_only(cli
 
 @pytest.mark.parametrize("name", ["nope.js", "..%2Fpages.py", "signin-widget.js.map"])
 def test_no_other_file_is_served(client, name):
-    answer = client.get(f"/kontomatik/assets/{name}")
-    assert answer.status_code == 404
-    assert answer.headers["content-type"].startswith("text/html")
+    assert client.get(f"/kontomatik/assets/{name}").status_code == 404
 
 
 def test_the_demo_page_embeds_the_widget_for_the_demo_tenant(client):
@@ -44,3 +42,12 @@ def test_the_demo_page_embeds_the_widget_for_the_demo_tenant(client):
     assert 'data-api-key="demo-kontomatik-api-key-0001"' in answer.text
     assert 'data-base="http://testserver"' in answer.text
     assert "<script>" not in answer.text  # no inline script: the policy allows none
+
+
+@pytest.mark.parametrize(
+    "path", ["/kontomatik/other", "/kontomatik/signin%0A", "/kontomatik/v1/command/a%0Ab.xml"]
+)
+def test_any_other_path_under_kontomatik_is_the_apis_xml_404(client, path):
+    answer = client.get(path, headers={"X-Api-Key": "demo-kontomatik-api-key-0001"})
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("application/xml")
