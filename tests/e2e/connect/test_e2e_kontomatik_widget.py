@@ -45,10 +45,15 @@ window.addEventListener("message", function (event) {
   window.heard.push({origin: event.origin, data: event.data});
 });
 const given = Object.fromEntries(new URLSearchParams(window.location.search));
+// `service`: Kontomatik's override of the iframe's URL; `alias`: the deprecated name.
+if (given.service) { window.internal_kx_service_url = given.service; }
+const embed = given.alias ? embedKontox : embedKontomatik;
+delete given.service;
+delete given.alias;
 function record(name) {
   return function () { window.calls.push([name].concat(Array.from(arguments))); };
 }
-embedKontomatik(Object.assign({
+embed(Object.assign({
   client: "demo-test",
   divId: "kontomatik",
   country: "all",
@@ -290,3 +295,15 @@ def test_the_demo_page_shows_each_callback_and_the_commands_to_run_next(
     assert session_id and session_id[1] in commands.inner_text()
     assert "X-Api-Key: demo-kontomatik-api-key-0001" in commands.inner_text()
     screenshot(page, "demo")
+
+
+def test_the_deprecated_name_and_the_service_url_override_work(
+    live, shop: Shop, page: Page
+) -> None:
+    service = f"{live.url}/kontomatik/signin?showFavicons=true&"
+    page.goto(shop.url(alias="1", service=service, country="pl"))
+    expect(heading(widget(page))).to_have_text("Choose your bank")
+    src = page.locator("#kontomatik iframe").get_attribute("src")
+    assert src is not None and src.startswith(service + "client=demo-test&country=pl")
+    assert f"origin={shop.origin}".replace(":", "%3A").replace("/", "%2F") in src
+    page.wait_for_function("window.calls.some((call) => call[0] === 'onStarted')")
