@@ -43,4 +43,5 @@ bench: $(STAMP)
 	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/categories.py
 	$(BIN)/python bench/analytics_speed.py
+	$(BIN)/python bench/kontomatik_speed.py
 	$(BIN)/python bench/summary.py

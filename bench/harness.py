@@ -17,7 +17,16 @@ import httpx
 
 from sandbox.testing.server import free_port
 
-__all__ = ["CLOCK_TICK", "LOAD_CORE", "ROOT", "SERVER_CORE", "Server", "free_port", "python"]
+__all__ = [
+    "CLOCK_TICK",
+    "LOAD_CORE",
+    "ROOT",
+    "SERVER_CORE",
+    "Server",
+    "free_port",
+    "python",
+    "serve_command",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_CORE, LOAD_CORE = "0", "1"
@@ -28,6 +37,14 @@ def python() -> str:
     """The project's interpreter (the one `make install` sets up), else this one."""
     venv = ROOT / ".venv" / "bin" / "python"
     return str(venv) if venv.exists() else sys.executable
+
+
+def serve_command(port: int, database_url: str, scenario: Path | None = None) -> list[str]:
+    """`bank-sandbox serve` on `port` with this database (and scenario)."""
+    command = [python(), "-m", "sandbox", "serve", "--port", str(port)]
+    if scenario is not None:
+        command += ["--scenario", str(scenario)]
+    return [*command, "--database", database_url]
 
 
 def ensure_cores(reason: str) -> None:

@@ -56,11 +56,13 @@ from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
 BODY = open(sys.argv[2], "rb").read()
-async def transactions(request):
-    return Response(BODY, media_type="application/json")
+PATH = sys.argv[3] if len(sys.argv) > 3 else "/api/v1/transactions"
+MEDIA_TYPE = sys.argv[4] if len(sys.argv) > 4 else "application/json"
+async def answer(request):
+    return Response(BODY, media_type=MEDIA_TYPE)
 async def healthz(request):
     return Response(b'{"status":"ok"}', media_type="application/json")
-app = Starlette(routes=[Route("/api/v1/transactions", transactions), Route("/healthz", healthz)])
+app = Starlette(routes=[Route(PATH, answer), Route("/healthz", healthz)])
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), loop="uvloop", http="httptools",
             access_log=False, log_level="warning")
 """

@@ -28,8 +28,16 @@ from pathlib import Path
 from xml.etree.ElementTree import fromstring
 
 from connect_flows import ACCOUNTS, LOGIN, SCENARIO, Client, FlowFailed
-from harness import LOAD_CORE, SERVER_CORE, Server, ensure_cores, free_port, python
-from http_speed import ensure_tools, parse_wrk
+from harness import (
+    LOAD_CORE,
+    SERVER_CORE,
+    Server,
+    ensure_cores,
+    free_port,
+    python,
+    serve_command,
+)
+from http_speed import BARE, ensure_tools, parse_wrk
 from targets import record
 
 API_KEY = "demo-kontomatik-api-key-0001"
@@ -40,20 +48,7 @@ CONNECTIONS = 8
 CONCURRENCY = 8
 MIN_RATIO = 0.05
 
-BARE = """
-import sys, uvicorn
-from starlette.applications import Starlette
-from starlette.responses import Response
-from starlette.routing import Route
-BODY = open(sys.argv[2], "rb").read()
-async def poll(request):
-    return Response(BODY, media_type="application/xml")
-async def healthz(request):
-    return Response(b'{"status":"ok"}', media_type="application/json")
-app = Starlette(routes=[Route("/kontomatik/v1/command/{id}.xml", poll), Route("/healthz", healthz)])
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), loop="uvloop", http="httptools",
-            access_log=False, log_level="warning")
-"""
+POLL_ROUTE = "/kontomatik/v1/command/{id}.xml"  # for B0, which answers every id alike
 
 
 class Importer:
@@ -136,10 +131,7 @@ def main() -> None:
     env = {"SANDBOX_LOG_LEVEL": "warning"}
     with tempfile.TemporaryDirectory() as folder:
         port = free_port()
-        command = [
-            python(), "-m", "sandbox", "serve", "--port", str(port),
-            "--scenario", str(SCENARIO), "--database", f"sqlite:///{folder}/state.db",
-        ]  # fmt: skip
+        command = serve_command(port, f"sqlite:///{folder}/state.db", SCENARIO)
         sandbox = Server("bank-sandbox", command, port, env)
         try:
             os.sched_setaffinity(0, {int(LOAD_CORE)})
@@ -161,9 +153,8 @@ def main() -> None:
             ours, bare = [], []
             for number in range(args.rounds):
                 bare_port = free_port()
-                b0 = Server(
-                    "B0", [python(), "-c", BARE, str(bare_port), str(body_file)], bare_port, {}
-                )
+                bare_command = [python(), "-c", BARE, str(bare_port), str(body_file)]
+                b0 = Server("B0", [*bare_command, POLL_ROUTE, "application/xml"], bare_port, {})
                 try:
                     bare.append(wrk(b0, path, args.seconds))
                 finally:

@@ -28,7 +28,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from connect_flows import ACCOUNTS, LOGIN, OTP, PASSWORD, SCENARIO, Client, FlowFailed, Round
-from harness import LOAD_CORE, SERVER_CORE, Server, ensure_cores, free_port, python
+from harness import LOAD_CORE, SERVER_CORE, Server, ensure_cores, free_port, serve_command
 from targets import record
 
 BASE = "/powens/demo/2.0"
@@ -113,10 +113,7 @@ def main() -> None:
     env = {"SANDBOX_LOG_LEVEL": "warning"}
     with tempfile.TemporaryDirectory() as folder:
         port = free_port()
-        command = [
-            python(), "-m", "sandbox", "serve", "--port", str(port),
-            "--scenario", str(SCENARIO), "--database", f"sqlite:///{folder}/state.db",
-        ]  # fmt: skip
+        command = serve_command(port, f"sqlite:///{folder}/state.db", SCENARIO)
         server = Server("bank-sandbox", command, port, env)
         try:
             os.sched_setaffinity(0, {int(LOAD_CORE)})

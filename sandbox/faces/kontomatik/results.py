@@ -46,40 +46,22 @@ def result_xml(
     if scope.resource is Resource.OWNERS:
         return
     held = platform.accounts.of_user(tenant, session.user_id, bank_login_id=session.bank_login_id)
-    since = _since(session, scope, job)
-    money = scope.resource in WITH_MONEY
-    partial = job.partial
+    options = {
+        "country": country,
+        "since": _since(session, scope, job),
+        "money": scope.resource in WITH_MONEY,
+        "partial": job.partial,
+    }
+    lists = []
     if scope.resource in ACCOUNT_PARTS:
-        accounts = xml.child(result, "accounts")
-        for one in _picked(held, scope, card=False):
-            element = xml.child(accounts, "account")
-            account_xml(
-                platform,
-                tenant,
-                element,
-                one,
-                holder,
-                country=country,
-                since=since,
-                money=money,
-                partial=partial,
-            )
+        lists.append(("accounts", "account", _picked(held, scope, card=False)))
     cards = _picked(held, scope, card=True)
     if scope.resource in CARD_PARTS and (cards or scope.resource is not Resource.ALL):
-        listed = xml.child(result, "creditCards")
-        for one in cards:
-            element = xml.child(listed, "creditCard")
-            account_xml(
-                platform,
-                tenant,
-                element,
-                one,
-                holder,
-                country=country,
-                since=since,
-                money=money,
-                partial=partial,
-            )
+        lists.append(("creditCards", "creditCard", cards))
+    for name, tag, picked in lists:
+        listed = xml.child(result, name)
+        for one in picked:
+            account_xml(platform, tenant, xml.child(listed, tag), one, holder, **options)
 
 
 def _person_xml(parent: Element, person: Person, country: str) -> None:

@@ -61,3 +61,14 @@ def test_a_bad_country_is_an_invalid_parameter(integrator):
     exception = root_of(answer.content).find("exception")
     assert exception.get("name") == "InvalidParameter"
     assert "country" in exception.find("message").text
+
+
+def test_only_psd2_targets_list_the_sign_out_command(integrator):
+    reply = root_of(integrator.get("/command-catalog.xml", country="pl").content)
+    commands = {
+        target.get("name"): {c.get("name") for c in target.iterfind("commands/command")}
+        for target in reply.iter("target")
+    }
+    assert "SignOutCommand" in commands["BankWislanyApi"]
+    assert "SignOutCommand" not in commands["BankWislany"]
+    assert {"DefaultImportCommand", "ImportAccountsCommand"} <= commands["BankWislany"]
