@@ -24,6 +24,8 @@ from sandbox.faces.control.routes import control_app
 from sandbox.faces.json import EXCEPTION_HANDLERS, JSONResponse, refusal, status_of
 from sandbox.faces.kontomatik import errors as kontomatik_errors
 from sandbox.faces.kontomatik import json_errors as kontomatik_json_errors
+from sandbox.faces.kontomatik.pages import is_page as is_kontomatik_page
+from sandbox.faces.kontomatik.pages import kontomatik_pages
 from sandbox.faces.kontomatik.routes import kontomatik_app
 from sandbox.faces.native import webhooks as native_webhooks
 from sandbox.faces.native.routes import native_app
@@ -90,7 +92,7 @@ def edge_refusal(scope: Scope, error: SandboxError) -> Response:
         return powens_errors.answer(scope, error)
     if kontomatik_json_errors.PATHS.fullmatch(scope["path"]):
         return kontomatik_json_errors.answer(error)
-    if scope["path"].startswith(KONTOMATIK_PATHS):
+    if scope["path"].startswith(KONTOMATIK_PATHS) and not is_kontomatik_page(scope["path"]):
         return kontomatik_errors.reply(error)
     return PlainTextResponse(f"{error.message}\n", status_code=status_of(error))
 
@@ -128,6 +130,8 @@ def create_app(platform: Platform, renderers: Renderers = WEBHOOK_RENDERERS) -> 
             # A page mount, so a path with a line break reaches the webview's HTML 404 too.
             PageMount("/powens", app=powens_app(platform)),
             Mount("/kontomatik/v1", app=kontomatik_app(platform)),
+            # The widget's pages and files; any other path under /kontomatik gets an HTML 404.
+            *kontomatik_pages(platform),
             resource("/healthz", get=healthz),
             resource("/openapi.yaml", get=openapi_spec),
             Mount("/_sandbox", app=control_app(platform, renderers)),

@@ -17,6 +17,7 @@ database) is not judged again, so a tenant stored under older rules still loads.
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -43,6 +44,16 @@ def http_url(value: str) -> str:
         raise ValueError(f"not a valid URL: {error}") from None
     if not host:
         raise ValueError("the URL has no host")
+    return value
+
+
+def web_origin(value: str) -> str:
+    """`value` if it is a web origin as a browser spells it (`https://shop.example`,
+    `http://127.0.0.1:5000`: scheme, host, an optional port, nothing else); ValueError
+    otherwise. What a page may name as the one that frames it, put into a header as it is."""
+    if len(value) > 255 or not re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?", value):
+        raise ValueError("give an origin: http(s)://host[:port], no path")
+    http_url(value)
     return value
 
 

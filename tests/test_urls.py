@@ -9,7 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from sandbox.urls import RedirectUri, WebhookUrl, http_url, link_local_host, registration_context
+from sandbox.urls import (
+    RedirectUri,
+    WebhookUrl,
+    http_url,
+    link_local_host,
+    registration_context,
+    web_origin,
+)
 
 SCHEMES = st.from_regex(r"[a-z][a-z0-9+.-]{0,10}", fullmatch=True).filter(
     lambda scheme: scheme not in ("http", "https")
@@ -72,3 +79,41 @@ def test_what_the_sandbox_stored_is_not_judged_again():
     (data read back from the database) the rule is not applied."""
     assert TypeAdapter(RedirectUri).validate_python("myapp://callback") == "myapp://callback"
     assert TypeAdapter(WebhookUrl).validate_python("http://169.254.169.254/") is not None
+
+
+@pytest.mark.parametrize(
+    "origin", ["https://shop.example", "http://127.0.0.1:5000", "http://localhost:8000"]
+)
+def test_an_origin_is_a_scheme_a_host_and_a_port(origin):
+    assert web_origin(origin) == origin
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://shop.example/",
+        "https://shop.example/path",
+        "*",
+        "null",
+        "javascript:alert(1)",
+        "https://shop.example 'self'",
+        "https://shop.example;script-src *",
+        "https://a.example\r\nX-Frame-Options: ALLOW",
+        "ftp://shop.example",
+        "https://user@shop.example",
+    ],
+)
+def test_anything_else_is_no_origin(value):
+    with pytest.raises(ValueError):
+        web_origin(value)
+
+
+@given(value=st.text(max_size=80))
+def test_an_accepted_origin_cannot_widen_a_policy_or_split_a_header(value):
+    """What a page may name as its framer goes into a header as it is: an origin accepted has
+    no space, quote, semicolon, comma or line break in it."""
+    try:
+        accepted = web_origin(value)
+    except ValueError:
+        return
+    assert not set(accepted) & set(" \t\r\n;,'\"*")

@@ -164,25 +164,31 @@ def sign_in(
     an API source can hold (AccessNotOffered otherwise)."""
     with db.begin() as conn:
         login = find_bank_login(conn, tenant, bank_login_id)
-        used = source or _source_of(login)
-        access_id = None
-        if standing:
-            if used != "api":
-                raise AccessNotOffered(
-                    "a standing access needs the bank's API source (PSD2); "
-                    f"this session signed in through its {used} source",
-                    details={"source": used},
-                )
-            access_id = _grant_access(conn, tenant, login)
-        history = (
-            login.consent.history_days
-            if login.consent
-            else bank_of(tenant, login.bank_id).history_days
-        )
-        return _open(conn, tenant, login, used, history, access_id)
+        return sign_in_on(conn, tenant, login, source=source, standing=standing)
 
 
-def _source_of(login: BankLogin) -> str:
+def sign_in_on(
+    conn: Connection, tenant: Tenant, login: BankLogin, *, source: str | None, standing: bool
+) -> SignedIn:
+    """`sign_in` in the caller's transaction (a flow's sign-in is kept with the flow)."""
+    used = source or source_of(login)
+    access_id = None
+    if standing:
+        if used != "api":
+            raise AccessNotOffered(
+                "a standing access needs the bank's API source (PSD2); "
+                f"this session signed in through its {used} source",
+                details={"source": used},
+            )
+        access_id = _grant_access(conn, tenant, login)
+    history = (
+        login.consent.history_days if login.consent else bank_of(tenant, login.bank_id).history_days
+    )
+    return _open(conn, tenant, login, used, history, access_id)
+
+
+def source_of(login: BankLogin) -> str:
+    """The source a sign-in names when none is given: the one the login's last sync used."""
     used = [s for s in login.sources if s.last_update is not None]
     if used:
         return max(used, key=lambda s: s.last_update or datetime.min).kind

@@ -72,7 +72,7 @@ def create_history_session(
     login's persona, with the approach the bank uses for the login's account type."""
     with db.begin() as conn:
         login = find_bank_login(conn, tenant, bank_login_id)
-        check_redirect_uri(tenant, redirect_uri)
+        check_redirect_uri(tenant, redirect_uri, face)
         bank = bank_of(tenant, login.bank_id)
         check_extension(login, bank, days)
         persona = persona_for(tenant, bank, login.persona_login)

@@ -33,10 +33,25 @@ from sandbox.store.database import Database
 
 SESSION_TTL = timedelta(minutes=15)
 
+# A face whose flows end on a page of its own, on the sandbox itself (Kontomatik's SignIn
+# Widget ends inside its iframe, on the sign-in's done page): that one path, relative, so it
+# can only ever lead back to this sandbox, is the only URI besides the tenant's registered ones
+# a flow of that face may return to, and no other face may name it.
+FACE_PAGES = {"kontomatik": "/kontomatik/signin/done"}
 
-def check_redirect_uri(tenant: Tenant, redirect_uri: str) -> None:
-    """Only an exact match of a registered URI: nothing else is ever redirected to."""
-    if redirect_uri not in tenant.redirect_uris:
+
+def returns_to(tenant: Tenant, redirect_uri: str, face: str | None) -> bool:
+    """May a flow opened by `face` send its user to `redirect_uri`? An exact match of a URI
+    the tenant registers, or exactly the face's own page (`FACE_PAGES`)."""
+    return redirect_uri in tenant.redirect_uris or (
+        face is not None and FACE_PAGES.get(face) == redirect_uri
+    )
+
+
+def check_redirect_uri(tenant: Tenant, redirect_uri: str, face: str | None = None) -> None:
+    """Only an exact match of a registered URI (or the face's own page): nothing else is ever
+    redirected to."""
+    if not returns_to(tenant, redirect_uri, face):
         raise InvalidInput(
             "redirect_uri is not registered for this tenant",
             details={"redirect_uri": redirect_uri, "registered": tenant.redirect_uris},
@@ -57,7 +72,7 @@ def create_session(
     """A connect session creates the user when new, or, when it names none
     (`external_user_id=None`), a new numbered user (`users.insert_numbered`) made with it and
     only if it can be opened; a management session needs one."""
-    check_redirect_uri(tenant, redirect_uri)
+    check_redirect_uri(tenant, redirect_uri, face)
     progress = _start(tenant, kind, options, face)
     if external_user_id is None:
         if kind != "connect":
@@ -89,7 +104,7 @@ def create_renewal_session(
     platform's form, as the bank requires), SCA and a new consent, then back to the client."""
     with db.begin() as conn:
         login = find_bank_login(conn, tenant, bank_login_id)
-        check_redirect_uri(tenant, redirect_uri)
+        check_redirect_uri(tenant, redirect_uri, face)
         bank = find_bank(tenant, login.bank_id)
         return insert_session(
             conn, tenant, user_id=login.user_id, kind="connect", redirect_uri=redirect_uri,
@@ -191,7 +206,7 @@ def flow_kind(session: ConnectSession) -> FlowKind:
 def client_exit(tenant: Tenant, session: ConnectSession, outcome: Outcome) -> Exit:
     """The way back to the client with the flow's outcome, for the face that opened the session
     to spell; only to a redirect URI the tenant still registers."""
-    if session.redirect_uri not in tenant.redirect_uris:
+    if not returns_to(tenant, session.redirect_uri, session.progress.face):
         raise Conflict("the redirect URI is no longer registered for this tenant")
     return Exit(
         session.id,
@@ -245,3 +260,16 @@ def trace_session(db: Database, session_id: str) -> SessionTrace:
     except Conflict:  # the redirect URI is no longer registered: never sent there
         exit = None
     return SessionTrace(tenant, session, exit=exit)
+
+
+def finished_outcome(session: ConnectSession) -> Outcome | None:
+    """The outcome a used session ended with, as its progress recorded it (what `send_back`
+    and a granted consent decided); None while the session is not used."""
+    if session.used_at is None:
+        return None
+    progress = session.progress
+    if progress.step is Step.FAILED and progress.error is not None:
+        return Outcome.failure(progress.error)
+    if progress.step is Step.DONE or (progress.step is Step.MANAGE and progress.bank_login_ids):
+        return Outcome.success(progress.bank_login_ids)
+    return Outcome.cancelled()

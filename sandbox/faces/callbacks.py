@@ -15,6 +15,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from sandbox.domain.outcome import Exit
 from sandbox.domain.platform import Platform
+from sandbox.faces.kontomatik import callback as kontomatik
 from sandbox.faces.native import callback as native
 from sandbox.faces.powens import callback as powens
 
@@ -29,6 +30,8 @@ RENDERERS: dict[str, Renderer] = {
     native.FACE: _native,
     powens.FACE: powens.query,
     powens.WEBAUTH_FACE: powens.webauth_query,
+    kontomatik.FACE: kontomatik.query,
+    kontomatik.REDIRECTION_FACE: kontomatik.redirection_query,
 }
 
 # A flow that names no face (opened before flows remembered theirs) was the native API's.

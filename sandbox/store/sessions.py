@@ -56,5 +56,12 @@ def session_with_tenant(
     return session, tenant_row(conn, dict(zip(_TENANT_COLUMNS, row[split:], strict=True)))
 
 
+def lock_session(conn: Connection, session_id: str) -> RowMapping | None:
+    """The session's row, locked for the rest of the transaction (on PostgreSQL; SQLite's
+    writes are serial already), so two readers of a flow's result never both act on it."""
+    query = sa.select(connect_sessions).where(connect_sessions.c.id == session_id)
+    return conn.execute(query.with_for_update()).mappings().one_or_none()
+
+
 def update_session(conn: Connection, session_id: str, **values: Any) -> None:
     _UPDATE.run(conn, {"session_key": session_id, **values})

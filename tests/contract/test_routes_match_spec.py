@@ -51,7 +51,16 @@ def test_every_operation_has_an_id_and_documented_responses():
 
 
 # Served without the database, so never too busy to answer.
-WITHOUT_DATABASE = {"/healthz", "/openapi.yaml", "/connect/"}
+WITHOUT_DATABASE = {
+    "/healthz",
+    "/openapi.yaml",
+    "/connect/",
+    "/kontomatik/signin/done",
+    "/kontomatik/assets/{name}",
+}
+# The Kontomatik face's pages (HTML) and its JSON endpoints, beside its XML API.
+KONTOMATIK_PAGES = ("/kontomatik/signin", "/kontomatik/demo")
+KONTOMATIK_SIGNIN = ("/kontomatik/v1/signin/",)  # SignIn Redirection: JSON
 
 
 def test_every_operation_that_uses_the_database_documents_the_busy_answer():
@@ -67,8 +76,10 @@ def test_every_operation_that_uses_the_database_documents_the_busy_answer():
             if path.startswith("/powens/"):  # Powens' webview is pages, its API Powens' JSON
                 expected = "WebUnavailable" if "/webview/" in path else "PowensUnavailable"
             if path.startswith("/kontomatik/"):  # Kontomatik's XML, or JSON for its JSON products
-                json_product = KONTOMATIK_JSON.fullmatch(path)
+                json_product = KONTOMATIK_JSON.fullmatch(path) or path.startswith(KONTOMATIK_SIGNIN)
                 expected = "KontomatikJsonUnavailable" if json_product else "KontomatikUnavailable"
+            if path.startswith(KONTOMATIK_PAGES):
+                expected = "WebUnavailable"
             assert busy == f"#/components/responses/{expected}", f"{method} {path}: 503 is {busy!r}"
 
 

@@ -22,6 +22,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from sandbox.clock import monotonic
+from sandbox.faces.kontomatik.embed import ASSETS_DIR, ASSETS_URL
 from sandbox.faces.web.pages import STATIC_DIR, STATIC_URL, render
 from sandbox.testing.server import free_port
 
@@ -53,6 +54,9 @@ class Gallery:
                 Route("/not-found/{name}", self.not_found),
                 Route(WAIT["status_url"], self.decoupled_status),
                 Mount(STATIC_URL, app=StaticFiles(directory=STATIC_DIR)),
+                # The Kontomatik demo page's scripts, and a stand-in for the widget's iframe.
+                Mount(ASSETS_URL, app=StaticFiles(directory=ASSETS_DIR)),
+                Route("/kontomatik/signin", self.widget_frame),
                 Route("/{path:path}", self.posted, methods=["POST"]),
             ]
         )
@@ -60,6 +64,9 @@ class Gallery:
     async def page(self, request: Request) -> Response:
         sample = SAMPLES[request.path_params["name"]]
         return HTMLResponse(render(sample.template, **sample.context))
+
+    async def widget_frame(self, request: Request) -> Response:
+        return HTMLResponse("<!doctype html><html lang=en><title>sign-in</title><p>Sign in</p>")
 
     async def not_found(self, request: Request) -> Response:
         response = await self.page(request)

@@ -82,3 +82,25 @@ def test_the_powens_webview_answers_a_503_page(busy) -> None:
     assert "The sandbox is busy" in answer.text and "Try again" in answer.text
     release.set()
     assert client.get(url).status_code == 400  # no redirect_uri
+
+
+def test_the_kontomatik_widget_entry_answers_a_503_page(busy) -> None:
+    client, release = busy
+    url = "/kontomatik/signin?client=demo-test&origin=https://shop.example"
+    answer = client.get(url, follow_redirects=False)
+    assert answer.status_code == 503
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "The sandbox is busy" in answer.text
+    release.set()
+    assert client.get(url, follow_redirects=False).status_code == 303
+
+
+def test_kontomatik_signin_redirection_answers_503_in_json(busy) -> None:
+    client, release = busy
+    url = "/kontomatik/v1/signin/redirection-status?redirectionId=r1"
+    key = {"X-Api-Key": "demo-kontomatik-api-key-0001"}
+    answer = client.get(url, headers=key)
+    assert answer.status_code == 503
+    assert answer.json()["exception"]["name"] == "ServiceTemporarilyUnavailable"
+    release.set()
+    assert client.get(url, headers=key).status_code == 404

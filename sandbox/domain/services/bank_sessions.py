@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sandbox.domain import bank_sessions, connections
+from sandbox.domain import bank_sessions, connections, sign_ins
 from sandbox.domain.bank_sessions import BankSession, Scope, SignedIn
 from sandbox.domain.errors import AlreadyConnected, UnknownLogin
 from sandbox.domain.imports import ImportJob
@@ -25,6 +25,11 @@ class BankSessions:
         return bank_sessions.sign_in(
             self._db, tenant, bank_login_id, source=source, standing=standing
         )
+
+    def sign_in_after(self, tenant: Tenant, flow_id: str) -> SignedIn:
+        """The session a finished sign-in flow (`sign_ins.py`) yields: made at the first call,
+        the same at every later one."""
+        return sign_ins.sign_in_after(self._db, tenant, flow_id)
 
     def open_without_user(
         self,

@@ -123,6 +123,14 @@ class Callers:
         credentials.check_address(tenant, address)
         return tenant
 
+    def tenant_of_kontomatik_client(self, client: str) -> Tenant | None:
+        """The tenant whose Kontomatik client name this is (the widget's `client`: public, it
+        names a tenant and proves nothing)."""
+        for tenant in tenants.list_tenants(self._db):
+            if client == kontomatik_keys(tenant).client:
+                return tenant
+        return None
+
     def tenant_of_face_client(self, face: str, client_id: str) -> Tenant | None:
         """The tenant whose client id on `face` this is (a webview that names no domain)."""
         for tenant in tenants.list_tenants(self._db):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sandbox.domain import bank_site, connect, history, manage, sca, sessions
+from sandbox.domain import bank_site, connect, history, manage, sca, sessions, sign_ins
 from sandbox.domain.banks import AccountType, Bank, ScaMethod
 from sandbox.domain.connect import Offer
 from sandbox.domain.flow import Check, Flow, load
@@ -21,6 +21,7 @@ from sandbox.domain.manage import ManagedLogin
 from sandbox.domain.outcome import Exit
 from sandbox.domain.records import BankLogin, Challenge, ConnectSession, User
 from sandbox.domain.sessions import SessionTrace
+from sandbox.domain.sign_ins import FlowResult
 from sandbox.domain.tenants import Tenant
 from sandbox.store.database import Database
 
@@ -31,10 +32,13 @@ class ConnectFlows:
 
     # --- Opening a flow ---------------------------------------------------------------------
 
-    def check_redirect_uri(self, tenant: Tenant, redirect_uri: str) -> None:
-        """InvalidInput unless the tenant registers this redirect URI (what opening a flow
-        checks), for a face that must know before it spends anything on the flow."""
-        sessions.check_redirect_uri(tenant, redirect_uri)
+    def check_redirect_uri(
+        self, tenant: Tenant, redirect_uri: str, face: str | None = None
+    ) -> None:
+        """InvalidInput unless the tenant registers this redirect URI (or it is `face`'s own
+        page, `sessions.FACE_PAGES`): what opening a flow checks, for a face that must know
+        before it spends anything on the flow."""
+        sessions.check_redirect_uri(tenant, redirect_uri, face)
 
     def open_connect(
         self,
@@ -111,6 +115,10 @@ class ConnectFlows:
         """What a session id still tells whatever became of it: whose it is, whether it may be
         used, and once it is over, the way back to the client."""
         return sessions.trace_session(self._db, session_id)
+
+    def result(self, tenant: Tenant, session_id: str) -> FlowResult:
+        """The tenant's flow as its opener reads it back: running, expired, or its outcome."""
+        return sign_ins.result(self._db, tenant, session_id)
 
     def sca_progress(self, session_id: str) -> tuple[Flow, Challenge | None]:
         """The flow and its current challenge, a decision the clock made applied."""

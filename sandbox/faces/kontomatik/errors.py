@@ -41,8 +41,23 @@ from sandbox.domain.tenants import Tenant
 from sandbox.errors import UnsupportedMediaType
 from sandbox.faces.kontomatik import xml
 
+
+class UnknownRedirection(NotFound):
+    """A SignIn Redirection id the tenant never had."""
+
+    code = "unknown_redirection"
+
+
+class InvalidTarget(InvalidInput):
+    """A target the tenant has no bank for (or none in this access mode)."""
+
+    code = "invalid_target"
+
+
 # First match wins: (status, Kontomatik's exception name).
 TABLE: list[tuple[type[SandboxError], int, str]] = [
+    (UnknownRedirection, 404, "InvalidRedirectionId"),
+    (InvalidTarget, 400, "InvalidTarget"),
     # Sessions and commands (reference/kontomatik.md §12; an expired session as the captured
     # session-expired-reply.xml: InvalidSessionId, "Session expired.").
     (SessionUnknown, 404, "InvalidSessionId"),

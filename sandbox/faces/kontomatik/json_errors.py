@@ -1,9 +1,10 @@
 """Errors of the Kontomatik face's JSON endpoints (Owner Upload, the PDF statement API, Income
-Confirmation): `{"exception": {"name", "message"}}`, with the status and exception name the
-XML endpoints give the same domain error (`errors.TABLE`), so an integration reads one
-vocabulary. Problems with a body's parts are listed too: `"errors": [{"where", "message"}]`,
-`where` being a JSON path (`$.accounts[0].iban`) or a page of a PDF. Kontomatik does not
-publish these bodies; the shape is the sandbox's (README, "Kontomatik face")."""
+Confirmation, SignIn Redirection): `{"exception": {"name", "message"}}`, with the status and
+exception name the XML endpoints give the same domain error (`errors.TABLE`), so an
+integration reads one vocabulary. Problems with a body's parts are listed too:
+`"errors": [{"where", "message"}]`, `where` being a JSON path (`$.accounts[0].iban`) or a
+page of a PDF. Kontomatik does not publish these bodies; the shape is the sandbox's (README,
+"Kontomatik face")."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -19,10 +21,14 @@ from sandbox.domain.errors import UnreadableStatement
 from sandbox.errors import InvalidInput, SandboxError
 from sandbox.faces.json import JSONResponse
 from sandbox.faces.kontomatik.errors import TABLE, NotKnown, masked
+from sandbox.faces.kontomatik.errors import http_error as xml_http_error
 
 # The JSON endpoints: what the app's edge refusals (a Host it does not serve, a body over the
 # limit) answer in JSON rather than Kontomatik's XML.
-PATHS = re.compile(r"/kontomatik/v1/(?:owner|owner-income-confirmation|pdf/statement(?:-trusted)?)")
+PATHS = re.compile(
+    r"/kontomatik/v1/(?:owner|owner-income-confirmation|pdf/statement(?:-trusted)?"
+    r"|signin/redirection(?:-status)?)"
+)
 
 
 class VerificationFailed(InvalidInput):
@@ -83,6 +89,18 @@ def answer(error: SandboxError) -> Response:
         return JSONResponse(body("Unauthorized", message), 401)
     status, name = status_and_name(error)
     return JSONResponse(body(name, error.message, _problems(error)), status)
+
+
+def http_error(request: Request, error: Exception) -> Response:
+    """No such method on a JSON endpoint (405, with `Allow`) in JSON; any other path as the
+    XML endpoints answer it."""
+    assert isinstance(error, HTTPException)
+    if not PATHS.fullmatch(request.url.path):
+        return xml_http_error(request, error)
+    name, message = "InvalidParameter", f"no such Kontomatik API path: {request.url.path}"
+    if error.status_code == 405:
+        message = "this method is not allowed here"
+    return JSONResponse(body(name, message), error.status_code, headers=error.headers)
 
 
 def json_errors(handler: Handler) -> Handler:

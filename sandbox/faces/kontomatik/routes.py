@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -18,8 +19,10 @@ from sandbox.faces.kontomatik import (
     commands,
     data,
     income,
+    json_errors,
     owner_upload,
     pdf_statements,
+    redirection,
     xml,
 )
 from sandbox.faces.kontomatik.caller import tenant_of
@@ -96,6 +99,8 @@ def kontomatik_app(platform: Platform) -> Starlette:
         resource("/command-catalog.xml", get=command_catalog),
         resource("/owner-scores.xml", get=owner_scores),
         resource("/data.xml", get=get_data, delete=delete_data),
+        resource("/signin/redirection", post=redirection.create),
+        resource("/signin/redirection-status", get=redirection.status),
         resource("/mock-session.xml", post=commands.mock_session),
         resource("/command/reuse-multiple-access.xml", post=commands.reuse_multiple_access),
         resource("/command/delete-multiple-access.xml", post=commands.delete_multiple_access),
@@ -107,6 +112,7 @@ def kontomatik_app(platform: Platform) -> Starlette:
         resource("/pdf/statement", post=pdf_statements.parse_statement),
         resource("/pdf/statement-trusted", post=pdf_statements.parse_statement_trusted),
     ]
-    app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)
+    handlers = {**EXCEPTION_HANDLERS, HTTPException: json_errors.http_error}
+    app = Starlette(routes=routes, exception_handlers=handlers)
     app.state.platform = platform
     return app

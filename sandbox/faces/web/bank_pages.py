@@ -17,6 +17,7 @@ from sandbox.domain.services.flows import BankSite
 from sandbox.domain.states import ScaStatus
 from sandbox.faces.callbacks import callback_url
 from sandbox.faces.web.csrf import checked_form
+from sandbox.faces.web.headers import EMBEDDED_IN, allow_framing
 from sandbox.faces.web.views import (
     app_url,
     bank_url,
@@ -61,6 +62,8 @@ def _session_query(request: Request) -> str:
 def _at_page(request: Request, page_name: str) -> Flow:
     flow = _site(request).page(_session_query(request), _bank_id(request), page_name)
     request.state.tenant = flow.tenant
+    # The bank's login and approval pages open in the frame of an embedded flow.
+    allow_framing(request, flow.session.options.get(EMBEDDED_IN))
     return flow
 
 
@@ -73,6 +76,7 @@ def _bank_context(flow: Flow) -> dict:
         "csrf_token": flow.session.csrf_token,
         "bank": bank_view(bank),
         "cancel_url": bank_url(bank.id, "cancel", flow.session.id),
+        "focus": EMBEDDED_IN not in flow.session.options,
     }
 
 

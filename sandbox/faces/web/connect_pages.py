@@ -15,6 +15,7 @@ from sandbox.domain.progress import Step
 from sandbox.domain.records import Challenge
 from sandbox.domain.services.flows import ConnectFlows
 from sandbox.domain.states import ScaStatus
+from sandbox.faces.web.headers import EMBEDDED_IN, allow_framing
 from sandbox.faces.web.views import (
     CREDENTIALS_HINT,
     LOGIN_STATE_LABELS,
@@ -41,8 +42,10 @@ def flows(request: Request) -> ConnectFlows:
 
 
 def seen(request: Request, flow: Flow) -> Flow:
-    """Remember the flow's tenant so an error page on this request wears its colours."""
+    """Remember the flow's tenant so an error page on this request wears its colours, and let
+    the page that embeds the flow (if a face opened it for one) frame the answer."""
     request.state.tenant = flow.tenant
+    allow_framing(request, flow.session.options.get(EMBEDDED_IN))
     return flow
 
 

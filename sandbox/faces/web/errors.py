@@ -26,6 +26,7 @@ from sandbox.domain.errors import (
     WrongStep,
 )
 from sandbox.faces.web.csrf import CsrfRefused
+from sandbox.faces.web.headers import EMBEDDED_IN, allow_framing
 from sandbox.faces.web.views import connect_url, page, see_other
 from sandbox.faces.web.way_back import session_id_of, trace, way_back
 
@@ -55,6 +56,8 @@ def error_page(
     if isinstance(error, SessionGone) and not found.known:  # never was a link: not found
         status, title = 404, "This link is not valid"
     back = way_back(request, error, found)
+    if found.session is not None:  # an error inside an embedded flow shows in its frame
+        allow_framing(request, found.session.options.get(EMBEDDED_IN))
     return page(
         "error.html",
         status_code=status,

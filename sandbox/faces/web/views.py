@@ -15,7 +15,8 @@ from sandbox.domain.banks import AccountType, Bank, ScaMethod, ScaMethodKind
 from sandbox.domain.flow import Flow
 from sandbox.domain.states import LoginState
 from sandbox.domain.tenants import Tenant
-from sandbox.faces.web.headers import page_policy
+from sandbox.faces.flow_scripts import face_script
+from sandbox.faces.web.headers import EMBEDDED_IN, page_policy
 from sandbox.faces.web.pages import render
 
 LANG = "en"
@@ -127,6 +128,10 @@ def flow_context(flow: Flow) -> dict[str, Any]:
         "csrf_token": flow.session.csrf_token,
         "cancel_url": connect_url(flow.session.id, "cancel"),
         "tenant_name": brand(flow.tenant)["name"],
+        "face_script": face_script(flow),
+        # A page framed by another origin takes no focus: the browser refuses it there, and
+        # the embedding page's focus is its own.
+        "focus": EMBEDDED_IN not in flow.session.options,
     }
 
 

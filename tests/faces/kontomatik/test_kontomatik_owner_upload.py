@@ -265,3 +265,12 @@ def test_the_balance_shown_is_the_balance_uploaded(integrator, amounts, closing)
     reply = root_of(integrator.get("/data.xml", ownerExternalId=owner).content)
     assert reply.findtext("owner/target/accounts/account/currencyBalance") == f"{closing:.2f}"
     assert len(reply.findall(".//moneyTransaction")) == len(amounts)
+
+
+def test_a_method_a_json_endpoint_lacks_is_a_json_405_naming_the_ones_it_has(integrator):
+    for path, allowed in (("/owner", "POST"), ("/signin/redirection-status", "GET")):
+        got = integrator.client.delete(f"/kontomatik/v1{path}", headers=integrator.headers)
+        assert got.status_code == 405
+        assert got.headers["content-type"].startswith("application/json")
+        assert allowed in got.headers["allow"]
+        assert got.json()["exception"]["name"] == "InvalidParameter"

@@ -409,4 +409,40 @@ SAMPLES += [
             "brand": SANDBOX_BRAND,
         },
     ),
+    # The Kontomatik face's pages (sandbox/faces/kontomatik): the widget's done page, whose
+    # script posts the outcome to the embedding page, and the demo page.
+    Sample(
+        "kontomatik-done",
+        "kontomatik/done.html",
+        {
+            **_page(
+                title="You are signed in",
+                message="Rheinwert Bank is connected. You may close this window.",
+                code=None,
+                face_script={
+                    "src": "/kontomatik/assets/signin-done.js",
+                    "data": {
+                        "origin": "http://127.0.0.1:5000",
+                        "message": '{"kontomatik": {"error": {"exception": "Cancelled"}}}',
+                    },
+                },
+            ),
+            "brand": SANDBOX_BRAND,
+        },
+    ),
+    Sample(
+        "kontomatik-demo",
+        "kontomatik/demo.html",
+        {
+            **_page(
+                client="demo-test",
+                api_key="demo-kontomatik-api-key-0001",
+                base_url="http://127.0.0.1:8000",
+                countries=["all", "de", "pl"],
+                widget_url="/kontomatik/assets/signin-widget.js",
+                demo_url="/kontomatik/assets/demo.js",
+            ),
+            "brand": SANDBOX_BRAND,
+        },
+    ),
 ]
