@@ -65,6 +65,8 @@ def test_the_control_api_shows_a_new_tenants_kontomatik_keys_and_they_work(integ
     assert integrator.keys["base_url"] == "http://testserver/kontomatik/v1"
     widget = "http://testserver/kontomatik/assets/signin-widget.js"
     assert integrator.keys["widget_script_url"] == widget
+    script = integrator.client.get(widget)
+    assert script.status_code == 200 and "function embedKontomatik" in script.text
     assert integrator.keys["client"].endswith("-test")
     catalog = integrator.get("/command-catalog.xml")
     assert catalog.status_code == 200
