@@ -11,7 +11,10 @@ Every rule (one default import per session, no mixing, expiry, quotas) is the do
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
@@ -208,31 +211,76 @@ def _target(platform: Platform, tenant: Tenant, session: BankSession) -> catalog
 
 async def poll(request: Request) -> Response:
     """`GET /v1/command/{id}.xml`: the command as its import job reads now (each read of an
-    unfinished one moves it on), with the result once successful."""
+    unfinished one moves it on), with the result once successful. A finished command's
+    `<command>` is kept as written while the stored data holds (`FinishedCommands`)."""
     tenant = tenant_of(request)
     Params(request, *SESSION)  # the legacy poll sent the session too; the key is enough
     platform = _platform(request)
+    version = platform.data_version()  # before the read it vouches for
     job, session = _command(platform, tenant, request.path_params["command"])
     scope = Scope.of(job.scope or {"resource": Resource.ALL.value})
-    target = _target(platform, tenant, session)
     reply = xml.root(
         200, tenant.now(), schema=POLL_SCHEMA.get(scope.resource, "command"), user=_client(tenant)
     )
-    element = xml.child(
-        reply,
+    finished: FinishedCommands = request.app.state.finished_commands
+    written = finished.get(tenant.id, job.id, version) if job.finished else None
+    if written is None:
+        element = await run_in_threadpool(_command_xml, platform, tenant, job, session, scope)
+        written = xml.written(element)
+        if job.finished:
+            finished.keep(tenant.id, job.id, version, written)
+    xml.raw(reply, written)
+    return xml.XMLResponse(reply)
+
+
+def _command_xml(
+    platform: Platform, tenant: Tenant, job: ImportJob, session: BankSession, scope: Scope
+) -> Element:
+    target = _target(platform, tenant, session)
+    element = Element(
         "command",
-        id=job.id,
-        state=job.status.value,
-        name=NAMES[scope.resource],
-        target=target.name,
-        institution=target.institution,
+        {
+            "id": str(job.id),
+            "state": job.status.value,
+            "name": NAMES[scope.resource],
+            "target": target.name,
+            "institution": target.institution,
+        },
     )
     _progress(element, round(job.progress * 100))
     if job.status is ImportStatus.SUCCESSFUL:
-        await run_in_threadpool(results.result_xml, platform, tenant, element, session, scope, job)
+        results.result_xml(platform, tenant, element, session, scope, job)
     elif job.error is not None:
         _exception(element, job)
-    return xml.XMLResponse(reply)
+    return element
+
+
+class FinishedCommands:
+    """Finished commands' `<command>` elements as written, each with the data version it was
+    read at: a finished import never changes, and what its result shows changes only by a
+    write, so a client that polls again (or a second backend asking for the same command) is
+    answered without reading ten thousand transactions again. Bounded, oldest out first."""
+
+    LIMIT = 64
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[tuple[str, int], tuple[Hashable, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, tenant_id: str, job_id: int, version: Hashable) -> str | None:
+        with self._lock:
+            found = self._kept.get((tenant_id, job_id))
+            if found is None or found[0] != version:
+                return None
+            self._kept.move_to_end((tenant_id, job_id))
+            return found[1]
+
+    def keep(self, tenant_id: str, job_id: int, version: Hashable, written: str) -> None:
+        with self._lock:
+            self._kept[(tenant_id, job_id)] = (version, written)
+            self._kept.move_to_end((tenant_id, job_id))
+            while len(self._kept) > self.LIMIT:
+                self._kept.popitem(last=False)
 
 
 def _command(platform: Platform, tenant: Tenant, text: str) -> tuple[ImportJob, BankSession]:

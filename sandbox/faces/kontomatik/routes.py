@@ -115,4 +115,5 @@ def kontomatik_app(platform: Platform) -> Starlette:
     handlers = {**EXCEPTION_HANDLERS, HTTPException: json_errors.http_error}
     app = Starlette(routes=routes, exception_handlers=handlers)
     app.state.platform = platform
+    app.state.finished_commands = commands.FinishedCommands()
     return app

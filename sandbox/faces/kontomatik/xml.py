@@ -102,9 +102,14 @@ def serialize(reply: Element) -> bytes:
     """The reply as UTF-8 bytes, with its declaration. Our own writer rather than
     ElementTree's: a reply has no namespaces to resolve (its one prefixed attribute is written
     as named), and ElementTree's general writer took most of a large poll's time."""
-    out = ['<?xml version="1.0" encoding="utf-8"?>\n']
-    _write(reply, out)
-    return "".join(out).encode()
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + written(reply)).encode()
+
+
+def written(element: Element) -> str:
+    """The element as XML text (to keep, and put into a reply with `raw`)."""
+    out: list[str] = []
+    _write(element, out)
+    return "".join(out)
 
 
 def _write(element: Element, out: list[str]) -> None:

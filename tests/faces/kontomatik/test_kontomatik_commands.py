@@ -366,3 +366,21 @@ def test_kontobanks_test1_imports_as_in_kontomatiks_documentation(integrator):
     details = {f"reply/command/result/owners/owner/{name}" for name in OWNER_DETAILS}
     ours = {(p, a) for p, a in shape(reply.content) if p not in details}
     assert ours == captured("v1.command-reply.default-import.xml")
+
+
+def test_a_finished_command_read_again_shows_what_the_stored_data_says_now(integrator, client):
+    held = session(integrator)
+    command = command_id(start(integrator, "default-import", held))
+    _, first = until_done(integrator, command)
+    again = integrator.get(f"/command/{command}.xml")
+    labelled = root_of(again.content).findall(".//moneyTransaction/labels")
+    assert labelled and again.content.split(b"<command")[1] == first.content.split(b"<command")[1]
+    # labelling off for the tenant: the same command, read again, has no labels
+    switched = client.put(
+        f"/_sandbox/tenants/{integrator.tenant_id}/analytics", json={"modules": ["score"]}
+    )
+    assert switched.status_code == 200, switched.text
+    after = integrator.get(f"/command/{command}.xml")
+    assert root_of(after.content).find("command").get("state") == "successful"
+    assert not root_of(after.content).findall(".//moneyTransaction/labels")
+    assert root_of(after.content).findall(".//moneyTransaction")
