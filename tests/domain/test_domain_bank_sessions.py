@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 
-from sandbox.domain import connections, credentials, tenants
+from sandbox.domain import connections, credentials, history, tenants
 from sandbox.domain.bank_sessions import ACCESS_IMPORTS, TTL, Resource, Scope
 from sandbox.domain.errors import (
     AccessLimit,
@@ -186,6 +186,23 @@ def test_a_session_without_the_user_finds_the_login_at_the_first_bank_having_it(
 
 def test_since_is_kept_as_a_date(platform, world):
     assert Scope.of(Scope(Resource.ALL, since=date(2026, 1, 1)).stored()).since == date(2026, 1, 1)
+
+
+def test_a_history_the_user_extended_with_sca_is_what_a_session_reaches(platform, world):
+    """Kontomatik: more than 90 days needs the extra SCA; a session signed in after it reaches
+    the deeper history, one reopened from a standing access 90 days again."""
+    made, _ = connections.connect_directly(
+        world.db, world.tenant, external_user_id="deep", bank_id="nordlicht-sparbank", login="good"
+    )
+    login = platform.bank_logins.get(world.tenant, made.id)
+    with world.db.begin() as conn:
+        history.extend(conn, world.tenant, login, 730)
+    signed = platform.bank_sessions.sign_in(world.tenant, made.id, standing=True)
+    assert signed.session.history_days == 730
+    assert signed.session.earliest(date(2026, 1, 15)) == date(2024, 1, 16)
+    assert signed.session.access_id is not None
+    again = platform.bank_sessions.reopen(world.tenant, signed.session.access_id)
+    assert again.session.history_days == 90
 
 
 # --- Any order of commands, time and sign-outs: the rules hold ---------------------------------
