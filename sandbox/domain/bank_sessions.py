@@ -48,7 +48,7 @@ from sandbox.domain.errors import (
     WholeImportDone,
 )
 from sandbox.domain.imports import ImportKind
-from sandbox.domain.records import BankLogin
+from sandbox.domain.records import Account, BankLogin
 from sandbox.domain.states import NEEDS_USER
 from sandbox.domain.tenants import Tenant
 from sandbox.store import bank_sessions as rows
@@ -56,6 +56,7 @@ from sandbox.store import users as user_rows
 from sandbox.store.database import Database
 
 TTL = timedelta(minutes=30)  # a session's life on the tenant's clock
+CARD = "credit_card"  # an account type whose imports pick it by its number, not an IBAN
 REOPENED_HISTORY_DAYS = 90  # what a session reopened from a standing access reaches back
 ACCESS_IMPORTS = 4  # imports a standing access's sessions may start in any 24 hours
 ACCESS_WINDOW = timedelta(hours=24)
@@ -112,6 +113,12 @@ class BankSession:
         """The first day its imports reach."""
         return today - timedelta(days=self.history_days)
 
+    def first_day(self, scope: Scope, on: date) -> date:
+        """The first day an import run `on` that day shows: its `since`, cut to what the
+        session reaches."""
+        earliest = self.earliest(on)
+        return earliest if scope.since is None else max(scope.since, earliest)
+
 
 @dataclass(frozen=True)
 class SignedIn:
@@ -141,6 +148,13 @@ class Scope:
         if self.card is not None:
             found["card"] = self.card
         return found
+
+    def picks(self, account: Account) -> bool:
+        """Whether the import shows this account: a card by its number as imported, any
+        other by its IBAN; every one when the import names none."""
+        if account.type == CARD:
+            return self.card is None or account.masked_pan == self.card
+        return self.iban is None or compact_iban(account.iban or "") == compact_iban(self.iban)
 
     @classmethod
     def of(cls, stored: dict[str, Any]) -> Scope:
@@ -341,18 +355,16 @@ def _check_picked(conn: Connection, tenant: Tenant, login: BankLogin, scope: Sco
     if scope.iban is None and scope.card is None:
         return
     held = accounts.of_bank_login(conn, tenant, login.id)
-    if scope.iban is not None:
-        wanted = compact_iban(scope.iban)
-        if not any(compact_iban(a.iban or "") == wanted for a in held if a.type != "credit_card"):
-            raise UnknownIban(
-                "no account of the session has this IBAN", details={"iban": scope.iban[:64]}
-            )
-    if scope.card is not None:
-        numbers = {a.masked_pan for a in held if a.type == "credit_card"}
-        if scope.card not in numbers:
-            raise UnknownCard(
-                "no card of the session has this number", details={"card": scope.card[:64]}
-            )
+    cards = [a for a in held if a.type == CARD]
+    others = [a for a in held if a.type != CARD]
+    if scope.iban is not None and not any(scope.picks(a) for a in others):
+        raise UnknownIban(
+            "no account of the session has this IBAN", details={"iban": scope.iban[:64]}
+        )
+    if scope.card is not None and not any(scope.picks(a) for a in cards):
+        raise UnknownCard(
+            "no card of the session has this number", details={"card": scope.card[:64]}
+        )
 
 
 def compact_iban(text: str) -> str:

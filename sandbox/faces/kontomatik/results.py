@@ -6,11 +6,10 @@ v1.command-reply.default-import.xml; the per-resource commands give their part."
 
 from __future__ import annotations
 
-from datetime import date
 from xml.etree.ElementTree import Element
 
 from sandbox.domain.accounts import HeldAccount
-from sandbox.domain.bank_sessions import BankSession, Resource, Scope, compact_iban
+from sandbox.domain.bank_sessions import BankSession, Resource, Scope
 from sandbox.domain.imports import ImportJob
 from sandbox.domain.platform import Platform
 from sandbox.domain.records import Person
@@ -51,7 +50,7 @@ def result_xml(
     held = platform.accounts.of_user(tenant, session.user_id, bank_login_id=session.bank_login_id)
     options = {
         "country": country,
-        "since": _since(session, scope, job),
+        "since": session.first_day(scope, job.created_at.date()),
         "money": scope.resource in WITH_MONEY,
         "partial": job.partial,
     }
@@ -81,21 +80,7 @@ def _person_xml(parent: Element, person: Person, country: str) -> None:
     xml.child(owner, "kind", "OWNER")
 
 
-def _since(session: BankSession, scope: Scope, job: ImportJob) -> date:
-    """The first day the import shows: `since`, but no further back than the session reaches
-    on the day the import ran."""
-    earliest = session.earliest(job.created_at.date())
-    return earliest if scope.since is None else max(scope.since, earliest)
-
-
 def _picked(held: list[HeldAccount], scope: Scope, *, card: bool) -> list[HeldAccount]:
-    if card:
-        found = [one for one in held if one.account.type == CARD]
-        if scope.card is not None:
-            found = [one for one in found if one.account.masked_pan == scope.card]
-        return found
-    found = [one for one in held if one.account.type not in (CARD, DEPOSIT)]
-    if scope.iban is not None:
-        wanted = compact_iban(scope.iban)
-        found = [one for one in found if compact_iban(one.account.iban or "") == wanted]
-    return found
+    """The cards, or the accounts (deposits have a list of their own), the import shows."""
+    kinds = [one for one in held if (one.account.type == CARD) is card]
+    return [one for one in kinds if one.account.type != DEPOSIT and scope.picks(one.account)]

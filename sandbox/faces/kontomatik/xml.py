@@ -60,6 +60,21 @@ def value(parent: Element, tag: str, text: object) -> Element:
     return element
 
 
+# A carriage return is written as a reference so that a reader gets it back, not a newline.
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTRIBUTE = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "\n": "&#10;",
+        "\r": "&#13;",
+        "\t": "&#09;",
+    }
+)
+
+
 class Raw(Element):
     """Elements already written as XML text (see `raw`)."""
 
@@ -81,21 +96,6 @@ def _text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-# A carriage return is written as a reference so that a reader gets it back, not a newline.
-_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-_ATTRIBUTE = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "\n": "&#10;",
-        "\r": "&#13;",
-        "\t": "&#09;",
-    }
-)
 
 
 def serialize(reply: Element) -> bytes:
