@@ -1,5 +1,6 @@
 """The `bank-sandbox` command line: validate, generate, serve."""
 
+import gc
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -8,7 +9,7 @@ import httpx
 import orjson
 import pytest
 
-from sandbox.cli import main
+from sandbox.cli import _start_up, main
 from sandbox.testing.server import SandboxServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,3 +170,17 @@ def test_serve_refuses_a_database_of_another_schema_version_and_says_how_to_rese
         server.wait_ready()
     with SandboxServer(url, "--reset", cwd=ROOT) as server:
         assert httpx.get(f"{server.url}/healthz").status_code == 200
+
+
+def test_start_up_collects_no_garbage_and_serving_does_with_the_start_up_objects_frozen() -> None:
+    """A server that kept collection off would grow without bound; one that never froze its
+    start-up objects would walk them all in every full collection."""
+    assert gc.isenabled()
+    try:
+        with _start_up():
+            assert not gc.isenabled()
+            kept = [[index] for index in range(1000)]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= len(kept)
+    finally:
+        gc.unfreeze()
