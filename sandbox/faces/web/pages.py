@@ -151,6 +151,7 @@ templates.globals.update(
     icon=_kept_macro("icon"),
     logo=_kept_macro("logo"),
     steps_nav=_kept_macro("steps_nav"),
+    bank_row=_kept_macro("bank_row"),
 )
 
 
