@@ -49,7 +49,9 @@ class Prepared:
     def run(self, conn: Connection, params: Mapping[str, Any] | None = None) -> Rows:
         params = params or {}
         form = self._form(conn.dialect, params)
-        cursor = _execute(conn, form, lambda cursor, sql: cursor.execute(sql, _bound(form, params)))
+        cursor = on_driver(
+            conn, form.sql, lambda cursor, sql: cursor.execute(sql, _bound(form, params))
+        )
         rows = cursor.fetchall() if form.columns else []
         if form.results:
             rows = [_processed(row, form.results) for row in rows]
@@ -61,7 +63,7 @@ class Prepared:
             return
         form = self._form(conn.dialect, many[0])
         bound = [_bound(form, params) for params in many]
-        _execute(conn, form, lambda cursor, sql: cursor.executemany(sql, bound))
+        on_driver(conn, form.sql, lambda cursor, sql: cursor.executemany(sql, bound))
 
     def _form(self, dialect: Dialect, params: Mapping[str, Any]) -> _Form:
         keys = frozenset(params) if self._dml else frozenset()
@@ -161,13 +163,15 @@ def _processed(row: Sequence[Any], results: tuple[tuple[int, Processor], ...]) -
     return tuple(values)
 
 
-def _execute(conn: Connection, form: _Form, call: Callable[[Any, str], Any]) -> Any:
+def on_driver(conn: Connection, sql: str, call: Callable[[Any, str], Any]) -> Any:
+    """`call(cursor, sql)` on a cursor of the driver's own, in the connection's transaction
+    (begun first if it has none), with a driver error raised as SQLAlchemy's."""
     if not conn.in_transaction():
         conn.begin()  # what SQLAlchemy's autobegin does before a statement
     cursor = conn.connection.driver_connection.cursor()
     dbapi = conn.dialect.loaded_dbapi
     try:
-        call(cursor, form.sql)
+        call(cursor, sql)
         return cursor
     except dbapi.Error as error:
-        raise sa.exc.DBAPIError.instance(form.sql, None, error, dbapi.Error) from error
+        raise sa.exc.DBAPIError.instance(sql, None, error, dbapi.Error) from error

@@ -55,6 +55,7 @@ def test_a_hosted_page_answers_a_503_page(busy) -> None:
     client, release = busy
     answer = client.get("/connect/no-such-session")
     assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "1"
     assert answer.headers["content-type"].startswith("text/html")
     assert "The sandbox is busy" in answer.text
     assert 'href="/connect/no-such-session"' in answer.text and "Try again" in answer.text
@@ -78,6 +79,7 @@ def test_the_powens_webview_answers_a_503_page(busy) -> None:
     url = "/powens/webview/connect?domain=demo&client_id=10000001"
     answer = client.get(url)
     assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "1"
     assert answer.headers["content-type"].startswith("text/html")
     assert "The sandbox is busy" in answer.text and "Try again" in answer.text
     release.set()
@@ -89,6 +91,7 @@ def test_the_kontomatik_widget_entry_answers_a_503_page(busy) -> None:
     url = "/kontomatik/signin?client=demo-test&origin=https://shop.example"
     answer = client.get(url, follow_redirects=False)
     assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "1"
     assert answer.headers["content-type"].startswith("text/html")
     assert "The sandbox is busy" in answer.text
     release.set()
@@ -101,6 +104,19 @@ def test_kontomatik_signin_redirection_answers_503_in_json(busy) -> None:
     key = {"X-Api-Key": "demo-kontomatik-api-key-0001"}
     answer = client.get(url, headers=key)
     assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "1"
     assert answer.json()["exception"]["name"] == "ServiceTemporarilyUnavailable"
     release.set()
     assert client.get(url, headers=key).status_code == 404
+
+
+def test_the_kontomatik_api_answers_503_in_kontomatik_format(busy) -> None:
+    client, release = busy
+    url = "/kontomatik/v1/command-catalog.xml"
+    key = {"X-Api-Key": "demo-kontomatik-api-key-0001"}
+    answer = client.get(url, headers=key)
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "1"
+    assert '<exception name="ServiceTemporarilyUnavailable">' in answer.text
+    release.set()
+    assert client.get(url, headers=key).status_code == 200

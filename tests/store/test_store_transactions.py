@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -54,24 +55,48 @@ def _stored(conn: Connection, account_id: int) -> list[tuple]:
     ]
 
 
+def _many(count: int) -> list[tuple]:
+    """`count` imported rows: IMPORTED's, each with a ref of its own."""
+    return [
+        (f"2025-{number:05d}", *IMPORTED[number % len(IMPORTED)][1:]) for number in range(count)
+    ]
+
+
+# SQLite takes an import in statements of many rows and the rest one by one: a few rows, one
+# whole statement of them, and two statements plus the rest.
+@pytest.mark.parametrize("count", [3, 62, 130])
 def test_an_import_stores_what_an_insert_of_one_dict_per_row_stores(
-    database: Database, populate: Callable[[Connection, str], dict[str, int]]
+    database: Database, populate: Callable[[Connection, str], dict[str, int]], count: int
 ) -> None:
+    imported = _many(count)
     with database.begin() as conn:
         ids = populate(conn, "t1")
         bulk, plain = _account(conn, ids, "bulk"), _account(conn, ids, "plain")
-        count = _import(conn, ids, bulk, IMPORTED)
+        stored = _import(conn, ids, bulk, imported)
         fixed = {"tenant_id": "t1", "user_id": ids["user"], "account_id": plain}
         rows = [
             {**fixed, **dict(zip(transactions.IMPORTED, values, strict=True)),
              "origin": "bank", "status": "booked", "imported_at": NOW}
-            for values in IMPORTED
+            for values in imported
         ]  # fmt: skip
         conn.execute(sa.insert(s.transactions), rows)
-    assert count == 3
+    assert stored == count
     with database.connect() as conn:
         assert _stored(conn, bulk) == _stored(conn, plain)
-        assert len(_stored(conn, bulk)) == 3
+        assert len(_stored(conn, bulk)) == count
+
+
+def test_an_import_with_a_ref_already_stored_stores_none_of_its_rows(
+    database: Database, populate: Callable[[Connection, str], dict[str, int]]
+) -> None:
+    with database.begin() as conn:
+        ids = populate(conn, "t1")
+        account = _account(conn, ids, "twice")
+        _import(conn, ids, account, IMPORTED[:1])
+    with pytest.raises(sa.exc.IntegrityError), database.begin() as conn:
+        _import(conn, ids, account, [*_many(100), IMPORTED[0]])
+    with database.connect() as conn:
+        assert [row[2] for row in _stored(conn, account)] == [IMPORTED[0][0]]
 
 
 def test_nothing_to_import_writes_nothing(

@@ -39,6 +39,7 @@ from sandbox.domain.errors import (
 from sandbox.domain.face_keys import kontomatik_keys
 from sandbox.domain.tenants import Tenant
 from sandbox.errors import UnsupportedMediaType
+from sandbox.faces.json import retry_after
 from sandbox.faces.kontomatik import xml
 
 
@@ -174,7 +175,9 @@ def reply(error: SandboxError, tenant: Tenant | None = None) -> Response:
             ((code, name) for kind, code, name in TABLE if isinstance(error, kind)),
             (400, "InvalidParameter"),
         )
-    return exception_reply(status, name, error.message, tenant=tenant, owner=owner)
+    return exception_reply(
+        status, name, error.message, retry_after(error), tenant=tenant, owner=owner
+    )
 
 
 def exception_reply(

@@ -19,7 +19,7 @@ from starlette.responses import Response
 
 from sandbox.domain.errors import UnreadableStatement
 from sandbox.errors import InvalidInput, SandboxError
-from sandbox.faces.json import JSONResponse
+from sandbox.faces.json import JSONResponse, retry_after
 from sandbox.faces.kontomatik.errors import TABLE, NotKnown, masked
 from sandbox.faces.kontomatik.errors import http_error as xml_http_error
 
@@ -88,7 +88,7 @@ def answer(error: SandboxError) -> Response:
         )
         return JSONResponse(body("Unauthorized", message), 401)
     status, name = status_and_name(error)
-    return JSONResponse(body(name, error.message, _problems(error)), status)
+    return JSONResponse(body(name, error.message, _problems(error)), status, retry_after(error))
 
 
 def http_error(request: Request, error: Exception) -> Response:

@@ -25,6 +25,7 @@ from sandbox.domain.errors import (
     Unavailable,
     WrongStep,
 )
+from sandbox.faces.json import retry_after
 from sandbox.faces.web.csrf import CsrfRefused
 from sandbox.faces.web.headers import EMBEDDED_IN, allow_framing
 from sandbox.faces.web.views import connect_url, page, see_other
@@ -81,7 +82,9 @@ def sandbox_error(request: Request, error: Exception) -> Response:
         ((status, title) for kind, status, title in ERROR_PAGES if isinstance(error, kind)),
         (400, "That did not work"),
     )
-    return error_page(request, error, status, title, error.message, error.code)
+    response = error_page(request, error, status, title, error.message, error.code)
+    response.headers.update(retry_after(error) or {})  # a busy sandbox asks to be retried
+    return response
 
 
 def http_error(request: Request, error: Exception) -> Response:
