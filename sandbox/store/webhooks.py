@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -226,12 +227,63 @@ class FanOut:
                 _FAN_OUT.run(conn, {**values, "next_attempt_at": next_attempt_at or now})
 
 
-def _claimable(now: datetime) -> sa.ColumnElement[bool]:
-    return sa.and_(
-        webhook_deliveries.c.status == "pending",
-        webhook_deliveries.c.next_attempt_at <= now,
-        sa.or_(
-            webhook_deliveries.c.locked_until.is_(None), webhook_deliveries.c.locked_until <= now
+# A claim's statements, compiled once for each batch size (a worker's is fixed): each pass of
+# a busy worker runs them, and building them anew cost more than running them. The ids of a
+# pass are bound one by one, the rest of `limit` padded with 0, which no row has.
+_NOW = sa.bindparam("now", type_=UTCDateTime())
+_CLAIMABLE = sa.and_(
+    webhook_deliveries.c.status == "pending",
+    webhook_deliveries.c.next_attempt_at <= _NOW,
+    sa.or_(webhook_deliveries.c.locked_until.is_(None), webhook_deliveries.c.locked_until <= _NOW),
+)
+
+
+def _id_binds(count: int) -> list[sa.BindParameter[int]]:
+    return [sa.bindparam(f"id{index}", type_=Id) for index in range(count)]
+
+
+def _padded(ids: Sequence[int], count: int) -> dict[str, int]:
+    return {f"id{index}": value for index, value in enumerate([*ids, *[0] * (count - len(ids))])}
+
+
+@dataclass(frozen=True)
+class _Claim:
+    due: Prepared
+    lock: Prepared
+    read: Prepared
+
+
+@lru_cache(maxsize=8)
+def _claim(limit: int) -> _Claim:
+    deliveries = webhook_deliveries
+    ids = deliveries.c.id.in_(_id_binds(limit))
+    return _Claim(
+        due=Prepared(
+            sa.select(deliveries.c.id)
+            .where(_CLAIMABLE)
+            .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ),
+        lock=Prepared(
+            sa.update(deliveries)
+            .where(ids)
+            .values(locked_until=sa.bindparam("lock_until", type_=UTCDateTime()))
+        ),
+        read=Prepared(
+            sa.select(
+                deliveries.c.id.label("delivery_id"),
+                deliveries.c.attempts,
+                *_EVENT_COLUMNS,
+                webhook_endpoints.c.id.label("endpoint_id"),
+                webhook_endpoints.c.url,
+                webhook_endpoints.c.secret,
+                deliveries.c.format,
+            )
+            .join(webhook_outbox, webhook_outbox.c.id == deliveries.c.outbox_id)
+            .join(webhook_endpoints, webhook_endpoints.c.id == deliveries.c.endpoint_id)
+            .where(ids)
+            .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
         ),
     )
 
@@ -243,35 +295,12 @@ def claim_due(conn: Connection, now: datetime, lock_until: datetime, limit: int)
     serialises writers, so the select and the update see the same rows.
     """
     fanned_out(conn)
-    deliveries = webhook_deliveries
-    due = (
-        sa.select(deliveries.c.id)
-        .where(_claimable(now))
-        .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    ids = list(conn.execute(due).scalars())
+    claim = _claim(limit)
+    ids = list(claim.due.run(conn, {"now": now}).scalars())
     if not ids:
         return []
-    conn.execute(
-        sa.update(deliveries).where(deliveries.c.id.in_(ids)).values(locked_until=lock_until)
-    )
-    query = (
-        sa.select(
-            deliveries.c.id.label("delivery_id"),
-            deliveries.c.attempts,
-            *_EVENT_COLUMNS,
-            webhook_endpoints.c.id.label("endpoint_id"),
-            webhook_endpoints.c.url,
-            webhook_endpoints.c.secret,
-            deliveries.c.format,
-        )
-        .join(webhook_outbox, webhook_outbox.c.id == deliveries.c.outbox_id)
-        .join(webhook_endpoints, webhook_endpoints.c.id == deliveries.c.endpoint_id)
-        .where(deliveries.c.id.in_(ids))
-        .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
-    )
+    padded = _padded(ids, limit)
+    claim.lock.run(conn, {**padded, "lock_until": lock_until})
     return [
         Claimed(
             delivery_id=row["delivery_id"],
@@ -282,7 +311,7 @@ def claim_due(conn: Connection, now: datetime, lock_until: datetime, limit: int)
             secret=row["secret"],
             format=row["format"],
         )
-        for row in conn.execute(query).mappings()
+        for row in claim.read.run(conn, padded).mappings()
     ]
 
 
@@ -330,7 +359,10 @@ def settle_all(conn: Connection, outcomes: Sequence[Settled]) -> list[Settled]:
     for many in groups.values():
         _SETTLE.run_many(conn, many)
     ids = [outcome.claimed.delivery_id for outcome in outcomes]
-    still = {tuple(row) for row in conn.execute(_STILL_THERE, {"ids": ids})} if ids else set()
+    still = set()
+    for start in range(0, len(ids), _STILL_THERE_IDS):
+        chunk = _padded(ids[start : start + _STILL_THERE_IDS], _STILL_THERE_IDS)
+        still.update(tuple(row) for row in _STILL_THERE.run(conn, chunk).all())
     written = [o for o in outcomes if (o.claimed.delivery_id, o.claimed.event.event_id) in still]
     _INSERT_ATTEMPT.run_many(
         conn,
@@ -350,10 +382,11 @@ def settle_all(conn: Connection, outcomes: Sequence[Settled]) -> list[Settled]:
 
 
 # Which deliveries are still those of their events (an id may be used again after a reset).
-_STILL_THERE = (
+_STILL_THERE_IDS = 20
+_STILL_THERE = Prepared(
     sa.select(webhook_deliveries.c.id, webhook_outbox.c.event_id)
     .join(webhook_outbox, webhook_outbox.c.id == webhook_deliveries.c.outbox_id)
-    .where(webhook_deliveries.c.id.in_(sa.bindparam("ids", expanding=True)))
+    .where(webhook_deliveries.c.id.in_(_id_binds(_STILL_THERE_IDS)))
 )
 
 

@@ -64,6 +64,11 @@ class WebhookWorker:
     def __init__(self, db: Database, settings: Settings, renderers: Renderers) -> None:
         self.db = db
         self.renderers = renderers
+        # Which formats write their bodies when the event is emitted, decided once: a runtime
+        # protocol check costs more than rendering a body.
+        self._snapshotters = {
+            name for name, renderer in renderers.items() if isinstance(renderer, Snapshotter)
+        }
         self.base = settings.webhook_retry_base_seconds
         self.max_attempts = settings.webhook_max_attempts
         self.timeout = settings.webhook_timeout_seconds
@@ -184,7 +189,7 @@ class WebhookWorker:
         event = Event.from_row(delivery.event)
         body = bodies_of(delivery.event.snapshot).get(delivery.format)
         if body is None:
-            if isinstance(renderer, Snapshotter):
+            if delivery.format in self._snapshotters:
                 raise LookupError("its body was not written when the event was emitted")
             body = renderer.body(event)
         signing = Signing(delivery.secret, delivery.url, system_now(), user_token, signing_key)
