@@ -53,17 +53,19 @@ def test_an_sqlite_file_survives_reopening(
         db.close()
 
 
-def test_an_sqlite_file_runs_in_wal_with_foreign_keys(tmp_path: Path) -> None:
+def test_an_sqlite_file_runs_in_wal_with_foreign_keys_and_rare_checkpoints(tmp_path: Path) -> None:
     db = open_database(f"sqlite:///{tmp_path / 'state.db'}")
     try:
         with db.connect() as conn:
             pragma = {
                 name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
-                for name in ("journal_mode", "foreign_keys", "synchronous")
+                for name in ("journal_mode", "foreign_keys", "synchronous", "wal_autocheckpoint")
             }
     finally:
         db.close()
-    assert pragma == {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 1}  # 1 = NORMAL
+    assert pragma == {  # synchronous 1 = NORMAL
+        "journal_mode": "wal", "foreign_keys": 1, "synchronous": 1, "wal_autocheckpoint": 10_000
+    }  # fmt: skip
 
 
 def test_another_schema_version_is_refused_with_how_to_reset(
