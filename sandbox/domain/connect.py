@@ -32,6 +32,7 @@ from sandbox.domain.flow import (
     fail,
     fresh,
     load,
+    looked_at,
     send_back,
     session_user,
 )
@@ -221,7 +222,14 @@ def enter_otp(
 
 def sca_progress(db: Database, session_id: str) -> tuple[Flow, Challenge | None]:
     """Where the session's SCA stands (None before one started); moves the flow on once the
-    challenge is decided, so a waiting page only has to look."""
+    challenge is decided, so a waiting page only has to look. While the challenge still waits,
+    looking writes nothing, so it only reads."""
+    with looked_at(db, session_id) as (conn, flow):
+        challenge_id = flow.progress.challenge_id
+        if flow.progress.step is Step.SCA and challenge_id is not None:
+            waiting = sca.waiting_still(conn, flow.tenant, challenge_id)
+            if waiting is not None:
+                return flow, waiting
     with at(db, session_id) as (conn, flow):
         current = current_challenge(conn, flow)
         if current is not None and flow.progress.step is Step.SCA:

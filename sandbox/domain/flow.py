@@ -94,6 +94,13 @@ def at(
         yield conn, flow
 
 
+@contextmanager
+def looked_at(db: Database, session_id: str) -> Iterator[tuple[Connection, Flow]]:
+    """The flow in a read transaction, for a look that changes nothing."""
+    with db.connect() as conn:
+        yield conn, Flow(*usable_session(conn, session_id))
+
+
 def _saved(conn: Connection, flow: Flow, progress: Progress) -> Flow:
     return Flow(flow.tenant, save_progress(conn, flow.session, progress))
 

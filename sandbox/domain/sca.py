@@ -112,6 +112,20 @@ def read_challenge(conn: Connection, tenant: Tenant, challenge_id: int) -> Chall
     return _as_of_now(conn, tenant, challenge_from_row(row))
 
 
+def waiting_still(conn: Connection, tenant: Tenant, challenge_id: int) -> Challenge | None:
+    """The challenge if it still waits for the user and the clock has decided nothing, so that
+    reading it would save nothing; else None."""
+    row = rows.challenge_by_id(conn, tenant.id, challenge_id)
+    if row is None:
+        return None
+    challenge = challenge_from_row(row)
+    if challenge.status in FINAL_SCA:
+        return None
+    if status_at(challenge, persona_of(tenant, challenge), tenant.now()) is not challenge.status:
+        return None
+    return challenge
+
+
 def challenge_from_row(row: RowMapping) -> Challenge:
     return Challenge.from_row({**row, "status": ScaStatus(row["status"])})
 
