@@ -123,8 +123,9 @@ def insert_imported(
     """Store one account's newly imported bank transactions (origin `bank`, status `booked`),
     each given as values in IMPORTED order; returns how many. The rows are those that
     `insert(transactions)` with a dict per row would store, converted by the same bind
-    processors, but handed to the driver's executemany directly: building and processing a
-    dict for each of hundreds of rows cost more than SQLite's writing them."""
+    processors, but handed to the driver directly (on SQLite many rows to a statement):
+    building and processing a dict for each of hundreds of rows cost more than SQLite's
+    writing them."""
     if not rows:
         return 0
     bulk = _bulk_insert(conn.dialect)

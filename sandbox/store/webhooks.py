@@ -359,7 +359,7 @@ def settle_all(conn: Connection, outcomes: Sequence[Settled]) -> list[Settled]:
     for many in groups.values():
         _SETTLE.run_many(conn, many)
     ids = [outcome.claimed.delivery_id for outcome in outcomes]
-    still = set()
+    still: set[tuple[Any, ...]] = set()
     for start in range(0, len(ids), _STILL_THERE_IDS):
         chunk = _padded(ids[start : start + _STILL_THERE_IDS], _STILL_THERE_IDS)
         still.update(tuple(row) for row in _STILL_THERE.run(conn, chunk).all())

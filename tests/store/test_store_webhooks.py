@@ -167,6 +167,28 @@ def test_outcomes_of_several_kinds_are_written_together(
         ]
 
 
+def test_a_full_claim_and_a_pass_larger_than_one_check_are_written_whole(
+    database: Database, make_tenant: Callable[..., TenantRow]
+) -> None:
+    """A claim fills its batch exactly, oldest first; settling more outcomes than one
+    statement checks at once still writes every one."""
+    with database.begin() as conn:
+        insert_tenant(conn, make_tenant("t1"))
+        add_endpoint(conn, "t1")
+        ids = add_events(conn, "t1", 30)
+    now = T0 + timedelta(seconds=29)
+    with database.begin() as conn:
+        claimed = webhooks.claim_due(conn, now, now + LOCK, 25)
+        assert [c.event.event_id for c in claimed] == ids[:25]
+        claimed += webhooks.claim_due(conn, now, now + LOCK, 25)
+        assert [c.event.event_id for c in claimed] == ids
+        written = webhooks.settle_all(
+            conn, [outcome(c, "delivered", delivered_at=now) for c in claimed]
+        )
+        assert len(written) == 30
+        assert {row["status"] for row in deliveries(conn, "t1")} == {"delivered"}
+
+
 def test_an_outcome_is_written_only_to_the_delivery_claimed(
     database: Database, make_tenant: Callable[..., TenantRow]
 ) -> None:
