@@ -17,6 +17,7 @@ from sandbox.domain.outcome import Outcome
 from sandbox.domain.progress import FlowError
 from sandbox.faces.callbacks import callback_url
 from sandbox.faces.kontomatik.callback import EXCEPTIONS, OTHER, exception_of
+from sandbox.testing.hosted import CSRF, HostedPages
 
 ORIGIN = "https://shop.example"
 CLIENT = "demo-test"
@@ -51,27 +52,8 @@ def posted(answer) -> dict:
     return {"origin": data["origin"], **json.loads(data["message"])}
 
 
-class Widget:
+class Widget(HostedPages):
     """The hosted pages inside the widget's iframe."""
-
-    def __init__(self, client, answer) -> None:
-        assert answer.status_code == 303, answer.text[:500]
-        self.client = client
-        self.url = answer.headers["location"]
-        assert re.fullmatch(r"/connect/[A-Za-z0-9_-]+", self.url), self.url
-
-    def page(self):
-        return self.client.get(self.url, follow_redirects=False)
-
-    def get(self, path: str):
-        return self.client.get(self.url + path, follow_redirects=False)
-
-    def post(self, path: str, **fields):
-        token = re.search(r'name="csrf_token" value="([^"]+)"', self.page().text)
-        assert token, self.page().text[:500]
-        return self.client.post(
-            self.url + path, data={"csrf_token": token.group(1), **fields}, follow_redirects=False
-        )
 
     def sign_in(self, bank: str | None = "rheinwert-bank", login: str = "good"):
         """Through to the consent; the answer that leaves the flow (to the done page)."""
@@ -81,7 +63,7 @@ class Widget:
         assert self.post("/login", login=login, password="pass").status_code == 303
         app = re.search(r'href="(/bank/[^/"]+/app/[^"]+)"', self.page().text)
         if app:  # a decoupled bank: approve in its app
-            token = re.search(r'name="csrf_token" value="([^"]+)"', self.client.get(app[1]).text)
+            token = CSRF.search(self.client.get(app[1]).text)
             assert token, "no form in the bank's app"
             approved = self.client.post(
                 f"{app[1]}/approve", data={"csrf_token": token[1]}, follow_redirects=False
@@ -91,8 +73,7 @@ class Widget:
             if "sca/method" in self.page().text:
                 assert self.post("/sca/method", method="sms").status_code == 303
             assert self.post("/sca/otp", otp="123456").status_code == 303
-        offered = re.findall(r'name="accounts" value="([^"]+)"', self.page().text)
-        return self.post("/consent", accounts=offered)
+        return self.post("/consent", accounts=self.offered_accounts())
 
     def choose_checking(self) -> None:
         if "/account-type" in self.page().text:

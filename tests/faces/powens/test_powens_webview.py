@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from sandbox.faces.powens import ids
+from sandbox.testing.hosted import HostedPages
 
 BASE = "/powens/demo/2.0"
 CLIENT = {"client_id": "10000001", "client_secret": "demo-powens-secret"}
@@ -82,26 +83,8 @@ def assert_error_page(answer, status: int, says: str) -> None:
     assert says in answer.text
 
 
-class Pages:
+class Pages(HostedPages):
     """The hosted pages a webview URL sent the browser to."""
-
-    def __init__(self, client, answer) -> None:
-        assert answer.status_code == 303, answer.text[:500]
-        self.client = client
-        self.url = answer.headers["location"]
-        assert re.fullmatch(r"/connect/[A-Za-z0-9_-]+", self.url), self.url
-
-    def page(self):
-        return self.client.get(self.url, follow_redirects=False)
-
-    def get(self, path: str):
-        return self.client.get(self.url + path, follow_redirects=False)
-
-    def post(self, path: str, **fields):
-        token = re.search(r'name="csrf_token" value="([^"]+)"', self.page().text)
-        assert token, self.page().text[:500]
-        data = {"csrf_token": token.group(1), **fields}
-        return self.client.post(self.url + path, data=data, follow_redirects=False)
 
     def log_in(self, bank: str | None = "rheinwert-bank", login: str = "good"):
         if bank is not None:
@@ -115,8 +98,8 @@ class Pages:
 
     def allow(self, accounts: list[str] | None = None):
         """The consent, with every account offered unless `accounts` names some."""
-        offered = re.findall(r'name="accounts" value="([^"]+)"', self.page().text)
-        return self.post("/consent", accounts=offered if accounts is None else accounts)
+        offered = self.offered_accounts() if accounts is None else accounts
+        return self.post("/consent", accounts=offered)
 
     def connect(self, bank: str | None = "rheinwert-bank", login: str = "good") -> dict:
         assert self.log_in(bank, login).status_code == 303
