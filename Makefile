@@ -1,5 +1,8 @@
 # `make run` and `make test` work on a fresh machine: the first use creates .venv and installs.
-PYTHON ?= python3
+# .venv is built with the quickest build of python3's version on this machine, often the
+# distribution's rather than a self-compiled one (scripts/pick-python says why); choose another
+# with `make PYTHON=/path/to/python3.X`.
+PYTHON ?= $(shell python3 scripts/pick-python 2>/dev/null || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-0

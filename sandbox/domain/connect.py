@@ -220,14 +220,22 @@ def enter_otp(
         return after_sca(conn, flow, checked), checked
 
 
-def sca_progress(db: Database, session_id: str) -> tuple[Flow, Challenge | None]:
+def sca_progress(
+    db: Database, session_id: str, seen: Flow | None = None
+) -> tuple[Flow, Challenge | None]:
     """Where the session's SCA stands (None before one started); moves the flow on once the
     challenge is decided, so a waiting page only has to look. While the challenge still waits,
-    looking writes nothing, so it only reads."""
-    with looked_at(db, session_id) as (conn, flow):
-        challenge_id = flow.progress.challenge_id
-        if flow.progress.step is Step.SCA and challenge_id is not None:
-            waiting = sca.waiting_still(conn, flow.tenant, challenge_id)
+    looking writes nothing, so it only reads: the challenge of `seen`, the flow as the caller
+    has just read it, else of the flow read now. A move is always made on the flow read again
+    in its write transaction."""
+    if seen is not None:
+        with db.connect() as conn:
+            waiting = _waiting(conn, seen)
+        if waiting is not None:
+            return seen, waiting
+    else:
+        with looked_at(db, session_id) as (conn, flow):
+            waiting = _waiting(conn, flow)
             if waiting is not None:
                 return flow, waiting
     with at(db, session_id) as (conn, flow):
@@ -235,6 +243,14 @@ def sca_progress(db: Database, session_id: str) -> tuple[Flow, Challenge | None]
         if current is not None and flow.progress.step is Step.SCA:
             flow = after_sca(conn, flow, current)
         return flow, current
+
+
+def _waiting(conn: Connection, flow: Flow) -> Challenge | None:
+    """The flow's challenge, if the flow is at SCA and the challenge still waits."""
+    challenge_id = flow.progress.challenge_id
+    if flow.progress.step is Step.SCA and challenge_id is not None:
+        return sca.waiting_still(conn, flow.tenant, challenge_id)
+    return None
 
 
 # --- Consent --------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def last_booked_on(conn: Connection, account_id: int) -> date | None:
     return conn.execute(_LAST_BOOKED_ON, {"account_id": account_id}).scalar_one_or_none()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one per dialect, hashed by identity for `_sqlite_rows`
 class _BulkInsert:
     """`insert(transactions)` compiled once for a dialect, for the driver's executemany."""
 
@@ -67,16 +67,19 @@ class _BulkInsert:
     names: tuple[str, ...] | None  # bind names, for a dialect with named parameters
     order: itemgetter  # picks the statement's parameters out of fixed + imported values
     process: dict[int, Callable[[Any], Any]]  # SQLAlchemy's bind processor by value index
-    # SQLite: one statement inserting `rows_per_insert` rows at once (else None).
-    many_sql: str | None = None
-    rows_per_insert: int = 1
+    # SQLite: the statement's text before VALUES and each value's parameter number (else None).
+    head: str | None = None
+    numbers: tuple[tuple[int, int], ...] | None = None
 
 
 _BULK: dict[tuple[type, str], _BulkInsert] = {}
 # SQLite binds and steps each row of an executemany through the statement on its own; one
-# statement of many rows inserts them about a fifth faster. As many rows as the 999 parameters
-# of SQLite's oldest limit allow go in each, the rest of an import one by one.
+# statement of many rows inserts them about a fifth faster, and numbered parameters let every
+# row of it use the one binding of what an import's rows share (tenant, user, account, ...), so
+# an import binds little more than its own values. As many rows as the 999 parameters of
+# SQLite's oldest limit allow go in each statement.
 _SQLITE_PARAMETERS = 999
+_SQLITE_ROWS = (_SQLITE_PARAMETERS - len(_FIXED)) // len(IMPORTED)
 
 
 def _bulk_insert(dialect: Dialect) -> _BulkInsert:
@@ -95,20 +98,37 @@ def _bulk_insert(dialect: Dialect) -> _BulkInsert:
             for index, kind in enumerate(types)
             if (processor := kind.bind_processor(dialect)) is not None
         }
-        many_sql, rows_per_insert = None, 1
+        head = numbers = None
         if dialect.name == "sqlite" and compiled.positiontup:
-            rows_per_insert = _SQLITE_PARAMETERS // len(names)
-            head, _, row = compiled.string.rpartition(" VALUES ")
-            many_sql = f"{head} VALUES {', '.join([row] * rows_per_insert)}"
+            head = compiled.string.rpartition(" VALUES ")[0]
+            # (the fixed value's number, 0) or (0, the imported value's place in its row)
+            numbers = tuple(
+                (_FIXED.index(name) + 1, 0) if name in _FIXED else (0, IMPORTED.index(name))
+                for name in names
+            )
         _BULK[key] = _BulkInsert(
             sql=compiled.string,
             names=None if compiled.positiontup else names,
             order=itemgetter(*(columns.index(name) for name in names)),
             process=processors,
-            many_sql=many_sql,
-            rows_per_insert=rows_per_insert,
+            head=head,
+            numbers=numbers,
         )
     return _BULK[key]
+
+
+@lru_cache(maxsize=_SQLITE_ROWS)
+def _sqlite_rows(bulk: _BulkInsert, count: int) -> str:
+    """SQLite: the statement inserting `count` rows, the fixed values bound once as ?1…, each
+    row's own values numbered after them, row by row."""
+    assert bulk.head is not None and bulk.numbers is not None
+    first = len(_FIXED) + 1
+
+    def row(index: int) -> str:
+        base = first + index * len(IMPORTED)
+        return ", ".join(f"?{fixed or base + place}" for fixed, place in bulk.numbers or ())
+
+    return f"{bulk.head} VALUES {', '.join(f'({row(index)})' for index in range(count))}"
 
 
 def insert_imported(
@@ -129,36 +149,36 @@ def insert_imported(
     if not rows:
         return 0
     bulk = _bulk_insert(conn.dialect)
-    # Column by column, each converted by its processor, then zipped into rows in the
-    # statement's order: the loops run in C, not once per row in Python.
     fixed = [tenant_id, user_id, account_id, "bank", "booked", imported_at]
-    columns: list[Iterable[Any]] = [
-        *(repeat(value, len(rows)) for value in fixed),
-        *zip(*rows, strict=True),
-    ]
     for index, process in bulk.process.items():
         if index < len(fixed):
-            columns[index] = repeat(process(fixed[index]), len(rows))
-        else:
-            columns[index] = map(process, columns[index])
-    parameters = list(zip(*bulk.order(columns), strict=True))
-    if bulk.many_sql is not None:
-        on_driver(conn, bulk.sql, lambda cursor, _sql: _insert_rows(cursor, bulk, parameters))
-        return len(parameters)
+            fixed[index] = process(fixed[index])
+    # Column by column, each converted by its processor, then zipped back into rows: the
+    # loops run in C, not once per row in Python.
+    columns: list[Iterable[Any]] = list(zip(*rows, strict=True))
+    for index, process in bulk.process.items():
+        if index >= len(fixed):
+            columns[index - len(fixed)] = map(process, columns[index - len(fixed)])
+    if bulk.head is not None:
+        values = list(zip(*columns, strict=True))
+        on_driver(conn, bulk.sql, lambda cursor, _sql: _insert_rows(cursor, bulk, fixed, values))
+        return len(values)
+    parameters = list(
+        zip(*bulk.order([*(repeat(value, len(rows)) for value in fixed), *columns]), strict=True)
+    )
     if bulk.names is not None:
         parameters = [dict(zip(bulk.names, values, strict=True)) for values in parameters]
     conn.exec_driver_sql(bulk.sql, parameters)
     return len(parameters)
 
 
-def _insert_rows(cursor: Any, bulk: _BulkInsert, parameters: list[tuple[Any, ...]]) -> None:
-    """SQLite: the rows in statements of `rows_per_insert` rows, the rest one by one."""
-    size = bulk.rows_per_insert
-    whole = len(parameters) - len(parameters) % size
-    for start in range(0, whole, size):
-        cursor.execute(bulk.many_sql, list(chain.from_iterable(parameters[start : start + size])))
-    if whole < len(parameters):
-        cursor.executemany(bulk.sql, parameters[whole:])
+def _insert_rows(
+    cursor: Any, bulk: _BulkInsert, fixed: list[Any], values: list[tuple[Any, ...]]
+) -> None:
+    """SQLite: the rows in statements of up to `_SQLITE_ROWS` rows each."""
+    for start in range(0, len(values), _SQLITE_ROWS):
+        chunk = values[start : start + _SQLITE_ROWS]
+        cursor.execute(_sqlite_rows(bulk, len(chunk)), [*fixed, *chain.from_iterable(chunk)])
 
 
 def delete_account_transactions(conn: Connection, account_id: int) -> None:

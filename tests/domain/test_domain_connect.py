@@ -113,6 +113,18 @@ def test_decoupled_slow_approves_itself_after_its_delay(world):
     assert challenge.status is ScaStatus.APPROVED and flow.progress.step == "consent"
 
 
+def test_a_look_with_the_flow_just_read_reads_only_the_challenge_and_still_moves_it_on(world):
+    session_id = world.to_sca("nordlicht-sparbank", "decoupled-slow")
+    seen = load(world.db, session_id)
+    flow, challenge = connect.sca_progress(world.db, session_id, seen)
+    assert flow is seen and challenge.status is ScaStatus.PENDING
+    world.advance(minutes=2)
+    seen = load(world.db, session_id)  # the next page's read, with the clock moved
+    flow, challenge = connect.sca_progress(world.db, session_id, seen)
+    assert challenge.status is ScaStatus.APPROVED and flow.progress.step == "consent"
+    assert load(world.db, session_id).progress.step == "consent"
+
+
 def test_decoupled_times_out_on_the_virtual_clock(world):
     session_id = world.to_sca("nordlicht-sparbank", "decoupled-timeout")
     world.advance(minutes=5)

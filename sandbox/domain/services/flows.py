@@ -120,9 +120,12 @@ class ConnectFlows:
         """The tenant's flow as its opener reads it back: running, expired, or its outcome."""
         return sign_ins.result(self._db, tenant, session_id)
 
-    def sca_progress(self, session_id: str) -> tuple[Flow, Challenge | None]:
-        """The flow and its current challenge, a decision the clock made applied."""
-        return connect.sca_progress(self._db, session_id)
+    def sca_progress(
+        self, session_id: str, seen: Flow | None = None
+    ) -> tuple[Flow, Challenge | None]:
+        """The flow and its current challenge, a decision the clock made applied; `seen` is the
+        flow as the caller has just read it, for a look that changes nothing."""
+        return connect.sca_progress(self._db, session_id, seen)
 
     def offered_banks(self, flow: Flow) -> list[Bank]:
         return connect.offered_banks(flow)

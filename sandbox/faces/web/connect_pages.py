@@ -28,9 +28,8 @@ from sandbox.faces.web.views import (
     date_time,
     day,
     day_of,
-    flow_context,
+    flow_page,
     method_label,
-    page,
     see_other,
     short_type,
 )
@@ -60,9 +59,9 @@ def banks_page(request: Request, flow: Flow, search_url: str) -> Response:
     country = country if country in countries else ""
     platform: Platform = request.app.state.platform
     shown = platform.banks.search(flow.tenant, text=query, country=country, among=offered)
-    return page(
+    return flow_page(
         "connect/banks.html",
-        **flow_context(flow),
+        flow,
         banks=[
             {**bank_view(bank), "url": connect_url(flow.session.id, "banks", bank.id)}
             for bank in shown
@@ -77,9 +76,9 @@ def banks_page(request: Request, flow: Flow, search_url: str) -> Response:
 def account_type_page(request: Request, flow: Flow) -> Response:
     bank = flow.bank
     assert bank is not None
-    return page(
+    return flow_page(
         "connect/account_type.html",
-        **flow_context(flow),
+        flow,
         bank=bank_view(bank),
         account_types=[account_type_choice(t) for t in flows(request).account_types(flow, bank)],
         action_url=connect_url(flow.session.id, "account-type"),
@@ -92,10 +91,10 @@ def credentials_page(
 ) -> Response:
     bank = flow.bank
     assert bank is not None
-    return page(
+    return flow_page(
         "connect/credentials.html",
+        flow,
         status_code=status,
-        **flow_context(flow),
         bank=bank_view(bank),
         action_url=connect_url(flow.session.id, "login"),
         login=login or flow.login_hint or "",
@@ -113,9 +112,9 @@ def sca_page(
     if challenge.approach == "redirect":
         return see_other(bank_url(bank.id, "approve", sid))
     if challenge.approach == "decoupled":
-        return page(
+        return flow_page(
             "connect/sca_wait.html",
-            **flow_context(flow),
+            flow,
             bank=bank_view(bank),
             status_url=connect_url(sid, "sca", "status"),
             check_url=connect_url(sid),
@@ -124,18 +123,18 @@ def sca_page(
         )
     methods = flows(request).sca_methods(flow, challenge)
     if challenge.status is ScaStatus.STARTED:
-        return page(
+        return flow_page(
             "connect/sca_method.html",
-            **flow_context(flow),
+            flow,
             bank=bank_view(bank),
             methods=[{"value": m.method.value, "label": method_label(m, bank)} for m in methods],
             action_url=connect_url(sid, "sca", "method"),
         )
     chosen = next(m for m in methods if m.method.value == challenge.method)
-    return page(
+    return flow_page(
         "connect/sca_otp.html",
+        flow,
         status_code=400 if error else 200,
-        **flow_context(flow),
         bank=bank_view(bank),
         method_label=method_label(chosen, bank),
         attempts_left=flows(request).attempts_left(challenge),
@@ -150,9 +149,9 @@ def already_connected_page(request: Request, flow: Flow) -> Response:
     assert bank is not None
     sid = flow.session.id
     login = flows(request).connected_login(flow)
-    return page(
+    return flow_page(
         "connect/already_connected.html",
-        **flow_context(flow),
+        flow,
         bank=bank_view(bank),
         login_name=login.persona_login,
         connected_on=day(login.created_at),
@@ -166,9 +165,9 @@ def already_connected_page(request: Request, flow: Flow) -> Response:
 def consent_page(request: Request, flow: Flow) -> Response:
     bank = flow.bank
     assert bank is not None
-    return page(
+    return flow_page(
         "connect/consent.html",
-        **flow_context(flow),
+        flow,
         bank=bank_view(bank),
         validity_days=bank.consent_days,
         history_days=flow.history_days,
@@ -198,9 +197,9 @@ def history_page(request: Request, flow: Flow) -> Response:
     bank = flow.bank
     assert bank is not None
     offer = flows(request).history_offer(flow)
-    return page(
+    return flow_page(
         "connect/history.html",
-        **flow_context(flow),
+        flow,
         bank=bank_view(bank),
         days=offer.days,
         since=day_of(offer.since),
@@ -212,9 +211,9 @@ def history_page(request: Request, flow: Flow) -> Response:
 def manage_page(request: Request, flow: Flow) -> Response:
     sid = flow.session.id
     logins = flows(request).managed_logins(flow)
-    return page(
+    return flow_page(
         "manage/list.html",
-        **flow_context(flow),
+        flow,
         bank_logins=[
             {
                 "id": managed.login.id,
@@ -243,9 +242,9 @@ def failed_page(request: Request, flow: Flow) -> Response:
     error = flow.progress.error
     assert error is not None
     bank = flow.bank
-    return page(
+    return flow_page(
         "error.html",
-        **flow_context(flow),
+        flow,
         title=f"{bank.name} could not be connected" if bank else "The bank could not be connected",
         message=error.message,
         code=error.code,
@@ -283,7 +282,7 @@ def step_page(request: Request, flow: Flow) -> Response:
     """The page of the step the flow is at; at `sca`, the challenge's page until it is decided,
     then the page of the step its decision led to."""
     if flow.progress.step is Step.SCA:
-        flow, challenge = flows(request).sca_progress(flow.session.id)
+        flow, challenge = flows(request).sca_progress(flow.session.id, seen=flow)
         if flow.progress.step is Step.SCA and challenge is not None:
             return sca_page(request, flow, challenge)
     shown = STEP_PAGES.get(flow.progress.step)

@@ -146,7 +146,22 @@ def _kept_macro(name: str) -> Callable[..., Markup]:
     return call
 
 
+class _Macros:
+    """`_macros.html` as the global `ui`, its module built on first use. Its macros take
+    everything as arguments, so one module serves every page; an `{% import %}` in each
+    template cost a template lookup and a check of the globals on every render."""
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(_macros(), name)
+
+
+@cache
+def _macros() -> object:
+    return templates.get_template("_macros.html").module
+
+
 templates.globals.update(
+    ui=_Macros(),
     static=static,
     icon=_kept_macro("icon"),
     logo=_kept_macro("logo"),

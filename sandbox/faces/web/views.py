@@ -4,6 +4,7 @@ each state, type and method (one table each), and the HTML, redirect and JSON an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -18,6 +19,7 @@ from sandbox.domain.tenants import Tenant
 from sandbox.faces.flow_scripts import face_script
 from sandbox.faces.web.headers import EMBEDDED_IN, page_policy
 from sandbox.faces.web.pages import render
+from sandbox.faces.web.stencils import Stencils
 
 LANG = "en"
 SANDBOX_BRAND = {"name": "bank-sandbox", "colour": "#1f6feb"}
@@ -81,11 +83,37 @@ def app_url(bank_id: str, session_id: str, *parts: str) -> str:
 # --- Answers ---------------------------------------------------------------------------------
 
 
-def page(name: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """A rendered page, with a policy that allows exactly its own inline styles."""
-    body = render(name, lang=LANG, **context)
-    headers = {**NO_STORE, "Content-Security-Policy": page_policy(body)}
+def _rendered(name: str, context: dict[str, Any]) -> tuple[str, str]:
+    body = render(name, **context)
+    return body, page_policy(body)
+
+
+_STENCILS = Stencils(_rendered)
+
+
+def page(
+    name: str, *, status_code: int = 200, secrets: Sequence[str] = (), **context: Any
+) -> HTMLResponse:
+    """A rendered page, with a policy that allows exactly its own inline styles. A page with
+    `secrets` (a flow's session id and CSRF token) is copied from the last one rendered from
+    the same context but for them (`stencils.py`)."""
+    if secrets:
+        body, policy = _STENCILS(name, {"lang": LANG, **context}, secrets)
+    else:
+        body, policy = _rendered(name, {"lang": LANG, **context})
+    headers = {**NO_STORE, "Content-Security-Policy": policy}
     return HTMLResponse(body, status_code=status_code, headers=headers)
+
+
+def flow_page(name: str, flow: Flow, *, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A page of a flow's step: `flow_context`'s pieces and the page's own."""
+    return page(
+        name,
+        status_code=status_code,
+        secrets=(flow.session.id, flow.session.csrf_token),
+        **flow_context(flow),
+        **context,
+    )
 
 
 def see_other(url: str) -> Response:
