@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 from sqlalchemy.engine import Connection
 
+from sandbox.clock import system_ms
 from sandbox.domain import snapshots
 from sandbox.domain.tenants import Tenant
 from sandbox.store import webhooks as rows
@@ -67,7 +68,10 @@ class Event:
 
 
 def new_event_id() -> str:
-    return f"evt_{secrets.token_hex(12)}"
+    """`evt_` and 24 hex digits: the real time in milliseconds (12), then 48 random bits. Ids
+    made later sort later, so the outbox's index of them grows at its end: random ids put
+    each of a connection's nine events on a page of its own, each page written again."""
+    return f"evt_{system_ms() & 0xFFFF_FFFF_FFFF:012x}{secrets.token_hex(6)}"
 
 
 def emit(

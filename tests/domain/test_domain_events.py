@@ -3,6 +3,8 @@ with the payload the README documents; consent notices once each as the clock pa
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sandbox.domain import (
@@ -317,3 +319,15 @@ def test_an_account_shared_while_its_login_needs_the_user_is_announced_but_not_s
     before = len(outbox(world))
     accounts.activate_account(world.db, world.tenant, savings.id)
     assert types(world)[before:] == ["account.enabled"]
+
+
+def test_event_ids_are_opaque_hex_and_later_ones_sort_later(world):
+    made = [events.new_event_id() for _ in range(2000)]
+    assert all(re.fullmatch(r"evt_[0-9a-f]{24}", made_id) for made_id in made)
+    assert len(set(made)) == len(made)
+    # Within one millisecond the order is the random part's; across milliseconds, time's.
+    stamps = [made_id[4:16] for made_id in made]
+    assert stamps == sorted(stamps)
+    connected(world)
+    stored = [event["id"][4:16] for event in outbox(world)]  # oldest first
+    assert len(stored) == 5 and stored == sorted(stored)
