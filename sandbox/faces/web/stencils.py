@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import secrets
 import string
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -44,6 +45,7 @@ class Stencils:
         self._size = size
         self._kept: OrderedDict[tuple[Any, ...], tuple[str, str]] = OrderedDict()
         self._masks: dict[tuple[int, int], str] = {}
+        self._lock = threading.Lock()  # a page may be rendered on a worker thread too
 
     def __call__(
         self, name: str, context: dict[str, Any], private: Sequence[str]
@@ -55,16 +57,18 @@ class Stencils:
         except _NotKept:
             return self._render(name, context)
         key = (name, key)
-        kept = self._kept.get(key)
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None:
+                self._kept.move_to_end(key)
         if kept is None:
             kept = self._render(name, masked)
             if any(mask in kept[1] for _, mask in swaps):  # a secret in the policy: never
                 return self._render(name, context)
-            self._kept[key] = kept
-            if len(self._kept) > self._size:
-                self._kept.popitem(last=False)
-        else:
-            self._kept.move_to_end(key)
+            with self._lock:
+                self._kept[key] = kept
+                if len(self._kept) > self._size:
+                    self._kept.popitem(last=False)
         page, policy = kept
         for secret, mask in swaps:
             page = page.replace(mask, secret)
@@ -78,8 +82,8 @@ class Stencils:
                 raise _NotKept
             mask = self._masks.get((index, len(secret)))
             if mask is None:
-                mask = "".join(secrets.choice(_LETTERS) for _ in secret)
-                self._masks[(index, len(secret))] = mask
+                made = "".join(secrets.choice(_LETTERS) for _ in secret)
+                mask = self._masks.setdefault((index, len(secret)), made)
             swaps.append((secret, mask))
         return tuple(swaps)
 

@@ -90,6 +90,22 @@ def test_values_that_only_compare_equal_do_not_share_a_page():
         assert stencils("page.html", context, held) == render("page.html", context)
 
 
+def test_a_secret_escaping_would_change_or_too_short_to_be_unique_is_rendered_afresh():
+    made = []
+
+    def counted(name: str, context: dict[str, Any]) -> tuple[str, str]:
+        made.append(context["token"])
+        return render(name, context)
+
+    stencils = Stencils(counted)
+    for held in (["a&b" * 8], ["short"]):
+        context = {"url": held[0], "text": held[0], "token": held[0], "items": [],
+                   "markup": "", "when": date(2026, 1, 1), "number": 1}  # fmt: skip
+        for _ in range(2):
+            assert stencils("page.html", context, held) == render("page.html", context)
+    assert made == ["a&b" * 8] * 2 + ["short"] * 2  # each look rendered, with the real secret
+
+
 def test_two_flows_at_the_same_step_each_see_only_their_own_session(hosted):
     first, second = hosted(user="u1"), hosted(user="u2")
     for session in (first, second, first):
