@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 import ssl
 from dataclasses import dataclass, field
@@ -60,11 +61,15 @@ def _error(error: BaseException) -> str:
     return text[:MAX_ERROR_LENGTH]
 
 
+# A character a name may not hold, and one a value (which may hold spaces) may not.
+_NOT_IN_NAME = re.compile(r"[^!-~]")
+_NOT_IN_VALUE = re.compile(r"[^ -~]")
+
+
 def _printable(text: str, *, spaces: bool = False) -> bool:
     """ASCII with no control character (and no space unless `spaces`): what a request line,
     header name or header value may carry without breaking out of it."""
-    low = " " if spaces else "!"
-    return text.isascii() and all(low <= char < "\x7f" for char in text)
+    return not (_NOT_IN_VALUE if spaces else _NOT_IN_NAME).search(text)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection
 
 from sandbox.store import schema as s
@@ -82,6 +85,27 @@ def test_naive_datetimes_are_refused(
     with pytest.raises(sa.exc.StatementError, match="naive datetime"), database.begin() as conn:
         values = _tenant_values(make_tenant, datetime(2025, 6, 1, 12, 0))
         conn.execute(sa.insert(s.tenants).values(**values))
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    moment=st.datetimes(
+        min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)
+    ),
+    hours=st.integers(-12, 14),
+)
+def test_sqlite_stores_an_instant_as_the_dialects_own_datetime_text(
+    moment: datetime, hours: int
+) -> None:
+    """Stored text sorts as time does and reads back with SQLAlchemy's own parser: the quick
+    writer gives exactly what the dialect's DATETIME writes, in whatever zone it is given."""
+    dialect = sqlite.dialect()
+    ours = UTCDateTime().bind_processor(dialect)
+    theirs = sqlite.DATETIME().bind_processor(dialect)
+    assert ours is not None and theirs is not None
+    given_in = moment.astimezone(timezone(timedelta(hours=hours)))
+    assert ours(given_in) == theirs(moment.replace(tzinfo=None))
+    assert ours(None) is None
 
 
 def _tenant_values(make_tenant: Callable[..., object], created: datetime) -> dict[str, object]:

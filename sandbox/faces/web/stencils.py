@@ -91,24 +91,36 @@ class Stencils:
 def _freeze(value: Any, swaps: tuple[tuple[str, str], ...]) -> tuple[Any, Any]:
     """The value with every secret masked, and a hashable key that equals another value's key
     only when the two render alike."""
-    if isinstance(value, str):
-        for secret, mask in swaps:
-            if mask in value:
-                raise _NotKept
-            value = value.replace(secret, mask)
-        # Markup and str of the same text render differently.
-        return value, value if type(value) is str else (type(value), value)
-    if type(value) is dict:
+    kind = type(value)
+    if kind is str:  # most of a context: tested first
+        masked = _masked(value, swaps)
+        return masked, masked
+    if kind is dict:
         masked, keys = {}, []
         for name, item in value.items():
-            masked[name], key = _freeze(item, swaps)
-            keys.append((name, key))
+            if type(item) is str:
+                masked[name] = text = _masked(item, swaps)
+                keys.append((name, text))
+            else:
+                masked[name], key = _freeze(item, swaps)
+                keys.append((name, key))
         return masked, (dict, tuple(keys))
-    if type(value) is list or type(value) is tuple:
+    if kind is list or kind is tuple:
         frozen = [_freeze(item, swaps) for item in value]
-        return type(value)(item for item, _ in frozen), (type(value), tuple(k for _, k in frozen))
+        return kind(item for item, _ in frozen), (kind, tuple(key for _, key in frozen))
+    if isinstance(value, str):  # Markup and str of the same text render differently
+        masked = _masked(value, swaps)
+        return masked, (kind, masked)
     if isinstance(value, datetime):  # equal instants in two zones read differently
         return value, (datetime, value, value.tzinfo)
     if isinstance(value, _SCALARS):
-        return value, (type(value), value)
+        return value, (kind, value)
     raise _NotKept
+
+
+def _masked(text: str, swaps: tuple[tuple[str, str], ...]) -> str:
+    for secret, mask in swaps:
+        if mask in text:
+            raise _NotKept
+        text = text.replace(secret, mask)
+    return text

@@ -74,6 +74,24 @@ def test_a_kept_page_is_what_rendering_its_context_gives(data: st.DataObject, fi
         assert stencils("page.html", context, held) == render("page.html", context)
 
 
+def test_a_page_is_rendered_once_for_every_flow_at_the_same_step():
+    made = []
+
+    def counted(name: str, context: dict[str, Any]) -> tuple[str, str]:
+        made.append(name)
+        return render(name, context)
+
+    stencils = Stencils(counted)
+    for flow in range(5):
+        session, token = f"session{flow:02d}" + "s" * 22, f"token{flow:02d}" + "t" * 30
+        context = {"url": f"/connect/{session}/login", "text": "Log in", "token": token,
+                   "items": [{"n": 1, "label": f"/connect/{session}", "flag": True}],
+                   "markup": "", "when": date(2026, 1, 1), "number": 1}  # fmt: skip
+        page = stencils("page.html", context, [session, token])
+        assert page == render("page.html", context)
+    assert made == ["page.html"]
+
+
 def test_values_that_only_compare_equal_do_not_share_a_page():
     stencils = Stencils(render)
     held = ["a" * 20]
