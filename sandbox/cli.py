@@ -80,6 +80,9 @@ def _serve(args: argparse.Namespace) -> int:
         http="httptools",
         access_log=False,
         log_level="warning",
+        # The caller's address is the connection's: uvicorn would otherwise take any
+        # X-Forwarded-For a loopback client writes, and `allowed_ips` would check that.
+        proxy_headers=False,
     )
     platform.close()
     return 0

@@ -184,3 +184,13 @@ def test_start_up_collects_no_garbage_and_serving_does_with_the_start_up_objects
         assert gc.get_freeze_count() >= len(kept)
     finally:
         gc.unfreeze()
+
+
+def test_a_forwarded_for_header_does_not_change_the_callers_address(live_server):
+    """`allowed_ips` sees the address the request came from: a header a client writes itself
+    (`X-Forwarded-For`, which uvicorn would trust from loopback) is not an address."""
+    demo = {"Authorization": "Bearer demo-api-key-0001"}
+    for claimed in ("203.0.113.9", "127.0.0.1"):
+        headers = {**demo, "X-Forwarded-For": claimed}
+        answer = httpx.get(f"{live_server.url}/api/v1/accounts", headers=headers, timeout=10)
+        assert answer.status_code == 200, answer.text
