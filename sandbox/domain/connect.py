@@ -228,14 +228,10 @@ def sca_progress(
     looking writes nothing, so it only reads: the challenge of `seen`, the flow as the caller
     has just read it, else of the flow read now. A move is always made on the flow read again
     in its write transaction."""
-    if seen is not None:
-        with db.connect() as conn:
-            waiting = _waiting(conn, seen)
-        if waiting is not None:
-            return seen, waiting
-    else:
-        with looked_at(db, session_id) as (conn, flow):
-            waiting = _waiting(conn, flow)
+    with looked_at(db, session_id, seen) as (conn, flow):
+        challenge_id = flow.progress.challenge_id
+        if flow.progress.step is Step.SCA and challenge_id is not None:
+            waiting = sca.waiting_still(conn, flow.tenant, challenge_id)
             if waiting is not None:
                 return flow, waiting
     with at(db, session_id) as (conn, flow):
@@ -243,14 +239,6 @@ def sca_progress(
         if current is not None and flow.progress.step is Step.SCA:
             flow = after_sca(conn, flow, current)
         return flow, current
-
-
-def _waiting(conn: Connection, flow: Flow) -> Challenge | None:
-    """The flow's challenge, if the flow is at SCA and the challenge still waits."""
-    challenge_id = flow.progress.challenge_id
-    if flow.progress.step is Step.SCA and challenge_id is not None:
-        return sca.waiting_still(conn, flow.tenant, challenge_id)
-    return None
 
 
 # --- Consent --------------------------------------------------------------------------------------

@@ -95,10 +95,13 @@ def at(
 
 
 @contextmanager
-def looked_at(db: Database, session_id: str) -> Iterator[tuple[Connection, Flow]]:
-    """The flow in a read transaction, for a look that changes nothing."""
+def looked_at(
+    db: Database, session_id: str, seen: Flow | None = None
+) -> Iterator[tuple[Connection, Flow]]:
+    """The flow in a read transaction, for a look that changes nothing; `seen`, the flow as
+    the caller has just read it, is taken as it is rather than read again."""
     with db.connect() as conn:
-        yield conn, Flow(*usable_session(conn, session_id))
+        yield conn, seen if seen is not None else Flow(*usable_session(conn, session_id))
 
 
 def _saved(conn: Connection, flow: Flow, progress: Progress) -> Flow:

@@ -52,6 +52,14 @@ def add_events(
     return ids
 
 
+def pending(database: Database, make_tenant: Callable[..., TenantRow], count: int) -> list[str]:
+    """Tenant t1 with one endpoint and `count` events, due a second apart from T0."""
+    with database.begin() as conn:
+        insert_tenant(conn, make_tenant("t1"))
+        add_endpoint(conn, "t1")
+        return add_events(conn, "t1", count)
+
+
 def deliveries(conn, tenant_id: str) -> list[dict]:
     """Every delivery of the tenant's events, oldest event first."""
     found = webhooks.list_events(conn, tenant_id, 100)
@@ -62,10 +70,7 @@ def deliveries(conn, tenant_id: str) -> list[dict]:
 def test_a_claim_takes_due_deliveries_oldest_first_and_excludes_other_claims(
     database: Database, make_tenant: Callable[..., TenantRow]
 ) -> None:
-    with database.begin() as conn:
-        insert_tenant(conn, make_tenant("t1"))
-        add_endpoint(conn, "t1")
-        ids = add_events(conn, "t1", 3)
+    ids = pending(database, make_tenant, 3)
     now = T0 + timedelta(seconds=1)
     with database.begin() as conn:
         first = webhooks.claim_due(conn, now, now + LOCK, limit=10)
@@ -172,10 +177,7 @@ def test_a_full_claim_and_a_pass_larger_than_one_check_are_written_whole(
 ) -> None:
     """A claim fills its batch exactly, oldest first; settling more outcomes than one
     statement checks at once still writes every one."""
-    with database.begin() as conn:
-        insert_tenant(conn, make_tenant("t1"))
-        add_endpoint(conn, "t1")
-        ids = add_events(conn, "t1", 30)
+    ids = pending(database, make_tenant, 30)
     now = T0 + timedelta(seconds=29)
     with database.begin() as conn:
         claimed = webhooks.claim_due(conn, now, now + LOCK, 25)
