@@ -1,5 +1,5 @@
-"""The analytics modules a tenant has on, run over one user's data (brief 000: imported data is
-"accessible to the enabled Analytics modules").
+"""The analytics modules a tenant has on, run over one user's data: whatever was imported is
+open to the modules the tenant enabled.
 
 A module reads the user's enabled, not deleted accounts, bank and manual alike, and their
 transactions up to the tenant's today (`sandbox/analytics/ledger.py`): what a statement shows,

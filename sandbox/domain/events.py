@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection
 from sandbox.clock import system_ms
 from sandbox.domain import snapshots
 from sandbox.domain.tenants import Tenant
+from sandbox.iso import iso
 from sandbox.store import webhooks as rows
 from sandbox.store.webhooks import EventRow
 from sandbox.subscriptions import EVENT_TYPES as EVENT_TYPES  # re-exported for the domain
@@ -102,10 +103,6 @@ def emit(
     event = Event(event_id, kind, created_at, tenant.id, subjects, data, number)
     snapshots.take(conn, tenant, event)
     return event
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
 
 
 # The catalogue: one function per event type, so every payload shape is written down once and
@@ -208,7 +205,7 @@ def bank_login_sync_failed(
         **login.data(),
         "state": state,
         "state_detail": state_detail,
-        "state_until": _iso(state_until),
+        "state_until": iso(state_until),
     }
     return emit(conn, tenant, EventType.BANK_LOGIN_SYNC_FAILED, login.subjects(), data)
 

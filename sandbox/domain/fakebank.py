@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from hmac import compare_digest
 
 from sandbox import bankdata
 from sandbox.bankdata.records import BankAccount
@@ -91,7 +92,8 @@ def authenticate(
 ) -> Persona:
     """The persona behind these credentials, or BankRefusal with the state it leads to."""
     persona = find_persona(scenario, bank, login)
-    if persona is None or password != persona.password:
+    # Constant-time like every secret the sandbox checks, though a persona's is scenario data.
+    if persona is None or not compare_digest(password.encode(), persona.password.encode()):
         raise BankRefusal(
             LoginState.WRONG_CREDENTIALS, "The bank did not recognise this login and password."
         )

@@ -1,6 +1,6 @@
 """Changes to manual data: a client adds, changes and deletes the transactions of accounts it
-uploaded, and deletes those accounts. Data retrieved from a bank is never changed (brief 000:
-"regulatory requirements"): the same calls on it are refused with `bank_data_read_only` and
+uploaded, and deletes those accounts. Data retrieved from a bank is never changed
+(regulatory requirements): the same calls on it are refused with `bank_data_read_only` and
 change nothing.
 
 A manual account's balance is its opening balance plus its transactions; every change writes

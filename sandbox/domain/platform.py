@@ -17,6 +17,7 @@ from sandbox.domain.services.bank_logins import BankLogins
 from sandbox.domain.services.bank_sessions import BankSessions
 from sandbox.domain.services.banks import Banks
 from sandbox.domain.services.callers import Callers
+from sandbox.domain.services.consents import Consents
 from sandbox.domain.services.events import Events
 from sandbox.domain.services.flows import BankSite, ConnectFlows
 from sandbox.domain.services.imports import Imports
@@ -46,6 +47,7 @@ class Platform:
     bank_site: BankSite = field(init=False)
     bank_logins: BankLogins = field(init=False)
     bank_sessions: BankSessions = field(init=False)
+    consents: Consents = field(init=False)
     accounts: Accounts = field(init=False)
     transactions: Transactions = field(init=False)
     sca: ScaChallenges = field(init=False)
@@ -71,6 +73,7 @@ class Platform:
         self.bank_site = BankSite(db)
         self.bank_logins = BankLogins(db)
         self.bank_sessions = BankSessions(db)
+        self.consents = Consents(db)
         self.accounts = Accounts(db)
         self.transactions = Transactions(db)
         self.sca = ScaChallenges(db)

@@ -1,4 +1,4 @@
-"""Manual upload, the second way into the platform (brief 000): a client uploads a user's bank
+"""Manual upload, the second way into the platform: a client uploads a user's bank
 statement file, and its accounts and transactions are stored as manual data (`origin:
 manual`), listed with the bank's and read by the analytics modules.
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +24,7 @@ from sandbox.domain.errors import UnreadableStatement
 from sandbox.domain.tenants import Tenant
 from sandbox.domain.users import find_user, user_for
 from sandbox.errors import NotFound
+from sandbox.iso import iso
 from sandbox.money import to_minor
 from sandbox.statements import formats
 from sandbox.statements.checks import balance_findings
@@ -232,8 +233,8 @@ def _insert_account(
             "number": account.number,
             "bic": account.bic,
             "opening_balance_minor": opening,
-            "period_from": _iso(account.period_from),
-            "period_to": _iso(account.period_to),
+            "period_from": iso(account.period_from),
+            "period_to": iso(account.period_to),
         },
     )
     fixed = {
@@ -246,10 +247,6 @@ def _insert_account(
         "imported_at": now,
     }
     rows.insert_transactions(conn, [{**fixed, **row} for row in transactions])
-
-
-def _iso(day: date | None) -> str | None:
-    return None if day is None else day.isoformat()
 
 
 def _digest(statement: Statement) -> str:

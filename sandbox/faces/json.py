@@ -7,7 +7,6 @@ refuse unknown fields, and every problem is named in `details` as `{"field", "me
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
 import orjson
@@ -28,6 +27,7 @@ from sandbox.domain.errors import (
     NotFound,
     RateLimited,
     SandboxError,
+    SessionGone,
     TooLarge,
     Unauthorized,
     Unavailable,
@@ -36,6 +36,7 @@ from sandbox.domain.errors import (
 from sandbox.domain.imports import ImportJob, Problem
 from sandbox.domain.records import BankLogin
 from sandbox.errors import UnsupportedMediaType
+from sandbox.iso import iso
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -53,6 +54,7 @@ STATUS = {
     TooLarge: 413,
     Unavailable: 503,
     UnsupportedMediaType: 415,
+    SessionGone: 410,  # a connect link unknown, expired or used (the hosted pages' 410 too)
 }
 
 # Domain codes this format spells its own way: every 404 of the JSON APIs says `not_found`.
@@ -179,11 +181,6 @@ def _message(item: Any) -> str:
     if item["type"] == "extra_forbidden":
         return "unknown field"
     return item["msg"].removeprefix("Value error, ")
-
-
-def iso(value: date | datetime | None) -> str | None:
-    """A time (or date) as ISO 8601 with its UTC offset; None stays null."""
-    return None if value is None else value.isoformat()
 
 
 def bank_login_json(login: BankLogin) -> dict[str, Any]:

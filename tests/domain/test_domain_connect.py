@@ -211,7 +211,7 @@ def test_consent_shares_only_the_chosen_accounts(world):
     with world.db.connect() as conn:
         rows = {r["bank_key"]: r for r in accounts.list_accounts(conn, world.tenant.id)}
         imported = conn.execute(sa.select(transactions.c.account_id).distinct()).scalars().all()
-    # GDPR (brief 001): an account not chosen is known by name only, disabled, with no data.
+    # Data minimisation (GDPR): an account not chosen is known by name only, disabled, with no data.
     assert rows["eur"]["disabled"] and rows["eur"]["balance_minor"] is None
     assert not rows["usd"]["disabled"] and rows["usd"]["balance_minor"] is not None
     assert imported == [rows["usd"]["id"]]

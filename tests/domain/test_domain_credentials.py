@@ -87,6 +87,24 @@ def test_the_tenants_own_keys_resolve_and_wrong_ones_are_refused(platform, world
         platform.callers.resolve(Kind.API_KEY, tenant.api_key + "x")
 
 
+def test_a_checked_key_is_never_answered_from_before_a_write(platform, world):
+    """The tenant behind a key is kept between requests only while nothing was written: a
+    moved clock shows at once, and a deleted tenant's keys stop working at once."""
+    tenant = world.tenant
+    first = platform.callers.resolve(Kind.API_KEY, tenant.api_key).tenant
+    assert platform.callers.resolve(Kind.API_KEY, tenant.api_key).tenant == first
+    moved = platform.clock.move(tenant.id, advance=timedelta(days=40))
+    later = platform.callers.resolve(Kind.API_KEY, tenant.api_key).tenant
+    assert later.now() == moved.now() and later.now() >= first.now() + timedelta(days=40)
+    client = {"client_id": tenant.client_id}
+    assert platform.callers.resolve(Kind.CLIENT_SECRET, tenant.client_secret, **client).tenant
+    platform.tenants.delete(tenant.id)
+    with pytest.raises(BadCredentials):
+        platform.callers.resolve(Kind.API_KEY, tenant.api_key)
+    with pytest.raises(BadCredentials):
+        platform.callers.resolve(Kind.CLIENT_SECRET, tenant.client_secret, **client)
+
+
 def test_deleting_the_user_revokes_its_tokens(platform, world, user):
     issued = platform.callers.issue(world.tenant, Kind.USER_TOKEN, user)
     platform.users.delete(world.tenant, "customer-42")

@@ -1,6 +1,5 @@
 """A deeper history than the bank's default 90 days: its own SCA (purpose `extend_history`), a
-short confirmation, then the consent covers the asked days and the older transactions arrive
-(brief 004)."""
+short confirmation, then the consent covers the asked days and the older transactions arrive."""
 
 from datetime import date, timedelta
 

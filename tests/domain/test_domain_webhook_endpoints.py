@@ -174,7 +174,7 @@ def test_an_endpoint_of_such_a_format_is_never_written_the_other_events(platform
     login, _ = platform.bank_logins.connect_directly(
         tenant, external_user_id="u1", bank_id="rheinwert-bank", login="good"
     )
-    platform.bank_logins.expire_consent(tenant, login.id)
+    platform.consents.expire(tenant, login.id)
     by_type: dict[str, set[str | None]] = {}
     for kind, url, _ in listed(platform, tenant):
         by_type.setdefault(kind, set()).add(url)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sandbox.domain import api_connect, bank_logins, connections, consents, control, statements
+from sandbox.domain import api_connect, bank_logins, connections, control, statements
 from sandbox.domain.api_connect import Standing
 from sandbox.domain.banks import SourceKind
 from sandbox.domain.records import BankLogin, Person, User
@@ -73,12 +73,6 @@ class BankLogins:
         until: datetime | None = None,
     ) -> BankLogin:
         return control.force_state(self._db, tenant, bank_login_id, state, detail, until)
-
-    def expire_consent(self, tenant: Tenant, bank_login_id: int) -> BankLogin:
-        """End the consent now; its notices go out at once."""
-        login = control.expire_consent(self._db, tenant, bank_login_id)
-        consents.watch(self._db, tenant.id)
-        return login
 
     # --- Through a data API, without the hosted UI (api_connect.py) ------------------------
 

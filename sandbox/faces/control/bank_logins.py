@@ -48,7 +48,7 @@ async def force_bank_login_state(request: Request) -> Response:
 
 async def expire_bank_login_consent(request: Request) -> Response:
     """End the bank login's consent now; the consent notices go out at once."""
-    login = platform_of(request).bank_logins.expire_consent(
+    login = platform_of(request).consents.expire(
         tenant_of(request), path_id(request, "bank_login_id", "bank login")
     )
     return JSONResponse(bank_login_json(login))

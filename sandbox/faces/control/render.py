@@ -13,7 +13,7 @@ from sandbox.domain.face_keys import FaceKeys, KontomatikKeys
 from sandbox.domain.sca import ListedChallenge
 from sandbox.domain.tenants import Tenant
 from sandbox.domain.webhook_endpoints import Endpoint, Renderers
-from sandbox.faces.json import iso
+from sandbox.iso import iso
 
 JSON_TYPES = ("application/json",)
 

@@ -15,10 +15,11 @@ from starlette.responses import Response
 
 from sandbox.domain.analytics import CategorisedEntries
 from sandbox.domain.platform import Platform
-from sandbox.faces.json import JSONResponse, iso
+from sandbox.faces.json import JSONResponse
 from sandbox.faces.native.auth import tenant_of
 from sandbox.faces.native.params import Query
 from sandbox.faces.paths import path_text
+from sandbox.iso import iso
 from sandbox.money import from_minor
 
 # Features of the score that are amounts in its currency's minor units.

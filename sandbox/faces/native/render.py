@@ -14,7 +14,7 @@ from sandbox.domain.accounts import OwnedAccount
 from sandbox.domain.banks import Bank
 from sandbox.domain.records import ConnectSession, Transaction, User
 from sandbox.domain.uploads import Upload
-from sandbox.faces.json import iso
+from sandbox.iso import iso
 from sandbox.money import from_minor
 
 

@@ -53,7 +53,7 @@ _SIGNS = {"": (1,), "+": (1,), "-": (-1,), "±": (1, -1), "+-": (1, -1)}
 # An import stamps all its transactions with one time, and a page holds few days: each is
 # written once (strftime was the largest cost of a page).
 _stamp = lru_cache(maxsize=1024)(stamp)
-_iso = lru_cache(maxsize=4096)(date.isoformat)
+_day = lru_cache(maxsize=4096)(date.isoformat)
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -65,8 +65,8 @@ def transaction_json(transaction: Transaction, account: Account) -> dict[str, An
     (`wording`, `application_date`, `comment`, `active`). `account` is the transaction's own:
     its type and card number say whether a card payment is deferred and which card paid."""
     notes = transaction.annotations or {}
-    booked = _iso(transaction.booked_on)
-    value_on = _iso(transaction.value_on) if transaction.value_on else None
+    booked = _day(transaction.booked_on)
+    value_on = _day(transaction.value_on) if transaction.value_on else None
     kind = types.transaction_type(transaction.category, account.type)
     simplified = transaction.counterparty_name or transaction.description
     value = money(transaction.amount_minor, transaction.currency)
@@ -124,7 +124,7 @@ def _counterparty(transaction: Transaction) -> dict[str, Any] | None:
 
 
 def _applied_on(transaction: Transaction) -> str:
-    return (transaction.annotations or {}).get("application_date") or _iso(transaction.booked_on)
+    return (transaction.annotations or {}).get("application_date") or _day(transaction.booked_on)
 
 
 # --- reading the query ----------------------------------------------------------------------

@@ -62,6 +62,34 @@ def test_the_bank_list_filters_without_javascript(hosted):
     assert names(empty) == [] and '<div class="empty" data-empty>' in empty.text
 
 
+_NAME_LETTERS = "abcdeiklnorstuwBGKMRSÜüśćłńàèé "
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    words=st.text(alphabet=_NAME_LETTERS, max_size=5),
+    # The page offers the countries of its banks (another is no filter there): these are.
+    country=st.sampled_from(["", "DE", "FR", "PL", "NL", "ES", "IT"]),
+)
+def test_the_bank_list_finds_what_the_native_api_finds_for_the_same_words(
+    client, hosted, tenant, words, country
+):
+    """One catalogue and one search: the hosted UI's list and `GET /api/v1/banks` answer the
+    same words and country with the same banks, in the same order."""
+    page = hosted().get(q=words, country=country)
+    listed = [unescape(name) for name in re.findall(r'class="bank-row-name">([^<]+)<', page.text)]
+    params = {"name": words} if words else {}
+    if country:
+        params["country"] = country
+    answer = client.get(
+        "/api/v1/banks", params=params, headers={"Authorization": f"Bearer {tenant.api_key}"}
+    )
+    assert answer.status_code == 200, answer.text
+    assert listed == [bank["name"] for bank in answer.json()["banks"]]
+
+
 def test_the_sessions_account_types_hide_banks_without_them(hosted):
     response = hosted(account_types=["investment"]).get()
     assert re.findall(r'class="bank-row-name">([^<]+)<', response.text) == [
