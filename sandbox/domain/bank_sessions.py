@@ -182,9 +182,16 @@ def sign_in(
 
 
 def sign_in_on(
-    conn: Connection, tenant: Tenant, login: BankLogin, *, source: str | None, standing: bool
+    conn: Connection,
+    tenant: Tenant,
+    login: BankLogin,
+    *,
+    source: str | None,
+    standing: bool,
+    key: str | None = None,
 ) -> SignedIn:
-    """`sign_in` in the caller's transaction (a flow's sign-in is kept with the flow)."""
+    """`sign_in` in the caller's transaction; with the installation's `key`, a session the
+    platform can give again later (a flow's sign-in: `credentials.issue_numbered`)."""
     used = source or source_of(login)
     access_id = None
     if standing:
@@ -198,7 +205,7 @@ def sign_in_on(
     history = (
         login.consent.history_days if login.consent else bank_of(tenant, login.bank_id).history_days
     )
-    return _open(conn, tenant, login, used, history, access_id)
+    return _open(conn, tenant, login, used, history, access_id, key)
 
 
 def source_of(login: BankLogin) -> str:
@@ -230,10 +237,11 @@ def _open(
     source: str,
     history_days: int,
     access_id: int | None,
+    key: str | None = None,
 ) -> SignedIn:
     user = user_rows.user_by_id(conn, tenant.id, login.user_id)
     assert user is not None
-    issued, credential_id = credentials.issue_numbered(conn, tenant, user["id"], TTL)
+    issued, credential_id = credentials.issue_numbered(conn, tenant, user["id"], TTL, key)
     session_id = rows.insert_session(
         conn,
         tenant_id=tenant.id,

@@ -18,7 +18,8 @@ A permanent user token is the one exception to "random": `ut_` + a random nonce 
 HMAC-SHA256 of the nonce under the installation's secret key (`sandbox/secret_key.py`, never in
 the database). The nonce is stored with the token's hash, so the webhook worker can rebuild the
 token a Powens-style webhook is authenticated with (`delivery_token`), while a leaked database
-still holds nothing that passes as a token.
+still holds nothing that passes as a token. A sign-in flow's provider session is derived the
+same way (`numbered_session`), so the flow can show its session again without keeping it.
 """
 
 from __future__ import annotations
@@ -139,13 +140,25 @@ def issue_in(
     return Issued(secret, expires_at, signature)
 
 
+def numbered_session(key: str, nonce: str) -> str:
+    """The ten-digit provider session a nonce stands for under the installation's key."""
+    mac = hmac.new(key.encode(), b"provider-session:" + nonce.encode(), hashlib.sha256).digest()
+    return str(int.from_bytes(mac[:8], "big") % (9 * 10**9) + 10**9)
+
+
 def issue_numbered(
-    conn: Connection, tenant: Tenant, user_id: int, ttl: timedelta
+    conn: Connection, tenant: Tenant, user_id: int, ttl: timedelta, key: str | None = None
 ) -> tuple[Issued, int]:
     """A provider session whose secret is ten digits, as Kontomatik's session ids look (the
-    signature is what keeps it private), and its credential's id, in the caller's transaction."""
+    signature is what keeps it private), and its credential's id, in the caller's transaction.
+    With the installation's `key`, the digits derive from a random nonce kept beside their hash
+    (`numbered_session`), so the platform can give the same session again without storing it."""
     while True:
-        secret = str(secrets.randbelow(9 * 10**9) + 10**9)
+        if key is None:
+            nonce, secret = None, str(secrets.randbelow(9 * 10**9) + 10**9)
+        else:
+            nonce = secrets.token_urlsafe(12)
+            secret = numbered_session(key, nonce)
         if rows.credential_by_hash(conn, Kind.PROVIDER_SESSION.value, digest(secret)) is None:
             break
     now = tenant.now()
@@ -155,6 +168,7 @@ def issue_numbered(
         user_id=user_id,
         kind=Kind.PROVIDER_SESSION.value,
         secret_hash=digest(secret),
+        nonce=nonce,
         created_at=now,
         expires_at=now + ttl,
     )

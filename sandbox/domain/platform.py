@@ -72,7 +72,7 @@ class Platform:
         self.flows = ConnectFlows(db)
         self.bank_site = BankSite(db)
         self.bank_logins = BankLogins(db)
-        self.bank_sessions = BankSessions(db)
+        self.bank_sessions = BankSessions(db, self.settings.secret_key)
         self.consents = Consents(db)
         self.accounts = Accounts(db)
         self.transactions = Transactions(db)

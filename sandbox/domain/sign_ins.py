@@ -5,11 +5,11 @@ A face opens such a flow with `options["sign_in"] = {"source": "api"|"web"|None,
 "never"|"always"|"if_api"}`: the source the session records (None: the one its sync used) and
 whether it comes with a standing access (`if_api`: when the source is the bank's API). When the
 flow has ended in success, `sign_in_after` signs the user in on the bank login the flow
-connected last, once: the session's secret and signature are kept on the finished flow's
-record, so the page the flow ends on and a client reading the result later (after the user came
-back to it) get the same session, however often they ask. That record is the only place a bank
-session's secret is kept in plain text; it lasts as long as the flow's record, and the session
-it names expires on its own (`bank_sessions.TTL`).
+connected last, once: the finished flow's record names the bank session, so the page the flow
+ends on and a client reading the result later (after the user came back to it) get the same
+session, however often they ask. Its secret is not kept: it derives from a nonce stored with
+its hash and the installation's key (`credentials.numbered_session`), which is never in the
+database, and its signature from the tenant's client secret.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from sandbox.domain import bank_sessions
+from sandbox.domain import bank_sessions, credentials
 from sandbox.domain.bank_logins import find_bank_login
 from sandbox.domain.bank_sessions import BankSession, SignedIn
 from sandbox.domain.errors import Conflict, InvalidInput, NotFound
@@ -83,10 +83,10 @@ def result(db: Database, tenant: Tenant, session_id: str) -> FlowResult:
     return FlowResult(tenant, session, Progress.SUCCEEDED if won else Progress.FAILED, outcome)
 
 
-def sign_in_after(db: Database, tenant: Tenant, session_id: str) -> SignedIn:
+def sign_in_after(db: Database, tenant: Tenant, session_id: str, key: str) -> SignedIn:
     """The bank session the finished flow `session_id` signed its user in to, made at the first
     call and the same at every later one. Conflict unless the flow ended in success and was
-    opened to sign in."""
+    opened to sign in. `key`: the installation's, which the session's secret derives from."""
     with db.begin() as conn:
         row = rows.lock_session(conn, session_id[:64])
         if row is None or row["tenant_id"] != tenant.id:
@@ -100,18 +100,16 @@ def sign_in_after(db: Database, tenant: Tenant, session_id: str) -> SignedIn:
             raise Conflict("the flow has not ended with a bank connected")
         kept = session.options.get("signed_in")
         if isinstance(kept, dict):
-            return _kept(conn, tenant, kept)
-        signed = _sign_in(conn, tenant, outcome.bank_login_ids[-1], wanted)
-        kept = {
-            "bank_session_id": signed.session.id,
-            "secret": signed.secret,
-            "signature": signed.signature,
-        }
+            return _kept(conn, tenant, kept, key)
+        signed = _sign_in(conn, tenant, outcome.bank_login_ids[-1], wanted, key)
+        kept = {"bank_session_id": signed.session.id}
         rows.update_session(conn, session.id, options={**session.options, "signed_in": kept})
         return signed
 
 
-def _sign_in(conn: Connection, tenant: Tenant, bank_login_id: int, wanted: dict) -> SignedIn:
+def _sign_in(
+    conn: Connection, tenant: Tenant, bank_login_id: int, wanted: dict, key: str
+) -> SignedIn:
     source = wanted.get("source")
     standing = Standing(wanted.get("standing", Standing.NEVER))
     login = find_bank_login(conn, tenant, bank_login_id)
@@ -119,12 +117,15 @@ def _sign_in(conn: Connection, tenant: Tenant, bank_login_id: int, wanted: dict)
         used = source or bank_sessions.source_of(login)
         standing = Standing.ALWAYS if used == "api" else Standing.NEVER
     return bank_sessions.sign_in_on(
-        conn, tenant, login, source=source, standing=standing is Standing.ALWAYS
+        conn, tenant, login, source=source, standing=standing is Standing.ALWAYS, key=key
     )
 
 
-def _kept(conn: Connection, tenant: Tenant, kept: dict) -> SignedIn:
+def _kept(conn: Connection, tenant: Tenant, kept: dict, key: str) -> SignedIn:
     found = session_rows.session_by_id(conn, tenant.id, kept["bank_session_id"])
     if found is None:  # the bank login (and its sessions) went since
         raise Conflict("the session this sign-in made is gone")
-    return SignedIn(BankSession.from_row(found), kept["secret"], kept["signature"])
+    # A flow finished by an earlier version kept the secret itself.
+    secret = kept.get("secret") or credentials.numbered_session(key, found["credential_nonce"])
+    signature = credentials.signature_of(tenant, secret)
+    return SignedIn(BankSession.from_row(found), secret, signature)

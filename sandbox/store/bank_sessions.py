@@ -13,6 +13,7 @@ from sandbox.store.schema import bank_accesses, bank_sessions, credentials, impo
 _SESSION = sa.select(
     bank_sessions,
     credentials.c.expires_at,
+    credentials.c.nonce.label("credential_nonce"),
     users.c.external_id.label("external_user_id"),
     bank_accesses.c.public_id.label("access_public_id"),
 ).select_from(

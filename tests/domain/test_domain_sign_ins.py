@@ -4,11 +4,14 @@ result read back by its opener, and the one bank session a successful flow yield
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from sandbox.domain import connect, sessions
 from sandbox.domain.errors import Conflict, InvalidInput, NotFound
 from sandbox.domain.outcome import OutcomeKind
+from sandbox.domain.services.bank_sessions import BankSessions
 from sandbox.domain.sign_ins import Progress, Standing, sign_in_options
+from sandbox.store.schema import metadata
 
 DONE = "/kontomatik/signin/done"
 
@@ -72,6 +75,20 @@ def test_a_running_flow_then_its_success_and_one_session_however_often_asked(wor
     assert first.session.external_user_id == "owner-1"
     held = platform.bank_sessions.resolve(world.tenant, first.secret, first.signature)
     assert held.id == first.session.id
+
+
+def test_the_sessions_secret_is_nowhere_in_the_database_and_derives_from_the_key(world, platform):
+    made = open_flow(world, platform, source="api", standing=Standing.ALWAYS)
+    finish(world, made.id)
+    first = platform.bank_sessions.sign_in_after(world.tenant, made.id)
+    with world.db.connect() as conn:
+        stored = repr([conn.execute(sa.select(table)).all() for table in metadata.sorted_tables])
+    assert first.secret not in stored and first.signature not in stored
+    # Given again from what is stored and the installation's key, never from a kept copy.
+    same_key = BankSessions(world.db, platform.settings.secret_key)
+    assert same_key.sign_in_after(world.tenant, made.id) == first
+    other_key = BankSessions(world.db, "another-installations-key-of-32-chars")
+    assert other_key.sign_in_after(world.tenant, made.id).secret != first.secret
 
 
 def test_mixed_access_stands_only_through_the_api(world, platform):

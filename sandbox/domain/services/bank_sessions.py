@@ -3,6 +3,7 @@ client with their signature, and the imports it runs in them (`domain/bank_sessi
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 
 from sandbox.domain import bank_sessions, connections, sign_ins
@@ -14,8 +15,11 @@ from sandbox.store.database import Database
 
 
 class BankSessions:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, secret_key: str | None = None) -> None:
+        """`secret_key`: the installation's, which a sign-in flow's session derives from (an
+        in-process platform without one makes its own, as an in-memory database would)."""
         self._db = db
+        self._key = secret_key or secrets.token_urlsafe(32)
 
     def sign_in(
         self, tenant: Tenant, bank_login_id: int, *, source: str | None = None, standing: bool
@@ -29,7 +33,7 @@ class BankSessions:
     def sign_in_after(self, tenant: Tenant, flow_id: str) -> SignedIn:
         """The session a finished sign-in flow (`sign_ins.py`) yields: made at the first call,
         the same at every later one."""
-        return sign_ins.sign_in_after(self._db, tenant, flow_id)
+        return sign_ins.sign_in_after(self._db, tenant, flow_id, self._key)
 
     def open_without_user(
         self,
