@@ -9,6 +9,12 @@ those come back None (or empty). An account without transactions is one row with
 account columns filled. Rows with the same account_iban are one account (without an IBAN, the
 same account_name), so two accounts with one IBAN come back as one.
 
+A text cell of the export (account name, description, counterparty name, reference) that a
+spreadsheet would take for a formula, because it starts with =, +, -, @, a tab or a carriage
+return, is written with a leading apostrophe, which spreadsheets show as text and do not
+print; so is one that starts with an apostrophe itself. Reading our own export takes one
+leading apostrophe off those cells again, so a file round-trips unchanged.
+
 Opening and closing balances are not columns. When the rows have a balance_after, the opening
 balance is the first entry's balance_after minus its amount and the closing balance the last
 entry's balance_after; otherwise both are None.
@@ -35,7 +41,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import partial
+from functools import cached_property, partial
 from itertools import pairwise
 from typing import TypeVar
 
@@ -61,6 +67,11 @@ _COLUMNS = (
     "description", "counterparty_name", "counterparty_iban", "reference", "category",
     "balance_after",
 )  # fmt: skip
+
+# Our text columns: a cell a spreadsheet would evaluate is written behind an apostrophe.
+_TEXT_COLUMNS = ("account_name", "description", "counterparty_name", "reference")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_GUARD = "'"
 
 # Header names as `_label` spells them, per column, in order of preference: ours first, then
 # German, French and Polish banks'. "kind" is the booking's type, the description of a row
@@ -145,7 +156,7 @@ def render(statement: Statement) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(_COLUMNS)
     for account in statement.accounts:
-        held = [account.iban, account.name, account.currency]
+        held = [account.iban, _guarded(account.name), account.currency]
         if not account.entries:
             writer.writerow(held + [None] * (len(_COLUMNS) - len(held)))
         for entry in account.entries:
@@ -155,15 +166,22 @@ def render(statement: Statement) -> bytes:
                     entry.booked_on.isoformat(),
                     entry.value_on.isoformat() if entry.value_on else None,
                     _money(entry.amount, account.currency),
-                    entry.description,
-                    entry.counterparty_name,
+                    _guarded(entry.description),
+                    _guarded(entry.counterparty_name),
                     entry.counterparty_iban,
-                    entry.reference,
+                    _guarded(entry.reference),
                     entry.category,
                     _money(entry.balance_after, account.currency),
                 ]
             )
     return out.getvalue().encode()
+
+
+def _guarded(value: str | None) -> str | None:
+    """A text cell as a spreadsheet shows it but never evaluates it (see the module's doc)."""
+    if value and (value.lstrip(" ").startswith(_FORMULA_STARTS) or value.startswith(_GUARD)):
+        return _GUARD + value
+    return value
 
 
 def _money(value: Decimal | None, currency: str) -> str | None:
@@ -221,6 +239,11 @@ class _Table:
     columns: dict[str, int]  # our column name to its position
     amount_currency: str | None  # "Betrag (EUR)"
     preamble: list[list[str]]
+
+    @cached_property
+    def ours(self) -> bool:
+        """The sandbox's own export: its header, column for column."""
+        return [_label(name)[0] for name in self.names] == list(_COLUMNS)
 
     @property
     def polish(self) -> bool:
@@ -333,6 +356,9 @@ class _Row:
             for column, at in table.columns.items()
             if at < len(record)
         }
+        if table.ours:  # our export's guarded text cells, as they were before the guard
+            for column in _TEXT_COLUMNS:
+                self.cells[column] = self.cells.get(column, "").removeprefix(_GUARD)
 
     def cell(self, column: str) -> str:
         return self.cells.get(column, "")
