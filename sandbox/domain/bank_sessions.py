@@ -429,11 +429,13 @@ def sign_out(db: Database, tenant: Tenant, secret: str, signature: str) -> impor
         return imports.poll_quietly(conn, tenant, job_id)
 
 
-def poll(db: Database, tenant: Tenant, job_id: int) -> tuple[imports.ImportJob, BankSession]:
-    """A session import as it reads now (a poll, moving it on) with its session; NotFound for
-    any other job, which this read leaves as it was."""
+def poll(
+    db: Database, tenant: Tenant, job_id: int, *, moving: bool = True
+) -> tuple[imports.ImportJob, BankSession]:
+    """A session import as it reads now (a poll, moving it on, unless `moving=False`) with its
+    session; NotFound for any other job, which this read leaves as it was."""
     with db.begin() as conn:
         row = rows.session_of_job(conn, tenant.id, job_id)
         if row is None:
             raise NotFound(f"no session import {job_id}", details={"import_id": job_id})
-        return imports.poll(conn, tenant, job_id), BankSession.from_row(row)
+        return imports.poll(conn, tenant, job_id, moving=moving), BankSession.from_row(row)

@@ -217,9 +217,10 @@ def _failure(refusal: SandboxError) -> dict[str, Any]:
 # --- Reading --------------------------------------------------------------------------------------
 
 
-def poll(conn: Connection, tenant: Tenant, job_id: int) -> ImportJob:
-    """The job as it reads now, moved a step on if unfinished."""
-    return _look(conn, tenant, _row(conn, tenant, job_id), as_poll=True)
+def poll(conn: Connection, tenant: Tenant, job_id: int, *, moving: bool = True) -> ImportJob:
+    """The job as it reads now, moved a step on if unfinished; `moving=False` for a look that
+    is no poll (an HTTP HEAD), which shows the job as it is."""
+    return _look(conn, tenant, _row(conn, tenant, job_id), as_poll=moving)
 
 
 def poll_quietly(conn: Connection, tenant: Tenant, job_id: int) -> ImportJob:
@@ -228,13 +229,19 @@ def poll_quietly(conn: Connection, tenant: Tenant, job_id: int) -> ImportJob:
 
 
 def poll_of_login(
-    conn: Connection, tenant: Tenant, bank_login_id: int, before: int | None, limit: int
+    conn: Connection,
+    tenant: Tenant,
+    bank_login_id: int,
+    before: int | None,
+    limit: int,
+    *,
+    moving: bool = True,
 ) -> ImportPage:
     """Up to `limit` of the bank login's jobs, newest first, older than the job `before`; each
-    read is a poll. An unknown bank login is NotFound."""
+    read is a poll (unless `moving=False`, as `poll`). An unknown bank login is NotFound."""
     find_bank_login(conn, tenant, bank_login_id)
     found = rows.jobs_of_login(conn, tenant.id, bank_login_id, before, limit + 1)
-    jobs = [_look(conn, tenant, row, as_poll=True) for row in found[:limit]]
+    jobs = [_look(conn, tenant, row, as_poll=moving) for row in found[:limit]]
     return ImportPage(jobs, jobs[-1].id if len(found) > limit else None)
 
 

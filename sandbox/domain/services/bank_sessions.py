@@ -88,7 +88,9 @@ class BankSessions:
     def sign_out(self, tenant: Tenant, secret: str, signature: str) -> ImportJob:
         return bank_sessions.sign_out(self._db, tenant, secret, signature)
 
-    def poll(self, tenant: Tenant, job_id: int) -> tuple[ImportJob, BankSession]:
-        """A session's import as it reads now (a poll) with its session; NotFound for any
-        other job."""
-        return bank_sessions.poll(self._db, tenant, job_id)
+    def poll(
+        self, tenant: Tenant, job_id: int, *, moving: bool = True
+    ) -> tuple[ImportJob, BankSession]:
+        """A session's import as it reads now (a poll, unless `moving=False`) with its session;
+        NotFound for any other job."""
+        return bank_sessions.poll(self._db, tenant, job_id, moving=moving)

@@ -12,18 +12,25 @@ class Imports:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    # Write transactions: a read of an unfinished job is a poll that moves it on.
+    # Write transactions: a read of an unfinished job is a poll that moves it on, unless it
+    # is only a look (`moving=False`: an HTTP HEAD).
 
-    def get(self, tenant: Tenant, import_id: int) -> ImportJob:
+    def get(self, tenant: Tenant, import_id: int, *, moving: bool = True) -> ImportJob:
         with self._db.begin() as conn:
-            return imports.poll(conn, tenant, import_id)
+            return imports.poll(conn, tenant, import_id, moving=moving)
 
     def of_bank_login(
-        self, tenant: Tenant, bank_login_id: int, *, before: int | None, limit: int
+        self,
+        tenant: Tenant,
+        bank_login_id: int,
+        *,
+        before: int | None,
+        limit: int,
+        moving: bool = True,
     ) -> ImportPage:
         """The bank login's jobs, newest first, a page at a time."""
         with self._db.begin() as conn:
-            return imports.poll_of_login(conn, tenant, bank_login_id, before, limit)
+            return imports.poll_of_login(conn, tenant, bank_login_id, before, limit, moving=moving)
 
     def steer(
         self,

@@ -217,7 +217,8 @@ async def poll(request: Request) -> Response:
     Params(request, *SESSION)  # the legacy poll sent the session too; the key is enough
     platform = _platform(request)
     version = platform.data_version()  # before the read it vouches for
-    job, session = _command(platform, tenant, request.path_params["command"])
+    looking = request.method == "HEAD"  # a look, not a poll: the command stays where it is
+    job, session = _command(platform, tenant, request.path_params["command"], moving=not looking)
     scope = Scope.of(job.scope or {"resource": Resource.ALL.value})
     reply = xml.root(
         200, tenant.now(), schema=POLL_SCHEMA.get(scope.resource, "command"), user=_client(tenant)
@@ -283,13 +284,15 @@ class FinishedCommands:
                 self._kept.popitem(last=False)
 
 
-def _command(platform: Platform, tenant: Tenant, text: str) -> tuple[ImportJob, BankSession]:
+def _command(
+    platform: Platform, tenant: Tenant, text: str, *, moving: bool
+) -> tuple[ImportJob, BankSession]:
     """The session command of this id; InvalidCommandId (404) for any other."""
     unknown = Named("InvalidCommandId", f"no command {text[:32]!r}", status=404)
     if not text.isdigit() or len(text) > 18:
         raise unknown
     try:
-        return platform.bank_sessions.poll(tenant, int(text))
+        return platform.bank_sessions.poll(tenant, int(text), moving=moving)
     except NotFound:
         raise unknown from None
 

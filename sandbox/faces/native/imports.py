@@ -32,7 +32,7 @@ async def list_bank_login_imports(request: Request) -> Response:
     cursor = query.cursor()
     before = None if cursor is None else decode(cursor, _CURSOR, row_id)[0]
     page = _platform(request).imports.of_bank_login(
-        tenant, bank_login_id, before=before, limit=limit
+        tenant, bank_login_id, before=before, limit=limit, moving=request.method != "HEAD"
     )
     return JSONResponse(
         {
@@ -46,4 +46,6 @@ async def get_import(request: Request) -> Response:
     tenant = tenant_of(request)
     Query(request)
     import_id = path_id(request, "import_id", "import job")
-    return JSONResponse(import_job_json(_platform(request).imports.get(tenant, import_id)))
+    # A HEAD looks without polling: the job stays where it is.
+    job = _platform(request).imports.get(tenant, import_id, moving=request.method != "HEAD")
+    return JSONResponse(import_job_json(job))

@@ -133,6 +133,21 @@ def test_default_import_is_set_up_polled_and_successful_in_the_captured_shapes(i
     assert command.find("result/creditCards/creditCard/number") is not None
 
 
+def test_a_head_looks_at_a_command_without_polling_it(integrator):
+    held = session(integrator, ownerExternalId="owner-3")
+    command = command_id(start(integrator, "default-import", held))
+    without_looks, _ = until_done(integrator, command)
+    other = command_id(start(integrator, "default-import", session(integrator)))
+    for _ in range(5):
+        looked = integrator.client.head(
+            f"/kontomatik/v1/command/{other}.xml", headers=integrator.headers
+        )
+        assert looked.status_code == 200 and looked.content == b""
+    # Five looks moved nothing: the polls that follow see every step the first command did.
+    with_looks, _ = until_done(integrator, other)
+    assert with_looks == without_looks
+
+
 def test_a_default_import_runs_once_then_the_session_is_signed_out(integrator):
     held = session(integrator)
     command_id(start(integrator, "default-import", held))

@@ -45,6 +45,19 @@ def test_a_refresh_is_a_job_that_ends_after_three_polls(api):
     assert api.get(f"/imports/{job['id']}").json() == done  # and it stays so
 
 
+def test_a_head_looks_at_a_job_without_polling_it(api):
+    login = api.connect("u1")
+    api.post(f"/bank-logins/{login}/refresh")
+    job = api.get(f"/bank-logins/{login}/imports", limit=1).json()["imports"][0]
+    for path in (f"/imports/{job['id']}", f"/bank-logins/{login}/imports"):
+        for _ in range(5):
+            looked = api.client.head(f"/api/v1{path}", headers=api.headers)
+            assert looked.status_code == 200 and looked.content == b""
+    # Five looks later, the job is where the first poll finds it: one step on.
+    polled = api.get(f"/imports/{job['id']}").json()
+    assert (polled["status"], polled["progress"]) == ("in_progress", 0.33)
+
+
 def test_a_refusal_is_a_409_now_and_an_error_job_at_its_end(api):
     login = api.connect("u1", persona="wrongpass-on-sync-2")
     assert api.post(f"/bank-logins/{login}/refresh").status_code == 409
