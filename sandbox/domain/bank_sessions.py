@@ -355,7 +355,7 @@ def start_import(
         job_id = _run(conn, tenant, session, login, scope)
         if scope.resource is Resource.ALL:  # after a whole import the bank session is over
             rows.update_session(conn, session.id, signed_out_at=tenant.now())
-        return imports.poll_quietly(conn, tenant, job_id)
+        return imports.poll(conn, tenant, job_id, moving=False)
 
 
 def _check_picked(conn: Connection, tenant: Tenant, login: BankLogin, scope: Scope) -> None:
@@ -426,7 +426,7 @@ def sign_out(db: Database, tenant: Tenant, secret: str, signature: str) -> impor
         login = find_bank_login(conn, tenant, session.bank_login_id)
         job_id = _run(conn, tenant, session, login, Scope(Resource.SIGN_OUT))
         rows.update_session(conn, session.id, signed_out_at=tenant.now())
-        return imports.poll_quietly(conn, tenant, job_id)
+        return imports.poll(conn, tenant, job_id, moving=False)
 
 
 def poll(

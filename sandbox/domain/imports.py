@@ -219,13 +219,9 @@ def _failure(refusal: SandboxError) -> dict[str, Any]:
 
 def poll(conn: Connection, tenant: Tenant, job_id: int, *, moving: bool = True) -> ImportJob:
     """The job as it reads now, moved a step on if unfinished; `moving=False` for a look that
-    is no poll (an HTTP HEAD), which shows the job as it is."""
+    is no poll (the answer to the call that started it, an HTTP HEAD), which shows the job as
+    it is."""
     return _look(conn, tenant, _row(conn, tenant, job_id), as_poll=moving)
-
-
-def poll_quietly(conn: Connection, tenant: Tenant, job_id: int) -> ImportJob:
-    """The job as it reads now, without moving it (the answer to the call that started it)."""
-    return _look(conn, tenant, _row(conn, tenant, job_id), as_poll=False)
 
 
 def poll_of_login(
