@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import get_type_hints
 
+import pytest
+
 from sandbox.domain import consents
 from sandbox.domain.platform import Platform
+from sandbox.domain.states import ScaStatus
+from sandbox.domain.tenants import TenantOptions
+from sandbox.errors import NotFound
 
+FROZEN_YAML = (
+    "extends: default\nname: frozen-here\nclock: {start: 2026-01-15T09:00:00Z, frozen: true}\n"
+)
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "faces.md"
 
 
@@ -57,3 +66,37 @@ def test_a_consent_ended_through_its_service_is_over_announced_once_and_never_ex
     again = platform.consents.expire(world.tenant, login.id)
     assert again.consent.expires_at == ended.consent.expires_at
     assert consents.watch(platform.db, world.tenant.id) == []
+
+
+# --- What the control API asks of the domain, called as any face would --------------------
+
+
+def test_a_new_tenant_gets_the_shipped_scenario_it_names_or_the_yaml_it_brings(platform) -> None:
+    shipped = platform.tenants.create(TenantOptions(), scenario="default")
+    assert shipped.scenario.name == "default"
+    brought = platform.tenants.create(TenantOptions(), scenario_yaml=FROZEN_YAML)
+    assert brought.scenario.name == "frozen-here" and brought.clock.frozen
+    with pytest.raises(NotFound):
+        platform.tenants.create(TenantOptions(), scenario="no-such-scenario")
+
+
+def test_moving_the_clock_announces_the_consents_it_reaches_once(platform, world) -> None:
+    login, _ = platform.bank_logins.connect_directly(
+        world.tenant, external_user_id="u1", bank_id="rheinwert-bank", login="good"
+    )
+    assert login.consent is not None
+    to_notice = login.consent.expires_at - consents.EXPIRY_NOTICE - world.tenant.now()
+    platform.clock.move(world.tenant.id, advance=to_notice + timedelta(hours=1))
+    # The move announced it: the watcher finds nothing more, now or after another move.
+    assert consents.watch(platform.db, world.tenant.id) == []
+    platform.clock.move(world.tenant.id, advance=timedelta(hours=1))
+    assert consents.watch(platform.db, world.tenant.id) == []
+
+
+def test_a_pending_decoupled_sca_is_listed_and_decided_without_any_page(platform, world) -> None:
+    session_id = world.to_sca("nordlicht-sparbank", "good")
+    pending = platform.sca.list(world.tenant, ScaStatus.PENDING)
+    assert [listed.challenge.session_id for listed in pending] == [session_id]
+    decided = platform.sca.decide(world.tenant, pending[0].challenge.id, approve=True)
+    assert decided.status is ScaStatus.APPROVED
+    assert platform.sca.list(world.tenant, ScaStatus.PENDING) == []
