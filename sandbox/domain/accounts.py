@@ -136,7 +136,7 @@ def activate_account(db: Database, tenant: Tenant, account_id: int) -> OwnedAcco
                 bank = tenant.scenario.bank(login.bank_id)
                 persona = tenant.scenario.persona(bank.id, login.persona_login)
                 assert persona is not None
-                history_days = login.consent.history_days if login.consent else bank.history_days
+                history_days = login.history_days(bank.history_days)
                 imported = import_account(
                     conn, tenant, account.user_id, account.id, bank, persona,
                     account.bank_key, history_days, now,

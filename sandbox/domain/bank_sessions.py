@@ -202,9 +202,7 @@ def sign_in_on(
                 details={"source": used},
             )
         access_id = _grant_access(conn, tenant, login)
-    history = (
-        login.consent.history_days if login.consent else bank_of(tenant, login.bank_id).history_days
-    )
+    history = login.history_days(bank_of(tenant, login.bank_id).history_days)
     return _open(conn, tenant, login, used, history, access_id, key)
 
 
@@ -265,7 +263,8 @@ def reopen(db: Database, tenant: Tenant, access_public_id: str) -> SignedIn:
         access = _usable_access(conn, tenant, access_public_id)
         login = find_bank_login(conn, tenant, access["bank_login_id"])
         _check_access_quota(conn, tenant, access["id"])
-        history = min(REOPENED_HISTORY_DAYS, login.consent.history_days if login.consent else 90)
+        bank_default = bank_of(tenant, login.bank_id).history_days
+        history = min(REOPENED_HISTORY_DAYS, login.history_days(bank_default))
         return _open(conn, tenant, login, "api", history, access["id"])
 
 

@@ -268,7 +268,7 @@ def sync_login(
         raise BankRefusal(LoginState.SCA_REQUIRED, "The bank asks for SCA on every sync.")
     now = moment.now
     if history_days is None:
-        history_days = login.consent.history_days if login.consent else bank.history_days
+        history_days = login.history_days(bank.history_days)
     switched_off = frozenset(s.kind for s in login.sources if s.disabled_at is not None)
     choice = sources.choose(bank, persona, moment, switched_off)
     sources.record(conn, login.id, choice, now)

@@ -157,6 +157,11 @@ class BankLogin:
     active: bool = True
     last_attempt_at: datetime | None = None
 
+    def history_days(self, bank_default: int) -> int:
+        """How far back a sync reaches: what its consent covers, else the bank's default (a
+        login whose consent is gone still syncs as far as a new one would)."""
+        return self.consent.history_days if self.consent else bank_default
+
 
 @dataclass(frozen=True)
 class Account(FromRow):
