@@ -21,3 +21,9 @@ def resource(path: str, **handlers: Handler) -> Route:
         return await by_method[request.method](request)
 
     return Route(path, endpoint, methods=list(by_method))
+
+
+def polls(request: Request) -> bool:
+    """Whether a read of something that unfolds as it is polled (an import job, a command)
+    moves it on: a GET does; a HEAD, served by the same handler, only looks."""
+    return request.method != "HEAD"

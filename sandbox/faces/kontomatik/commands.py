@@ -32,6 +32,7 @@ from sandbox.faces.kontomatik import catalog, results, xml
 from sandbox.faces.kontomatik.caller import tenant_of
 from sandbox.faces.kontomatik.errors import Named, refusal_name
 from sandbox.faces.kontomatik.inputs import Params
+from sandbox.faces.routing import polls
 
 # Each command's path, what it imports, its name in the XML and the catalog, and its own
 # parameters beside the session's.
@@ -217,8 +218,7 @@ async def poll(request: Request) -> Response:
     Params(request, *SESSION)  # the legacy poll sent the session too; the key is enough
     platform = _platform(request)
     version = platform.data_version()  # before the read it vouches for
-    looking = request.method == "HEAD"  # a look, not a poll: the command stays where it is
-    job, session = _command(platform, tenant, request.path_params["command"], moving=not looking)
+    job, session = _command(platform, tenant, request.path_params["command"], moving=polls(request))
     scope = Scope.of(job.scope or {"resource": Resource.ALL.value})
     reply = xml.root(
         200, tenant.now(), schema=POLL_SCHEMA.get(scope.resource, "command"), user=_client(tenant)

@@ -15,6 +15,7 @@ from sandbox.faces.native.auth import tenant_of
 from sandbox.faces.native.params import Query
 from sandbox.faces.paths import path_id
 from sandbox.faces.queries import decode, encode, row_id
+from sandbox.faces.routing import polls
 
 IMPORTS_PAGE = 50
 _CURSOR = "imports"
@@ -32,7 +33,7 @@ async def list_bank_login_imports(request: Request) -> Response:
     cursor = query.cursor()
     before = None if cursor is None else decode(cursor, _CURSOR, row_id)[0]
     page = _platform(request).imports.of_bank_login(
-        tenant, bank_login_id, before=before, limit=limit, moving=request.method != "HEAD"
+        tenant, bank_login_id, before=before, limit=limit, moving=polls(request)
     )
     return JSONResponse(
         {
@@ -46,6 +47,5 @@ async def get_import(request: Request) -> Response:
     tenant = tenant_of(request)
     Query(request)
     import_id = path_id(request, "import_id", "import job")
-    # A HEAD looks without polling: the job stays where it is.
-    job = _platform(request).imports.get(tenant, import_id, moving=request.method != "HEAD")
+    job = _platform(request).imports.get(tenant, import_id, moving=polls(request))
     return JSONResponse(import_job_json(job))
